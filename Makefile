@@ -1,0 +1,57 @@
+# The two commands: `make run` (set up and serve on 127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev migrate seed password lint format ci clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=1 $(PY) manage.py load_seed
+
+## Install, migrate, load the seed article, print a login, and serve the site.
+run: seed
+	@DEBUG=1 $(PY) manage.py local_login
+	@echo "Admin: http://$(HOST):$(PORT)/admin/"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## Print a new password for the local 'admin' user.
+password: install
+	@DEBUG=1 $(PY) manage.py local_login --reset
+
+## Install what the tests need and run them (SQLite unless DATABASE_URL is set).
+test: install-dev
+	$(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

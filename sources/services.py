@@ -1,0 +1,241 @@
+"""Writes on outlets, articles and sources that every path (admin, API, pages, commands) shares."""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+
+from sources.anchoring import AnchorStatus, Span, reanchor
+from sources.models import AnchoredSpan, Article, Source, SourceAlias, normalize_name
+from tracker.services import acting_user, apply_fields, set_history_user
+
+
+@transaction.atomic
+def article_create(*, user=None, **data: Any) -> Article:
+    """Create an article after full validation (unique URL, body limits)."""
+    article = Article(**data)
+    article.full_clean()
+    set_history_user(article, user)
+    article.save()
+    return article
+
+
+@dataclass
+class ReanchorReport:
+    """What a body edit did to the spans that point into the body."""
+
+    counts: Counter = field(default_factory=Counter)
+    flagged: list[AnchoredSpan] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return sum(n for status, n in self.counts.items() if status != AnchorStatus.ANCHORED)
+
+    def summary(self) -> str:
+        if not self.counts:
+            return "No spans to re-anchor."
+        parts = [f"{n} {status}" for status, n in sorted(self.counts.items())]
+        return "Spans: " + ", ".join(parts) + "."
+
+
+def anchored_span_models() -> list[type[AnchoredSpan]]:
+    """Every concrete model whose rows are spans of an article's body."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, AnchoredSpan) and not model._meta.abstract
+    ]
+
+
+@transaction.atomic
+def article_update(*, article: Article, user=None, **data: Any) -> ReanchorReport:
+    """Change an article's fields; a new body re-anchors every span that points into it.
+
+    Validation happens before anything is written: a rejected edit changes nothing.
+    """
+    stored_body = (
+        Article.objects.select_for_update().values_list("body", flat=True).get(pk=article.pk)
+    )
+    apply_fields(article, data)
+    article.full_clean()
+    set_history_user(article, user)
+    article.save()
+    if article.body == stored_body:
+        return ReanchorReport()
+    return _reanchor_spans(article=article, old_body=stored_body, user=user)
+
+
+def article_update_body(*, article: Article, body: str, user=None) -> ReanchorReport:
+    """Replace the body and re-anchor every span (see ``article_update``)."""
+    return article_update(article=article, user=user, body=body)
+
+
+def _reanchor_spans(*, article: Article, old_body: str, user) -> ReanchorReport:
+    """Move each span to where its text now stands. Call inside a transaction.
+
+    A span found exactly keeps its text; one found only approximately takes the new text and
+    is marked fuzzy; one not found is orphaned (offsets cleared, text kept). None is deleted.
+    """
+    report = ReanchorReport()
+    threshold = settings.TRACKER_REANCHOR_FUZZY_THRESHOLD
+    for model in anchored_span_models():
+        rows = list(model.objects.filter(article=article).order_by("pk"))
+        if not rows:
+            continue
+        anchors = reanchor(
+            old_body,
+            article.body,
+            [Span(row.start, row.end, row.text) for row in rows],
+            fuzzy_threshold=threshold,
+        )
+        changed = []
+        for row, anchor in zip(rows, anchors, strict=True):
+            report.counts[anchor.status] += 1
+            if anchor.status != AnchorStatus.ORPHANED and (
+                article.body[anchor.start : anchor.end] != anchor.text
+            ):
+                raise AssertionError("re-anchoring produced a span that does not match the body")
+            if (row.start, row.end, row.text, row.anchor_status) != (
+                anchor.start,
+                anchor.end,
+                anchor.text,
+                anchor.status,
+            ):
+                row.start, row.end, row.text = anchor.start, anchor.end, anchor.text
+                row.anchor_status = anchor.status
+                changed.append(row)
+            if anchor.status in (AnchorStatus.FUZZY, AnchorStatus.ORPHANED):
+                report.flagged.append(row)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                model,
+                ["start", "end", "text", "anchor_status", "updated_at"],
+                default_user=acting_user(user),
+                default_change_reason="re-anchored after a body edit",
+            )
+    return report
+
+
+@transaction.atomic
+def source_create(*, user=None, aliases: Iterable[str] = (), **data: Any) -> Source:
+    source = Source(**data)
+    source.full_clean()
+    set_history_user(source, user)
+    source.save()
+    for name in aliases:
+        source_add_alias(source=source, name=name, user=user)
+    return source
+
+
+@transaction.atomic
+def source_update(*, source: Source, user=None, **data: Any) -> Source:
+    apply_fields(source, data)
+    source.full_clean()
+    set_history_user(source, user)
+    source.save()
+    return source
+
+
+def source_add_alias(*, source: Source, name: str, user=None) -> SourceAlias | None:
+    """Add a name form to a source; returns None if it already has it."""
+    normalized = normalize_name(name)
+    if not normalized or source.aliases.filter(normalized=normalized).exists():
+        return None
+    alias = SourceAlias(source=source, name=name.strip())
+    set_history_user(alias, user)
+    alias.save()
+    return alias
+
+
+@dataclass
+class MergeReport:
+    kept: Source
+    merged: list[str]
+    moved: Counter
+
+    def summary(self) -> str:
+        moved = ", ".join(f"{n} {label}" for label, n in sorted(self.moved.items()) if n)
+        names = ", ".join(self.merged)
+        return f"Merged {names} into {self.kept}" + (f"; moved {moved}." if moved else ".")
+
+
+@transaction.atomic
+def source_merge(*, keep: Source, others: Iterable[Source], user=None) -> MergeReport:
+    """Merge duplicate sources into ``keep``: every row pointing at one of them (attributions,
+    members, accounts, ...) moves to ``keep``; their names and aliases become aliases of
+    ``keep``; then they are deleted. All or nothing.
+
+    Raises ``ValidationError`` when the merge would break a rule, e.g. an anonymous source
+    quoted in two articles.
+    """
+    others = [s for s in others if s.pk != keep.pk]
+    if not others:
+        raise ValidationError("Choose at least one other source to merge into the kept one.")
+    keep = Source.objects.select_for_update().get(pk=keep.pk)
+    other_ids = [s.pk for s in others]
+    others = list(Source.objects.select_for_update().filter(pk__in=other_ids))
+    _check_merge(keep, others)
+
+    moved: Counter = Counter()
+    relations = [
+        rel
+        for rel in Source._meta.related_objects
+        if (rel.one_to_many or rel.one_to_one) and rel.related_model is not SourceAlias
+    ]
+    for rel in relations:
+        model = rel.related_model
+        field_name = rel.field.name
+        rows = list(model.objects.filter(**{f"{field_name}__in": other_ids}))
+        if model is Source:
+            rows = [row for row in rows if row.pk != keep.pk]
+        if not rows:
+            continue
+        for row in rows:
+            setattr(row, field_name, keep)
+        if hasattr(model, "history"):
+            bulk_update_with_history(
+                rows,
+                model,
+                [field_name],
+                default_user=acting_user(user),
+                default_change_reason=f"source merge into #{keep.pk}",
+            )
+        else:
+            model.objects.bulk_update(rows, [field_name])
+        moved[model._meta.verbose_name_plural] += len(rows)
+
+    names = []
+    for other in others:
+        names.append(str(other))
+        for label in [other.name, *other.aliases.values_list("name", flat=True)]:
+            if label and normalize_name(label) != normalize_name(keep.name):
+                source_add_alias(source=keep, name=label, user=user)
+        set_history_user(other, user)
+        other.delete()
+    return MergeReport(kept=keep, merged=names, moved=moved)
+
+
+def _check_merge(keep: Source, others: list[Source]) -> None:
+    ids = {s.pk for s in others}
+    if keep.affiliation_id in ids:
+        raise ValidationError(
+            f"{keep} is affiliated with a source being merged into it; change that first."
+        )
+    if keep.article_id is not None:
+        from_other_articles = [
+            s for s in others if s.article_id is not None and s.article_id != keep.article_id
+        ]
+        named = [s for s in others if s.article_id is None]
+        if from_other_articles or named:
+            raise ValidationError(
+                f"{keep} belongs to one article, so only sources of that article can be merged "
+                "into it. To record that sources in different articles are the same, keep a "
+                "named source (or an organisation) and merge the others into it."
+            )
