@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest, Substr
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -58,9 +59,26 @@ class Claim(TimeStampedModel):
         return reverse("admin:claims_claim_change", args=[self.pk])
 
 
+# Characters of context kept on each side of a quote in a TextQuoteSelector.
+SELECTOR_CONTEXT = 32
+
+
 class AttributionQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("article__outlet", "source__affiliation", "claim", "recipient")
+
+    def with_selectors(self):
+        """Related rows without the article body, plus the few characters of body before
+        and after each span (for W3C TextQuoteSelectors), computed in the database."""
+        prefix_from = Greatest(F("start") - SELECTOR_CONTEXT, Value(0))
+        return (
+            self.select_related("article", "source", "claim", "recipient")
+            .defer("article__body", "article__notes")
+            .annotate(
+                quote_prefix=Substr("article__body", prefix_from + 1, F("start") - prefix_from),
+                quote_suffix=Substr("article__body", F("end") + 1, SELECTOR_CONTEXT),
+            )
+        )
 
     def in_text_order(self):
         return self.order_by(F("start").asc(nulls_last=True), "end", "id")

@@ -239,3 +239,15 @@ def _check_merge(keep: Source, others: list[Source]) -> None:
                 "into it. To record that sources in different articles are the same, keep a "
                 "named source (or an organisation) and merge the others into it."
             )
+
+
+@transaction.atomic
+def source_set_aliases(*, source: Source, names: Iterable[str], user=None) -> None:
+    """Make the source's aliases exactly ``names`` (compared case- and space-insensitively)."""
+    wanted = {normalize_name(name): name.strip() for name in names if normalize_name(name)}
+    for alias in source.aliases.all():
+        if alias.normalized not in wanted:
+            set_history_user(alias, user)
+            alias.delete()
+    for name in wanted.values():
+        source_add_alias(source=source, name=name, user=user)

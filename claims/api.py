@@ -1,0 +1,135 @@
+from django.db.models import F
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from claims.filters import AttributionFilter, ClaimFilter, ClaimRelationFilter, ReviewFilter
+from claims.models import Attribution, Claim, ClaimRelation, Review
+from claims.serializers import (
+    AttributionSerializer,
+    ClaimRelationSerializer,
+    ClaimSerializer,
+    ReviewSerializer,
+    SourceGroupSerializer,
+)
+from sources.models import Article, Source
+from tracker.api import TrackerViewSet
+
+
+class ClaimViewSet(TrackerViewSet):
+    """Claims: propositions in the editor's words, with a derived status."""
+
+    queryset = Claim.objects.with_counts()
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    ordering_fields = ["id", "created_at", "status"]
+    ordering = ["-id"]
+
+    @extend_schema(
+        responses=SourceGroupSerializer(many=True),
+        filters=False,
+        summary="The claim's attributions, grouped by source",
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def attributions(self, request, pk=None):
+        claim = self.get_object()
+        rows = (
+            Attribution.objects.with_selectors()
+            .filter(claim=claim)
+            .order_by(F("source_id").asc(nulls_last=True), F("said_on").asc(nulls_last=True), "id")
+        )
+        groups: dict[int | None, dict] = {}
+        for attribution in rows:
+            source = attribution.source
+            group = groups.setdefault(
+                attribution.source_id,
+                {
+                    "source": attribution.source_id,
+                    "source_name": source.display_name if source else None,
+                    "source_kind": source.kind if source else None,
+                    "attributions": [],
+                },
+            )
+            group["attributions"].append(attribution)
+        return Response(
+            SourceGroupSerializer(
+                list(groups.values()), many=True, context=self.get_serializer_context()
+            ).data
+        )
+
+
+class AttributionViewSet(TrackerViewSet):
+    """Attributions: who said what, in which article, where in its text."""
+
+    queryset = Attribution.objects.with_selectors()
+    serializer_class = AttributionSerializer
+    filterset_class = AttributionFilter
+    ordering_fields = ["id", "created_at", "updated_at"]
+    ordering = ["-id"]
+
+
+class ClaimRelationViewSet(TrackerViewSet):
+    """Relations between claims: supports, contradicts, refines, same as."""
+
+    queryset = ClaimRelation.objects.all()
+    serializer_class = ClaimRelationSerializer
+    filterset_class = ClaimRelationFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["-id"]
+
+
+class ReviewViewSet(TrackerViewSet):
+    """Fact-checkers' verdicts on claims."""
+
+    queryset = Review.objects.all()
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilter
+    ordering_fields = ["id", "created_at", "published_at"]
+    ordering = ["-id"]
+
+
+class ArticleAttributionsView(generics.ListAPIView):
+    """An article's attributions in text order (orphaned spans last). Not paginated: an
+    article's attributions are few."""
+
+    serializer_class = AttributionSerializer
+    pagination_class = None
+    filter_backends = []
+    queryset = Attribution.objects.none()
+
+    def get_queryset(self):
+        article = get_object_or_404(Article.objects.only("id"), pk=self.kwargs["pk"])
+        return Attribution.objects.with_selectors().filter(article=article).in_text_order()
+
+
+class StatementPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class SourceStatementsView(generics.ListAPIView):
+    """A source's statements across articles, oldest first (by when they were said, then
+    by the article's publication)."""
+
+    serializer_class = AttributionSerializer
+    pagination_class = StatementPagination
+    filter_backends = []
+    queryset = Attribution.objects.none()
+
+    def get_queryset(self):
+        source = get_object_or_404(Source.objects.only("id"), pk=self.kwargs["pk"])
+        return (
+            Attribution.objects.with_selectors()
+            .filter(source=source)
+            .order_by(
+                F("said_on").asc(nulls_last=True),
+                F("article__published_at").asc(nulls_last=True),
+                "article_id",
+                "start",
+                "id",
+            )
+        )

@@ -1,0 +1,105 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from claims.models import Attribution, Claim, ClaimRelation, Review
+from sources.models import Article, Outlet, Source
+from tracker.filters import StrictBooleanFilter
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(field_name="status", choices=Claim.Status.choices)
+    q = django_filters.CharFilter(
+        field_name="text", lookup_expr="icontains", help_text="Part of the claim's text."
+    )
+    event_after = django_filters.DateFilter(
+        field_name="event_date", lookup_expr="gte", help_text="Event on or after (YYYY-MM-DD)."
+    )
+    event_before = django_filters.DateFilter(
+        field_name="event_date", lookup_expr="lte", help_text="Event on or before (YYYY-MM-DD)."
+    )
+    source = django_filters.ModelChoiceFilter(
+        field_name="attributions__source",
+        queryset=Source.objects.all(),
+        method="filter_source",
+        help_text="Claims that this source (id) is attributed with.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["status"]
+
+    def filter_source(self, queryset, name, value):
+        said = Attribution.objects.filter(claim=OuterRef("pk"), source=value)
+        return queryset.filter(Exists(said))
+
+
+class AttributionFilter(django_filters.FilterSet):
+    article = django_filters.ModelChoiceFilter(field_name="article", queryset=Article.objects.all())
+    source = django_filters.ModelChoiceFilter(field_name="source", queryset=Source.objects.all())
+    source_kind = django_filters.MultipleChoiceFilter(
+        field_name="source__kind", choices=Source.Kind.choices
+    )
+    claim = django_filters.ModelChoiceFilter(field_name="claim", queryset=Claim.objects.all())
+    has_claim = StrictBooleanFilter(
+        field_name="claim", lookup_expr="isnull", exclude=True, help_text="Linked to a claim."
+    )
+    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Attribution.Kind.choices)
+    channel = django_filters.MultipleChoiceFilter(
+        field_name="channel", choices=Attribution.Channel.choices
+    )
+    cue = django_filters.CharFilter(
+        field_name="cue", lookup_expr="iexact", help_text="The cue as written, e.g. said."
+    )
+    recipient = django_filters.ModelChoiceFilter(
+        field_name="recipient", queryset=Outlet.objects.all(), help_text="Outlet id."
+    )
+    said_after = django_filters.DateFilter(field_name="said_on", lookup_expr="gte")
+    said_before = django_filters.DateFilter(field_name="said_on", lookup_expr="lte")
+    is_reviewed = StrictBooleanFilter(field_name="is_reviewed")
+    is_suggested = StrictBooleanFilter(field_name="is_suggested")
+    anchor_status = django_filters.MultipleChoiceFilter(
+        field_name="anchor_status",
+        choices=Attribution._meta.get_field("anchor_status").choices,
+    )
+    q = django_filters.CharFilter(
+        field_name="text", lookup_expr="icontains", help_text="Part of the quoted text."
+    )
+
+    class Meta:
+        model = Attribution
+        fields = ["article", "source", "claim", "kind", "channel"]
+
+
+class ClaimRelationFilter(django_filters.FilterSet):
+    from_claim = django_filters.ModelChoiceFilter(
+        field_name="from_claim", queryset=Claim.objects.all()
+    )
+    to_claim = django_filters.ModelChoiceFilter(field_name="to_claim", queryset=Claim.objects.all())
+    claim = django_filters.ModelChoiceFilter(
+        field_name="from_claim",
+        queryset=Claim.objects.all(),
+        method="filter_claim",
+        help_text="Relations from or to this claim.",
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        field_name="kind", choices=ClaimRelation.Kind.choices
+    )
+
+    class Meta:
+        model = ClaimRelation
+        fields = ["from_claim", "to_claim", "kind"]
+
+    def filter_claim(self, queryset, name, value):
+        return queryset.filter(Q(from_claim=value) | Q(to_claim=value))
+
+
+class ReviewFilter(django_filters.FilterSet):
+    claim = django_filters.ModelChoiceFilter(field_name="claim", queryset=Claim.objects.all())
+    rating = django_filters.MultipleChoiceFilter(field_name="rating", choices=Review.Rating.choices)
+    published = StrictBooleanFilter(
+        field_name="published_at", lookup_expr="isnull", exclude=True, help_text="Published."
+    )
+
+    class Meta:
+        model = Review
+        fields = ["claim", "rating"]

@@ -1,0 +1,60 @@
+from django.db.models.functions import Length
+
+from sources.filters import ArticleFilter, MetadataSpanFilter, OutletFilter, SourceFilter
+from sources.models import Article, MetadataSpan, Outlet, Source
+from sources.serializers import (
+    ArticleSerializer,
+    ArticleSummarySerializer,
+    MetadataSpanSerializer,
+    OutletSerializer,
+    SourceSerializer,
+)
+from tracker.api import TrackerViewSet
+
+
+class OutletViewSet(TrackerViewSet):
+    """News outlets: newspapers, wire agencies, broadcasters, online publications."""
+
+    queryset = Outlet.objects.all()
+    serializer_class = OutletSerializer
+    filterset_class = OutletFilter
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+
+
+class ArticleViewSet(TrackerViewSet):
+    """Articles. Lists leave out the body (see ``body_length``); a single article has it."""
+
+    queryset = Article.objects.with_related()
+    filterset_class = ArticleFilter
+    ordering_fields = ["id", "created_at", "updated_at", "headline"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = queryset.defer("body", "notes").annotate(body_length=Length("body"))
+        return queryset
+
+    def get_serializer_class(self):
+        return ArticleSummarySerializer if self.action == "list" else ArticleSerializer
+
+
+class SourceViewSet(TrackerViewSet):
+    """Who said it: people, organisations, official accounts, anonymous sources, groups."""
+
+    queryset = Source.objects.with_related()
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    ordering_fields = ["id", "name", "kind", "created_at"]
+    ordering = ["-id"]
+
+
+class MetadataSpanViewSet(TrackerViewSet):
+    """Text in an article's body that is not a claim: headings, captions, credits."""
+
+    queryset = MetadataSpan.objects.select_related("article", "outlet").defer("article__body")
+    serializer_class = MetadataSpanSerializer
+    filterset_class = MetadataSpanFilter
+    ordering_fields = ["id", "start"]
+    ordering = ["-id"]

@@ -1,0 +1,96 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias
+from tracker.filters import StrictBooleanFilter
+
+
+class OutletFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Outlet.Kind.choices)
+    name = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", help_text="Part of the name, any case."
+    )
+
+    class Meta:
+        model = Outlet
+        fields = ["kind", "name"]
+
+
+class ArticleFilter(django_filters.FilterSet):
+    outlet = django_filters.ModelChoiceFilter(
+        field_name="outlet", queryset=Outlet.objects.all(), help_text="Outlet id."
+    )
+    origin_outlet = django_filters.ModelChoiceFilter(
+        field_name="origin_outlet",
+        queryset=Outlet.objects.all(),
+        help_text="Id of the wire service the story came from.",
+    )
+    published_after = django_filters.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date-time, inclusive."
+    )
+    published_before = django_filters.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="lte", help_text="ISO 8601 date-time, inclusive."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        field_name="status", choices=Article.Status.choices
+    )
+    language = django_filters.CharFilter(field_name="language", lookup_expr="iexact")
+    q = django_filters.CharFilter(
+        method="filter_text", help_text="Words in the headline or body (case-insensitive)."
+    )
+    has_anonymous_sources = StrictBooleanFilter(
+        method="filter_has_anonymous_sources",
+        help_text="Articles that quote (true) or do not quote (false) anonymous sources.",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["outlet", "origin_outlet", "status", "language"]
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(headline__icontains=word) | Q(body__icontains=word))
+        return queryset
+
+    def filter_has_anonymous_sources(self, queryset, name, value):
+        # Anonymous sources belong to the article that quotes them.
+        anonymous = Source.objects.filter(article=OuterRef("pk"), kind=Source.Kind.ANONYMOUS)
+        return queryset.filter(Exists(anonymous) if value else ~Exists(anonymous))
+
+
+class SourceFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Source.Kind.choices)
+    affiliation = django_filters.ModelChoiceFilter(
+        field_name="affiliation",
+        queryset=Source.objects.filter(kind=Source.Kind.ORGANIZATION),
+        help_text="Id of the organisation the source belongs to.",
+    )
+    platform = django_filters.ChoiceFilter(field_name="platform", choices=Source.Platform.choices)
+    article = django_filters.ModelChoiceFilter(
+        field_name="article",
+        queryset=Article.objects.all(),
+        help_text="Anonymous sources and groups of this article (id).",
+    )
+    name = django_filters.CharFilter(
+        method="filter_name",
+        help_text="Part of the name, description or an alias, any case.",
+    )
+
+    class Meta:
+        model = Source
+        fields = ["kind", "affiliation", "platform", "article"]
+
+    def filter_name(self, queryset, name, value):
+        by_alias = SourceAlias.objects.filter(source=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(
+            Q(name__icontains=value) | Q(description__icontains=value) | Exists(by_alias)
+        )
+
+
+class MetadataSpanFilter(django_filters.FilterSet):
+    article = django_filters.ModelChoiceFilter(field_name="article", queryset=Article.objects.all())
+    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=MetadataSpan.Kind.choices)
+
+    class Meta:
+        model = MetadataSpan
+        fields = ["article", "kind"]
