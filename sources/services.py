@@ -13,6 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from sources.anchoring import AnchorStatus, Span, reanchor
 from sources.models import AnchoredSpan, Article, Source, SourceAlias, normalize_name
+from sources.signals import sources_merged, spans_reanchored
 from tracker.services import acting_user, apply_fields, set_history_user
 
 
@@ -120,6 +121,7 @@ def _reanchor_spans(*, article: Article, old_body: str, user) -> ReanchorReport:
                 default_user=acting_user(user),
                 default_change_reason="re-anchored after a body edit",
             )
+            spans_reanchored.send(model, article=article, ids=[row.pk for row in changed])
     return report
 
 
@@ -219,6 +221,7 @@ def source_merge(*, keep: Source, others: Iterable[Source], user=None) -> MergeR
                 source_add_alias(source=keep, name=label, user=user)
         set_history_user(other, user)
         other.delete()
+    sources_merged.send(Source, kept=keep, merged_ids=other_ids)
     return MergeReport(kept=keep, merged=names, moved=moved)
 
 

@@ -239,5 +239,19 @@ TRACKER_MAX_BODY_CHARS = env_int("TRACKER_MAX_BODY_CHARS", 1_000_000)
 # When a body is edited, a span whose text changed is re-anchored to a close match scoring
 # at least this (0-100, rapidfuzz partial ratio); below it the span is flagged as orphaned.
 TRACKER_REANCHOR_FUZZY_THRESHOLD = float(env_str("TRACKER_REANCHOR_FUZZY_THRESHOLD", "90"))
+# Cross-check thresholds (0-100 similarity after normalising quote marks, case, spacing and
+# punctuation). Quotes this alike from different sources are one quote misattributed:
+TRACKER_MISATTRIBUTION_MIN_SIMILARITY = float(
+    env_str("TRACKER_MISATTRIBUTION_MIN_SIMILARITY", "90")
+)
+# One source's direct quotes this alike (but not identical) are one quote reworded:
+TRACKER_DRIFT_MIN_SIMILARITY = float(env_str("TRACKER_DRIFT_MIN_SIMILARITY", "60"))
+# Quotes shorter than this many words are too common to compare.
+TRACKER_MIN_QUOTE_WORDS = env_int("TRACKER_MIN_QUOTE_WORDS", 4)
+# Near-duplicate candidates taken from the index for exact re-ranking.
+TRACKER_QUOTE_CANDIDATES = env_int("TRACKER_QUOTE_CANDIDATES", 300)
+# Recheck findings after every change, once the transaction commits. Bulk imports may turn
+# it off and run `manage.py recheck` afterwards.
+TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)
 # Let anonymous visitors read pages and the API (writes always need a role).
 TRACKER_PUBLIC_READING = env_bool("TRACKER_PUBLIC_READING", False)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from claims.crosscheck import (
+from claims.crosscheck.rules import (
     DRIFT_MIN_SIMILARITY,
     MISATTRIBUTION_MIN_SIMILARITY,
     AttributionInput,

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from claims.quantities import Quantity, pair_quantities, parse_quantities, singular
+from claims.crosscheck.quantities import Quantity, pair_quantities, parse_quantities, singular
 
 
 def one(text: str) -> Quantity:

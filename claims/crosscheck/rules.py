@@ -25,7 +25,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from claims.quantities import Quantity, pair_quantities, parse_quantities
+from claims.crosscheck.quantities import Quantity, pair_quantities, parse_quantities
 
 # Two quotes from different sources this similar (0-100, after normalising) are one quote.
 MISATTRIBUTION_MIN_SIMILARITY = 90.0
