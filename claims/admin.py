@@ -1,0 +1,656 @@
+"""Admin for claims, attributions, relations and reviews.
+
+It also extends the sources admin (``claims`` may import ``sources``, never the reverse):
+the Article admin gains the attributions inline, the highlighted preview and the list of
+spans that need attention; the Source admin gains its statements across articles.
+"""
+
+from collections import Counter
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+
+from claims import services
+from claims.highlight import Highlight, highlight
+from claims.models import Attribution, Claim, ClaimRelation, Review
+from sources.admin import (
+    ARTICLE_FIELDSETS,
+    ARTICLE_RECORD_FIELDSETS,
+    FLAGGED_STATUSES,
+    SOURCE_FIELDSETS,
+    ArticleAdmin,
+    ServiceInlineMixin,
+    SourceAdmin,
+    SpanInlineMixin,
+    TrackerAdmin,
+    adopt,
+    anchor_badge,
+    count_of,
+    field_values,
+    span_in_context,
+)
+from sources.forms import NormalizedTextField, ParentInlineFormSet, SpanForm
+from sources.models import Article, Source
+
+# Small text areas in inline rows.
+INLINE_TEXT = {
+    **ServiceInlineMixin.formfield_overrides,
+    models.TextField: {
+        "form_class": NormalizedTextField,
+        "widget": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    },
+}
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- The article page: attributions, highlighted preview, flagged spans ----------------
+
+
+class AttributionInline(SpanInlineMixin, admin.StackedInline):
+    model = Attribution
+    template = "admin/claims/attribution/article_inline.html"
+    formfield_overrides = INLINE_TEXT
+    row_help = False
+    extra = 1
+    show_change_link = True
+    autocomplete_fields = ["source", "claim", "recipient"]
+    readonly_fields = ["in_context", "anchor"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "in_context",
+                    ("source", "kind", "stance"),
+                    ("claim", "is_reviewed"),
+                    ("text", "start", "end", "anchor"),
+                    ("cue", "speaker_mention", "channel"),
+                    ("recipient", "said_on", "said_when_text"),
+                ]
+            },
+        )
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related("source", "claim", "recipient").in_text_order()
+
+    def create_object(self, request, obj, data):
+        adopt(obj, services.attribution_create(user=request.user, **data))
+
+    def update_object(self, request, obj, data):
+        services.attribution_update(attribution=obj, user=request.user, **data)
+
+
+# Colour classes of the preview, by kind of source; the legend lists them in this order.
+HIGHLIGHT_KINDS = [
+    *((kind.value, kind.label) for kind in Source.Kind),
+    ("unattributed", "unattributed statement"),
+    ("metadata", "metadata (not a claim)"),
+]
+
+
+def article_preview(body: str, attributions, metadata_spans) -> str:
+    """The body with every attribution (by kind of source) and metadata span highlighted."""
+    items, counts = [], Counter()
+    for span in metadata_spans:
+        if span.start is not None and body[span.start : span.end] == span.text:
+            counts["metadata"] += 1
+            title = f"Metadata: {span.get_kind_display()}"
+            items.append(Highlight(span.start, span.end, "hl hl-metadata", title))
+    for attribution in attributions:
+        if (
+            attribution.start is None
+            or body[attribution.start : attribution.end] != attribution.text
+        ):
+            continue
+        source = attribution.source
+        kind = source.kind if source is not None else "unattributed"
+        who = source.display_name if source is not None else "Unattributed"
+        # The colour says what kind of source it is; the label says which one.
+        label = (source.name or source.description) if source is not None else "unattributed"
+        kind_label = source.get_kind_display() if source is not None else "no source"
+        claim = f"Claim: {attribution.claim}" if attribution.claim_id else "No claim linked yet"
+        title = f"{who} ({kind_label}), {attribution.get_kind_display()}. {claim}"
+        css = f"hl hl-{kind}"
+        if attribution.anchor_status in FLAGGED_STATUSES:
+            css += " hl-flagged"
+            title += ". Re-anchored to a close match: check it"
+        counts[kind] += 1
+        items.append(Highlight(attribution.start, attribution.end, css, title, shorten(label, 28)))
+    legend = format_html_join(
+        "",
+        '<li><span class="hl-swatch hl-{}"></span>{} <span class="hl-count">{}</span></li>',
+        ((kind, label, counts[kind]) for kind, label in HIGHLIGHT_KINDS),
+    )
+    return format_html(
+        '<div class="tracker-preview-wrap"><ul class="hl-legend">{}</ul>'
+        '<p class="hl-hint">Hover over a highlight for its source and claim. Dashed: '
+        "re-anchored after a body edit, check it.</p>"
+        '<div class="tracker-preview">{}</div></div>',
+        legend,
+        highlight(body, items),
+    )
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithClaimsAdmin(ArticleAdmin):
+    list_display = [
+        "headline",
+        "outlet",
+        "origin_outlet",
+        "published_at",
+        "status",
+        "attribution_count",
+        "flagged",
+    ]
+    readonly_fields = [*ArticleAdmin.readonly_fields, "preview", "spans_needing_attention"]
+    fieldsets = [
+        ARTICLE_FIELDSETS[0],
+        ("Spans that need attention", {"fields": ["spans_needing_attention"]}),
+        *ARTICLE_FIELDSETS[1:],
+        (
+            "Highlighted preview",
+            {
+                "fields": ["preview"],
+                "description": "The body as stored, with every attribution highlighted.",
+            },
+        ),
+        *ARTICLE_RECORD_FIELDSETS,
+    ]
+    inlines = [AttributionInline, *ArticleAdmin.inlines]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(attribution_count=count_of(Attribution, "article"))
+        )
+
+    @admin.display(description="attributions", ordering="attribution_count")
+    def attribution_count(self, obj):
+        return obj.attribution_count
+
+    def _spans(self, obj: Article):
+        """The article's attributions and metadata spans, loaded once for the page."""
+        if not hasattr(obj, "_admin_spans"):
+            attributions = obj.attributions.select_related("source", "claim").in_text_order()
+            metadata = obj.metadata_spans.order_by(F("start").asc(nulls_last=True), "id")
+            obj._admin_spans = (list(attributions), list(metadata))
+        return obj._admin_spans
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the article to see its attributions highlighted here."
+        return article_preview(obj.body, *self._spans(obj))
+
+    @admin.display(description="flagged spans")
+    def spans_needing_attention(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        attributions, metadata = self._spans(obj)
+        flagged = [s for s in (*attributions, *metadata) if s.anchor_status in FLAGGED_STATUSES]
+        if not flagged:
+            return "None: every span matches the body."
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td><a href="{}">{} #{}</a></td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    anchor_badge(span),
+                    reverse(
+                        f"admin:{span._meta.app_label}_{span._meta.model_name}_change",
+                        args=[span.pk],
+                    ),
+                    span._meta.verbose_name,
+                    span.pk,
+                    self._span_owner(span),
+                    span_in_context(span, obj.body),
+                )
+                for span in flagged
+            ),
+        )
+        return format_html(
+            '<table class="flagged-spans"><thead><tr><th>status</th><th>span</th>'
+            "<th>who / what</th><th>text in context</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @staticmethod
+    def _span_owner(span) -> str:
+        if isinstance(span, Attribution):
+            return span.source.display_name if span.source_id else "unattributed"
+        return span.get_kind_display()
+
+
+# --- The source page: statements across articles ---------------------------------------
+
+SOURCE_STATEMENTS_SHOWN = 50
+SOURCE_STATEMENTS_ORDER = [
+    F("said_on").desc(nulls_last=True),
+    F("article__published_at").desc(nulls_last=True),
+    "-id",
+]
+
+
+class SourceAttributionInline(admin.TabularInline):
+    """Read-only: the source's latest statements, each linking to its attribution."""
+
+    model = Attribution
+    fk_name = "source"
+    formset = ParentInlineFormSet
+    only_on_change = True
+    verbose_name_plural = f"statements across articles (the latest {SOURCE_STATEMENTS_SHOWN})"
+    fields = ["article", "said", "kind", "said_on", "claim"]
+    readonly_fields = fields
+    show_change_link = True
+    view_on_site = False
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "claim")
+            .defer("article__body", "article__notes")
+            .order_by(*SOURCE_STATEMENTS_ORDER)
+        )
+
+    @admin.display(description="text")
+    def said(self, obj):
+        return shorten(obj.text, 160)
+
+
+admin.site.unregister(Source)
+
+
+@admin.register(Source)
+class SourceWithClaimsAdmin(SourceAdmin):
+    list_display = [*SourceAdmin.list_display, "attribution_count"]
+    readonly_fields = [*SourceAdmin.readonly_fields, "statements"]
+    fieldsets = [
+        *SOURCE_FIELDSETS[:-2],
+        ("Statements", {"fields": ["statements"]}),
+        *SOURCE_FIELDSETS[-2:],
+    ]
+    inlines = [*SourceAdmin.inlines, SourceAttributionInline]
+
+    def get_queryset(self, request):
+        articles = (
+            Attribution.objects.filter(source=OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(n=Count("article", distinct=True))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                attribution_count=count_of(Attribution, "source"),
+                article_count=Coalesce(Subquery(articles, output_field=models.IntegerField()), 0),
+            )
+        )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, SourceAttributionInline) and obj.pk is not None:
+            latest = (
+                Attribution.objects.filter(source=obj)
+                .order_by(*SOURCE_STATEMENTS_ORDER)
+                .values("pk")[:SOURCE_STATEMENTS_SHOWN]
+            )
+            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=latest)
+        return kwargs
+
+    @admin.display(description="attributions", ordering="attribution_count")
+    def attribution_count(self, obj):
+        return obj.attribution_count
+
+    @admin.display(description="statements")
+    def statements(self, obj):
+        if obj is None or obj.pk is None or not getattr(obj, "attribution_count", 0):
+            return "None yet."
+        url = reverse("admin:claims_attribution_changelist")
+        return format_html(
+            '{} attribution(s) in {} article(s). <a href="{}?{}">See them all in the '
+            "attribution list</a>.",
+            obj.attribution_count,
+            obj.article_count,
+            url,
+            urlencode({"source__id__exact": obj.pk}),
+        )
+
+    def merge_rank(self, source, counts):
+        """Propose to keep the source with the most attributions (see SourceAdmin)."""
+        return (source.article_id is None, counts["attributions"], counts.total(), -source.pk)
+
+
+# --- Claims -------------------------------------------------------------------------------
+
+
+class ClaimAttributionInline(ServiceInlineMixin, admin.TabularInline):
+    """The claim's attributions. Their spans are edited on the article's page; here the
+    source, kind and stance can be corrected."""
+
+    model = Attribution
+    fk_name = "claim"
+    verbose_name_plural = "attributions (add them on the article's page, where the text is)"
+    fields = ["article", "in_context", "source", "kind", "stance", "anchor"]
+    readonly_fields = ["article", "in_context", "anchor"]
+    autocomplete_fields = ["source"]
+    show_change_link = True
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "source")
+            .order_by(F("article__published_at").desc(nulls_last=True), "article_id", "start")
+        )
+
+    @admin.display(description="in context")
+    def in_context(self, obj):
+        return span_in_context(obj, obj.article.body)
+
+    @admin.display(description="anchor")
+    def anchor(self, obj):
+        return anchor_badge(obj)
+
+    def update_object(self, request, obj, data):
+        services.attribution_update(attribution=obj, user=request.user, **data)
+
+
+class ClaimRelationInline(ServiceInlineMixin, admin.TabularInline):
+    model = ClaimRelation
+    fk_name = "from_claim"
+    formfield_overrides = INLINE_TEXT
+    verbose_name_plural = "relations to other claims"
+    fields = ["kind", "to_claim", "note", "created_by"]
+    readonly_fields = ["created_by"]
+    autocomplete_fields = ["to_claim"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("to_claim", "created_by")
+
+    def create_object(self, request, obj, data):
+        adopt(obj, services.claim_relation_create(user=request.user, **data))
+
+
+class IncomingRelationInline(admin.TabularInline):
+    """Read-only: relations other claims have to this one (edit them from there)."""
+
+    model = ClaimRelation
+    fk_name = "to_claim"
+    formset = ParentInlineFormSet
+    only_on_change = True
+    verbose_name_plural = "relations from other claims"
+    fields = ["from_claim", "kind", "note", "created_by"]
+    readonly_fields = fields
+    view_on_site = False
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_claim", "created_by")
+
+
+class ReviewInline(ServiceInlineMixin, admin.TabularInline):
+    model = Review
+    formfield_overrides = INLINE_TEXT
+    fields = ["rating", "summary", "published_at", "url", "reviewer"]
+    readonly_fields = ["reviewer"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer")
+
+    def create_object(self, request, obj, data):
+        adopt(obj, services.review_create(user=request.user, **data))
+
+
+@admin.register(Claim)
+class ClaimAdmin(TrackerAdmin):
+    list_display = ["short_text", "status", "event_date", "attribution_count", "created_at"]
+    list_filter = ["status", "event_date"]
+    search_fields = ["text", "notes", "attributions__text"]
+    readonly_fields = ["status", "attribution_count", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["text", ("event_date", "status"), "attribution_count"]}),
+        ("Notes", {"fields": ["notes"], "classes": ["collapse"]}),
+        ("Record", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+    inlines = [ClaimAttributionInline, ClaimRelationInline, IncomingRelationInline, ReviewInline]
+
+    def get_queryset(self, request):
+        # Claims have no foreign keys to select. The count is a subquery: the manager's
+        # with_counts() joins attributions, and a search on attributions__text joins them
+        # again, which multiplies the count.
+        return (
+            super().get_queryset(request).annotate(attribution_count=count_of(Attribution, "claim"))
+        )
+
+    @admin.display(description="claim", ordering="text")
+    def short_text(self, obj):
+        return shorten(obj.text, 120)
+
+    @admin.display(description="attributions", ordering="attribution_count")
+    def attribution_count(self, obj):
+        return getattr(obj, "attribution_count", 0)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.claim_update(
+                claim=obj, user=request.user, **field_values(obj, form.changed_data)
+            )
+        else:
+            adopt(obj, services.claim_create(user=request.user, **field_values(obj, form.fields)))
+
+
+# --- Attributions -------------------------------------------------------------------------
+
+
+class SourceKindListFilter(admin.ChoicesFieldListFilter):
+    """The kind of the attribution's source, titled apart from the attribution's own kind."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "kind of source"
+
+
+@admin.register(Attribution)
+class AttributionAdmin(TrackerAdmin):
+    form = SpanForm
+    list_display = [
+        "short_text",
+        "source",
+        "article",
+        "kind",
+        "claim",
+        "anchor",
+        "is_suggested",
+        "is_reviewed",
+    ]
+    list_filter = [
+        "kind",
+        "channel",
+        "anchor_status",
+        "is_suggested",
+        "is_reviewed",
+        ("source__kind", SourceKindListFilter),
+    ]
+    list_select_related = ["source", "article", "claim"]
+    list_defer = ("article__body", "article__notes", "note")
+    search_fields = ["text", "cue", "source__name", "source__description", "article__headline"]
+    autocomplete_fields = ["article", "source", "claim", "recipient"]
+    readonly_fields = [
+        "in_context",
+        "anchor_status",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            "Where in the article",
+            {
+                "fields": ["article", "in_context", "text", ("start", "end"), "anchor_status"],
+                "description": (
+                    "Give the text exactly as in the body and leave the offsets empty to have "
+                    "it located (it must occur once), or give the offsets and leave the text "
+                    "empty to take it from the body."
+                ),
+            },
+        ),
+        ("Who said it", {"fields": [("source", "speaker_mention"), ("kind", "stance"), "claim"]}),
+        (
+            "How and when",
+            {"fields": [("cue", "channel"), "recipient", ("said_on", "said_when_text")]},
+        ),
+        (
+            "Review",
+            {"fields": [("is_suggested", "is_reviewed"), ("reviewed_by", "reviewed_at"), "note"]},
+        ),
+        ("Record", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+    actions = ["mark_reviewed"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "source", "claim", "recipient", "reviewed_by")
+        )
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, obj):
+        return shorten(obj.text)
+
+    @admin.display(description="anchor", ordering="anchor_status")
+    def anchor(self, obj):
+        return anchor_badge(obj)
+
+    @admin.display(description="in context")
+    def in_context(self, obj):
+        if obj is None or obj.article_id is None:
+            return "—"
+        return span_in_context(obj, obj.article.body)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.attribution_update(
+                attribution=obj, user=request.user, **field_values(obj, form.changed_data)
+            )
+        else:
+            data = field_values(obj, form.fields)
+            adopt(obj, services.attribution_create(user=request.user, **data))
+
+    @admin.action(description="Mark selected attributions reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        rows = list(
+            queryset.filter(is_reviewed=False).defer(None).select_related("article", "source")
+        )
+        try:
+            with transaction.atomic():
+                for attribution in rows:
+                    services.attribution_update(
+                        attribution=attribution, user=request.user, is_reviewed=True
+                    )
+        except ValidationError as error:
+            self.message_user(
+                request, "Nothing was marked: " + " ".join(error.messages), messages.ERROR
+            )
+            return
+        self.message_user(request, f"{len(rows)} attribution(s) marked reviewed.", messages.SUCCESS)
+
+
+# --- Relations and reviews ----------------------------------------------------------------
+
+
+@admin.register(ClaimRelation)
+class ClaimRelationAdmin(TrackerAdmin):
+    list_display = ["from_claim", "kind", "to_claim", "created_by", "created_at"]
+    list_filter = ["kind", "created_at"]
+    list_select_related = ["from_claim", "to_claim", "created_by"]
+    search_fields = ["from_claim__text", "to_claim__text", "note"]
+    autocomplete_fields = ["from_claim", "to_claim"]
+    fields = ["from_claim", "kind", "to_claim", "note", "created_by", ("created_at", "updated_at")]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_claim", "to_claim", "created_by")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            data = field_values(obj, form.fields)
+            adopt(obj, services.claim_relation_create(user=request.user, **data))
+
+
+@admin.register(Review)
+class ReviewAdmin(TrackerAdmin):
+    list_display = ["claim", "rating", "reviewer", "published_at"]
+    list_filter = ["rating", "published_at", ("reviewer", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["claim", "reviewer"]
+    search_fields = ["summary", "claim__text", "url"]
+    autocomplete_fields = ["claim"]
+    fields = [
+        "claim",
+        "rating",
+        "summary",
+        "published_at",
+        "url",
+        "reviewer",
+        ("created_at", "updated_at"),
+    ]
+    readonly_fields = ["reviewer", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim", "reviewer")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            adopt(obj, services.review_create(user=request.user, **field_values(obj, form.fields)))
