@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest, Substr
+from django.db.models.functions import Coalesce, Greatest, Substr
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -14,7 +14,19 @@ from tracker.models import TimeStampedModel
 
 class ClaimQuerySet(models.QuerySet):
     def with_counts(self):
-        return self.annotate(attribution_count=models.Count("attributions"))
+        # A subquery, not a join: a later filter on attributions must not multiply it.
+        counts = (
+            Attribution.objects.filter(claim=models.OuterRef("pk"))
+            .order_by()
+            .values("claim")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        return self.annotate(
+            attribution_count=Coalesce(
+                models.Subquery(counts), 0, output_field=models.IntegerField()
+            )
+        )
 
 
 class Claim(TimeStampedModel):
@@ -214,10 +226,7 @@ class Attribution(AnchoredSpan):
             self.resolve_span(self.article.body)
 
     def save(self, *args, **kwargs) -> None:
-        # Every write path goes through here, so the span is checked against the body on
-        # each save, not only when a form cleaned it.
-        if not self.is_orphaned:
-            self.resolve_span(self.article.body)
+        self.check_span_on_save()
         super().save(*args, **kwargs)
 
 

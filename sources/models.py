@@ -133,6 +133,14 @@ class Article(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("admin:sources_article_change", args=[self.pk])
 
+    def clean(self) -> None:
+        # Browsers send CRLF line breaks; offsets count "\n" as one character.
+        self.body = normalize_newlines(self.body)
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
 
 class AnchoredSpan(TimeStampedModel):
     """A stretch of an article's body: ``article.body[start:end] == text``, always.
@@ -242,6 +250,12 @@ class AnchoredSpan(TimeStampedModel):
         if self.anchor_status == AnchorStatus.ORPHANED:
             self.anchor_status = AnchorStatus.ANCHORED
 
+    def check_span_on_save(self) -> None:
+        """Every write path saves through here: check the span against the body, unless
+        it is an orphan still waiting for offsets."""
+        if not (self.is_orphaned and self.start is None):
+            self.resolve_span(self.article.body)
+
     def context(self, body: str, width: int = 60) -> tuple[str, str, str]:
         """The span with up to ``width`` characters of body on each side."""
         if self.start is None or self.end is None:
@@ -298,8 +312,7 @@ class MetadataSpan(AnchoredSpan):
             self.resolve_span(self.article.body)
 
     def save(self, *args, **kwargs) -> None:
-        if not self.is_orphaned:
-            self.resolve_span(self.article.body)
+        self.check_span_on_save()
         super().save(*args, **kwargs)
 
 

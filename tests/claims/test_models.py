@@ -120,3 +120,16 @@ def test_in_text_order_puts_orphans_last():
     Attribution.objects.filter(pk=orphan.pk).update(start=None, end=None, anchor_status="orphaned")
     ordered = list(Attribution.objects.filter(article=article).in_text_order())
     assert ordered == [first, later, orphan]
+
+
+def test_claim_attribution_count_is_not_multiplied_by_a_filter_on_attributions():
+    claim = ClaimFactory()
+    article = ArticleFactory()
+    AttributionFactory(article=article, claim=claim, text="We will not rush it", start=None)
+    AttributionFactory(article=article, claim=claim, text="Quellbridge", start=None)
+    from claims.models import Claim
+
+    counted = (
+        Claim.objects.with_counts().filter(attributions__text__icontains="e").distinct().get()
+    )
+    assert counted.attribution_count == 2

@@ -200,3 +200,21 @@ class TestSpans:
         integrity_error(
             lambda: MetadataSpan.objects.filter(pk=span.pk).update(anchor_status="orphaned")
         )
+
+
+def test_crlf_line_breaks_in_a_body_become_newlines():
+    article = ArticleFactory.build(outlet=OutletFactory(), body="One.\r\nTwo.\rThree.")
+    article.full_clean()
+    assert article.body == "One.\nTwo.\nThree."
+
+
+def test_orphaned_span_given_offsets_again_is_checked_and_anchored():
+    span = MetadataSpanFactory()
+    MetadataSpan.objects.filter(pk=span.pk).update(start=None, end=None, anchor_status="orphaned")
+    span.refresh_from_db()
+    span.start, span.end = 0, 5
+    span.text = ""
+    span.save()
+    span.refresh_from_db()
+    assert span.anchor_status == "anchored"
+    assert span.text == span.article.body[:5]
