@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -17,6 +19,8 @@ from claims.serializers import (
 )
 from sources.models import Article, Source
 from tracker.api import TrackerViewSet
+from tracker.pagination import StrictPageSizeMixin
+from tracker.schema import TrackerAutoSchema
 
 
 class ClaimViewSet(TrackerViewSet):
@@ -99,13 +103,18 @@ class ArticleAttributionsView(generics.ListAPIView):
     pagination_class = None
     filter_backends = []
     queryset = Attribution.objects.none()
+    schema = TrackerAutoSchema()
+
+    @cached_property
+    def article(self) -> Article:
+        # Cached: the permission check asks for the queryset too.
+        return get_object_or_404(Article.objects.only("id"), pk=self.kwargs["pk"])
 
     def get_queryset(self):
-        article = get_object_or_404(Article.objects.only("id"), pk=self.kwargs["pk"])
-        return Attribution.objects.with_selectors().filter(article=article).in_text_order()
+        return Attribution.objects.with_selectors().filter(article=self.article).in_text_order()
 
 
-class StatementPagination(PageNumberPagination):
+class StatementPagination(StrictPageSizeMixin, PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -119,12 +128,17 @@ class SourceStatementsView(generics.ListAPIView):
     pagination_class = StatementPagination
     filter_backends = []
     queryset = Attribution.objects.none()
+    schema = TrackerAutoSchema()
+
+    @cached_property
+    def source(self) -> Source:
+        # Cached: the permission check asks for the queryset too.
+        return get_object_or_404(Source.objects.only("id"), pk=self.kwargs["pk"])
 
     def get_queryset(self):
-        source = get_object_or_404(Source.objects.only("id"), pk=self.kwargs["pk"])
         return (
             Attribution.objects.with_selectors()
-            .filter(source=source)
+            .filter(source=self.source)
             .order_by(
                 F("said_on").asc(nulls_last=True),
                 F("article__published_at").asc(nulls_last=True),

@@ -3,19 +3,28 @@ from django.db.models import Exists, OuterRef, Q
 
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from sources.models import Article, Outlet, Source
-from tracker.filters import StrictBooleanFilter
+from tracker.filters import StrictBooleanFilter, TrackerFilterSet
+
+# Dates only as ISO 8601: "03/01/2031" is March in one country and January in another.
+ISO_DATE = ["%Y-%m-%d"]
 
 
-class ClaimFilter(django_filters.FilterSet):
+class ClaimFilter(TrackerFilterSet):
     status = django_filters.MultipleChoiceFilter(field_name="status", choices=Claim.Status.choices)
     q = django_filters.CharFilter(
         field_name="text", lookup_expr="icontains", help_text="Part of the claim's text."
     )
     event_after = django_filters.DateFilter(
-        field_name="event_date", lookup_expr="gte", help_text="Event on or after (YYYY-MM-DD)."
+        field_name="event_date",
+        lookup_expr="gte",
+        input_formats=ISO_DATE,
+        help_text="Event on or after (YYYY-MM-DD).",
     )
     event_before = django_filters.DateFilter(
-        field_name="event_date", lookup_expr="lte", help_text="Event on or before (YYYY-MM-DD)."
+        field_name="event_date",
+        lookup_expr="lte",
+        input_formats=ISO_DATE,
+        help_text="Event on or before (YYYY-MM-DD).",
     )
     source = django_filters.ModelChoiceFilter(
         field_name="attributions__source",
@@ -33,7 +42,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(Exists(said))
 
 
-class AttributionFilter(django_filters.FilterSet):
+class AttributionFilter(TrackerFilterSet):
     article = django_filters.ModelChoiceFilter(field_name="article", queryset=Article.objects.all())
     source = django_filters.ModelChoiceFilter(field_name="source", queryset=Source.objects.all())
     source_kind = django_filters.MultipleChoiceFilter(
@@ -53,8 +62,12 @@ class AttributionFilter(django_filters.FilterSet):
     recipient = django_filters.ModelChoiceFilter(
         field_name="recipient", queryset=Outlet.objects.all(), help_text="Outlet id."
     )
-    said_after = django_filters.DateFilter(field_name="said_on", lookup_expr="gte")
-    said_before = django_filters.DateFilter(field_name="said_on", lookup_expr="lte")
+    said_after = django_filters.DateFilter(
+        field_name="said_on", lookup_expr="gte", input_formats=ISO_DATE, help_text="YYYY-MM-DD."
+    )
+    said_before = django_filters.DateFilter(
+        field_name="said_on", lookup_expr="lte", input_formats=ISO_DATE, help_text="YYYY-MM-DD."
+    )
     is_reviewed = StrictBooleanFilter(field_name="is_reviewed")
     is_suggested = StrictBooleanFilter(field_name="is_suggested")
     anchor_status = django_filters.MultipleChoiceFilter(
@@ -70,7 +83,7 @@ class AttributionFilter(django_filters.FilterSet):
         fields = ["article", "source", "claim", "kind", "channel"]
 
 
-class ClaimRelationFilter(django_filters.FilterSet):
+class ClaimRelationFilter(TrackerFilterSet):
     from_claim = django_filters.ModelChoiceFilter(
         field_name="from_claim", queryset=Claim.objects.all()
     )
@@ -93,7 +106,7 @@ class ClaimRelationFilter(django_filters.FilterSet):
         return queryset.filter(Q(from_claim=value) | Q(to_claim=value))
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(TrackerFilterSet):
     claim = django_filters.ModelChoiceFilter(field_name="claim", queryset=Claim.objects.all())
     rating = django_filters.MultipleChoiceFilter(field_name="rating", choices=Review.Rating.choices)
     published = StrictBooleanFilter(

@@ -12,6 +12,7 @@ from claims.services import (
     claim_update,
     review_create,
 )
+from sources.serializers import SPAN_EXTRA_KWARGS, AnchoredSpanSerializerMixin
 from tracker.api import ServiceModelSerializer
 
 
@@ -65,7 +66,7 @@ class AnnotationTargetSerializer(serializers.Serializer):
     )
 
 
-class AttributionSerializer(ServiceModelSerializer):
+class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer):
     """One act of saying. Leave ``start``/``end`` out to have the text located in the body
     (it must occur once), or leave ``text`` empty to take it from the offsets."""
 
@@ -123,6 +124,7 @@ class AttributionSerializer(ServiceModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["anchor_status", "reviewed_by", "reviewed_at"]
+        extra_kwargs = SPAN_EXTRA_KWARGS
 
     @extend_schema_field(AnnotationTargetSerializer)
     def get_target(self, obj: Attribution) -> dict:

@@ -2,10 +2,10 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias
-from tracker.filters import StrictBooleanFilter
+from tracker.filters import StrictBooleanFilter, TrackerFilterSet
 
 
-class OutletFilter(django_filters.FilterSet):
+class OutletFilter(TrackerFilterSet):
     kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Outlet.Kind.choices)
     name = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", help_text="Part of the name, any case."
@@ -16,7 +16,7 @@ class OutletFilter(django_filters.FilterSet):
         fields = ["kind", "name"]
 
 
-class ArticleFilter(django_filters.FilterSet):
+class ArticleFilter(TrackerFilterSet):
     outlet = django_filters.ModelChoiceFilter(
         field_name="outlet", queryset=Outlet.objects.all(), help_text="Outlet id."
     )
@@ -58,7 +58,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(Exists(anonymous) if value else ~Exists(anonymous))
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(TrackerFilterSet):
     kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Source.Kind.choices)
     affiliation = django_filters.ModelChoiceFilter(
         field_name="affiliation",
@@ -87,7 +87,7 @@ class SourceFilter(django_filters.FilterSet):
         )
 
 
-class MetadataSpanFilter(django_filters.FilterSet):
+class MetadataSpanFilter(TrackerFilterSet):
     article = django_filters.ModelChoiceFilter(field_name="article", queryset=Article.objects.all())
     kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=MetadataSpan.Kind.choices)
 

@@ -64,6 +64,8 @@ class ArticleSerializer(ArticleSummarySerializer):
             "body",
             "notes",
         ]
+        # The body is kept exactly as sent: span offsets count its every character.
+        extra_kwargs = {"body": {"trim_whitespace": False}}
 
 
 class AliasListField(serializers.ListField):
@@ -121,7 +123,32 @@ class SourceSerializer(ServiceModelSerializer):
         return instance
 
 
-class MetadataSpanSerializer(ServiceModelSerializer):
+# Offsets as PostgreSQL stores them, whatever the database: left to DRF, the bound (and so
+# the schema) would come from the backend in use.
+MAX_OFFSET = 2**31 - 1
+SPAN_EXTRA_KWARGS = {
+    "text": {"trim_whitespace": False},
+    "start": {"max_value": MAX_OFFSET},
+    "end": {"max_value": MAX_OFFSET},
+}
+
+
+class AnchoredSpanSerializerMixin:
+    """Spans are exact: their text is kept as sent, spaces included. On an update, as on a
+    create, a new text without offsets is located in the body, and new offsets without a
+    text take their text from the body."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        given = {"start", "end", "text"} & attrs.keys()
+        if self.instance is not None and given == {"text"}:
+            attrs["start"] = attrs["end"] = None
+        elif self.instance is not None and given and "text" not in given:
+            attrs["text"] = ""
+        return attrs
+
+
+class MetadataSpanSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer):
     class Meta:
         model = MetadataSpan
         fields = [
@@ -136,3 +163,4 @@ class MetadataSpanSerializer(ServiceModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = SPAN_EXTRA_KWARGS

@@ -3,15 +3,21 @@
 import hashlib
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tracker.filters import StrictOrderingFilter
+from tracker.schema import TrackerAutoSchema
 from tracker.services import apply_fields, set_history_user
 
 
@@ -32,8 +38,16 @@ class Conflict(APIException):
 
 def exception_handler(exc, context):
     """DRF's handler, plus: model validation errors become 400s with field messages; a
-    violated database constraint is a 400, a protected delete a 409; never a 500."""
-    if isinstance(exc, DjangoValidationError):
+    violated database constraint or an oversized request is a 400, a protected delete a
+    409; never a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = ValidationError(
+            {
+                "detail": "The request body is larger than the "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes the server accepts."
+            }
+        )
+    elif isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, ProtectedError):
         blockers = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
@@ -62,14 +76,22 @@ class TrackerViewSet(viewsets.ModelViewSet):
     (304) and refuse a stale ``If-Match`` on writes (412), and whose writes go through the
     serializer's service call inside a transaction with the row locked."""
 
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    # JSON only: form encodings cannot tell null from an empty string, nor a list from one
+    # value, so the same request could mean two things.
+    parser_classes = [JSONParser]
+    schema = TrackerAutoSchema()
+
+    # Set by update and destroy inside their transaction. Not derived from the request
+    # method: OPTIONS and the browsable API look objects up "as PUT" outside any
+    # transaction, where PostgreSQL refuses SELECT ... FOR UPDATE.
+    lock_rows = False
+
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.request.method not in ("GET", "HEAD", "OPTIONS") and self.detail_action():
+        if self.lock_rows:
             queryset = queryset.select_for_update(of=("self",))
         return queryset
-
-    def detail_action(self) -> bool:
-        return self.lookup_field in self.kwargs or self.lookup_url_kwarg in self.kwargs
 
     def current_etag(self, instance) -> str:
         return compute_etag(self.get_serializer(instance).data)
@@ -92,16 +114,31 @@ class TrackerViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
+            self.lock_rows = True
             instance = self.get_object()
             self.check_if_match(instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             self.perform_update(serializer)
-        data = self.get_serializer(serializer.instance).data
+            # Read the row back through the view's queryset, so that the answer (and its
+            # ETag) is what a GET gives now, not the serializer's stale annotations and
+            # prefetched relations.
+            instance = self.get_queryset().get(pk=serializer.instance.pk)
+        data = self.get_serializer(instance).data
         return Response(data, headers={"ETag": compute_etag(data)})
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        # As for update: answer with what a GET gives, and its ETag.
+        instance = self.get_queryset().get(pk=serializer.instance.pk)
+        data = self.get_serializer(instance).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": compute_etag(data)})
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
+            self.lock_rows = True
             instance = self.get_object()
             self.check_if_match(instance)
             self.perform_destroy(instance)
@@ -119,6 +156,26 @@ class TrackerViewSet(viewsets.ModelViewSet):
         instance.delete()
 
 
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: DRF's CharField would store the number 0 as "0", and
+    would accept a string over ``max_length`` that fits once its outer spaces are trimmed."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class StrictURLField(StrictCharField, serializers.URLField):
+    pass
+
+
+class StrictEmailField(StrictCharField, serializers.EmailField):
+    pass
+
+
 class ServiceModelSerializer(serializers.ModelSerializer):
     """A model serializer that writes through the app's services.
 
@@ -129,6 +186,13 @@ class ServiceModelSerializer(serializers.ModelSerializer):
 
     create_service = None
     update_service = None
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.URLField: StrictURLField,
+        models.EmailField: StrictEmailField,
+    }
 
     def create(self, validated_data):
         user = validated_data.pop("user", None)

@@ -1,6 +1,8 @@
 """Every API route, registered in one place."""
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
 from claims.api import (
@@ -23,6 +25,14 @@ router.register("attributions", AttributionViewSet)
 router.register("claim-relations", ClaimRelationViewSet)
 router.register("reviews", ReviewViewSet)
 
+
+@csrf_exempt
+def not_found(request, path):
+    """Any other path under /api/ (ending in a slash, so that APPEND_SLASH still redirects):
+    a JSON 404 like every other API error, not Django's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 app_name = "api"
 urlpatterns = [
     path(
@@ -32,4 +42,5 @@ urlpatterns = [
     ),
     path("sources/<int:pk>/statements/", SourceStatementsView.as_view(), name="source-statements"),
     *router.urls,
+    re_path(r"^(?P<path>[\s\S]*/)$", not_found, name="not-found"),
 ]

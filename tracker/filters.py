@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -21,7 +23,7 @@ class StrictBooleanField(forms.NullBooleanField):
             return True
         if text in self.FALSE:
             return False
-        raise ValidationError("Use true or false.", code="invalid")
+        raise DjangoValidationError("Use true or false.", code="invalid")
 
     def validate(self, value):
         pass
@@ -35,3 +37,66 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
         # an unknown value into None, silently dropping the filter.
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's ordering, except that an unknown field is a 400 naming the parameter (not
+    silently ignored), and the ordering always ends in ``id`` so that rows with equal sort
+    keys come in a stable order and cursor pages neither skip nor repeat them."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.getlist(self.ordering_param)
+        if len(params) > 1:
+            raise ValidationError({self.ordering_param: ["Give this parameter once."]})
+        if not "".join(params).strip():
+            return self.get_default_ordering(view)
+        fields = [param.strip() for param in params[0].split(",")]
+        context = {"request": request}
+        valid = [name for name, _label in self.get_valid_fields(queryset, view, context)]
+        unknown = [term or '""' for term in fields if term.removeprefix("-") not in valid]
+        if unknown:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Cannot sort by {', '.join(unknown)}; use {', '.join(valid)}."
+                    ]
+                }
+            )
+        if fields[-1].removeprefix("-") not in ("id", "pk"):
+            fields.append("-id" if fields[-1].startswith("-") else "id")
+        return fields
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, list | tuple):
+            names = [field if isinstance(field, str) else field[0] for field in fields]
+            for parameter in parameters:
+                parameter["description"] = (
+                    "Fields to sort by, comma-separated; prefix one with - for descending."
+                )
+                parameter["schema"] = {
+                    "type": "array",
+                    "items": {"type": "string", "enum": [p + n for n in names for p in ("", "-")]},
+                }
+                parameter["style"] = "form"
+                parameter["explode"] = False
+        return parameters
+
+
+class TrackerFilterSet(django_filters.FilterSet):
+    """A FilterSet that refuses a single-valued parameter given more than once, instead of
+    silently filtering by the last value."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return valid
+        for name, filter_ in self.filters.items():
+            multiple = isinstance(filter_, django_filters.MultipleChoiceFilter)
+            if not multiple and len(getlist(name)) > 1:
+                if name not in self.form.errors:
+                    self.form.add_error(name, "Give this parameter once.")
+                valid = False
+        return valid

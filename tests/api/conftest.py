@@ -1,0 +1,133 @@
+"""Fixtures for the API tests: token clients per role, and a small invented world."""
+
+import sys
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from claims.models import Attribution, Claim, ClaimRelation, Review
+from sources.models import Article, MetadataSpan, Outlet, Source
+from tests.factories import (
+    AnonymousSourceFactory,
+    ArticleFactory,
+    AttributionFactory,
+    ClaimFactory,
+    ClaimRelationFactory,
+    MetadataSpanFactory,
+    OrganizationFactory,
+    OutletFactory,
+    ReviewFactory,
+    SourceAliasFactory,
+    SourceFactory,
+)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "fuzz: schemathesis fuzzing of the whole API (deselect with -m 'not fuzz')"
+    )
+
+
+def pytest_terminal_summary(terminalreporter):
+    fuzz = sys.modules.get("tests.api.test_fuzz")
+    if fuzz is not None and fuzz.FIGURES["requests"]:
+        requests = fuzz.FIGURES["requests"]
+        terminalreporter.write_line(
+            f"schemathesis: {len(requests)} operations, {sum(requests.values())} test cases "
+            f"in {fuzz.FIGURES['seconds']:.0f} s"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The factories hash a password for every user; PBKDF2 would dominate these tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def anon_api(db):
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor):
+    return token_client(editor)
+
+
+@pytest.fixture
+def factchecker_api(factchecker):
+    return token_client(factchecker)
+
+
+@pytest.fixture
+def reader_api(reader):
+    return token_client(reader)
+
+
+def database_snapshot() -> dict[str, list[dict]]:
+    """Every row of every tracker model (history tables aside), to show a refused write
+    changed nothing."""
+    snapshot = {}
+    for label in ("sources", "claims"):
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            snapshot[model._meta.label] = list(model.objects.order_by("pk").values())
+    return snapshot
+
+
+@dataclass
+class World:
+    """One invented row of every kind, linked together."""
+
+    outlet: Outlet
+    wire: Outlet
+    article: Article
+    organization: Source
+    person: Source
+    anonymous: Source
+    claim: Claim
+    other_claim: Claim
+    attribution: Attribution
+    metadata_span: MetadataSpan
+    relation: ClaimRelation
+    review: Review
+
+
+@pytest.fixture
+def world(db) -> World:
+    outlet = OutletFactory(name="Invented Quellbridge Courier")
+    wire = OutletFactory(name="Invented Wire Service", kind=Outlet.Kind.WIRE_AGENCY)
+    article = ArticleFactory(outlet=outlet, origin_outlet=wire)
+    organization = OrganizationFactory(name="Invented Quellbridge Council")
+    person = SourceFactory(name="Ilse Varnok", affiliation=organization, role="mayor")
+    SourceAliasFactory(source=person, name="Varnok")
+    anonymous = AnonymousSourceFactory(article=article)
+    claim = ClaimFactory()
+    other_claim = ClaimFactory()
+    attribution = AttributionFactory(article=article, source=person, claim=claim)
+    return World(
+        outlet=outlet,
+        wire=wire,
+        article=article,
+        organization=organization,
+        person=person,
+        anonymous=anonymous,
+        claim=claim,
+        other_claim=other_claim,
+        attribution=attribution,
+        metadata_span=MetadataSpanFactory(article=article),
+        relation=ClaimRelationFactory(from_claim=claim, to_claim=other_claim),
+        review=ReviewFactory(claim=claim),
+    )

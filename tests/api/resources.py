@@ -1,0 +1,166 @@
+"""Valid payloads for every API resource, shared by the permission matrix and the
+concurrency tests. Everything they make is invented."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from claims.models import Attribution, Claim, ClaimRelation, Review
+from sources.models import Article, MetadataSpan, Outlet, Source
+from tests.api.conftest import World
+from tests.factories import (
+    INVENTED_BODY,
+    ArticleFactory,
+    AttributionFactory,
+    ClaimFactory,
+    ClaimRelationFactory,
+    MetadataSpanFactory,
+    OutletFactory,
+    ReviewFactory,
+    SourceFactory,
+)
+
+METHODS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
+WRITES = frozenset({"create", "update", "partial_update", "destroy"})
+
+
+@dataclass(frozen=True)
+class Resource:
+    """How to exercise one registered viewset: a row to act on, valid payloads, the
+    methods it offers, and which writes fact-checkers may make (editors make all)."""
+
+    model: type
+    make: Callable[[World], Any]
+    create: Callable[[World], dict] | None = None
+    update: Callable[[World], dict] | None = None
+    partial_update: Callable[[World], dict] | None = None
+    methods: frozenset[str] = frozenset(METHODS)
+    factchecker_writes: frozenset[str] = frozenset()
+
+
+RESOURCES = {
+    "outlets": Resource(
+        model=Outlet,
+        make=lambda w: OutletFactory(name="Invented Harbour Herald"),
+        create=lambda w: {"name": "Invented Ferry Times", "kind": "online", "domain": "ft.example"},
+        update=lambda w: {"name": "Invented Ferry Post", "kind": "broadcaster", "domain": ""},
+        partial_update=lambda w: {"domain": "patched.example"},
+    ),
+    "articles": Resource(
+        model=Article,
+        make=lambda w: ArticleFactory(outlet=w.outlet),
+        create=lambda w: {
+            "outlet": w.outlet.pk,
+            "headline": "Invented ferry strike ends",
+            "url": "https://ft.example/ferry-strike",
+            "body": "The invented ferry union said on Friday that the strike was over.",
+        },
+        update=lambda w: {
+            "outlet": w.wire.pk,
+            "origin_outlet": None,
+            "headline": "Invented bridge report, corrected",
+            "url": "https://ft.example/bridge-corrected",
+            "body": INVENTED_BODY,
+            "status": "annotated",
+        },
+        partial_update=lambda w: {"status": "reviewed"},
+    ),
+    "sources": Resource(
+        model=Source,
+        make=lambda w: SourceFactory(name="Oskar Tellmar"),
+        create=lambda w: {
+            "kind": "person",
+            "name": "Mira Castellane",
+            "role": "harbour master",
+            "affiliation": w.organization.pk,
+            "aliases": ["Castellane"],
+        },
+        update=lambda w: {"kind": "organization", "name": "Invented Ferry Union", "aliases": []},
+        partial_update=lambda w: {"role": "spokesman", "aliases": ["O. Tellmar", "Tellmar"]},
+    ),
+    "metadata-spans": Resource(
+        model=MetadataSpan,
+        make=lambda w: MetadataSpanFactory(article=w.article, kind="other", text="Monday"),
+        create=lambda w: {"article": w.article.pk, "kind": "dateline", "text": "June"},
+        update=lambda w: {
+            "article": w.article.pk,
+            "kind": "sourcing_note",
+            "text": "who asked not to be named",
+            "start": None,
+            "end": None,
+        },
+        partial_update=lambda w: {"kind": "heading"},
+    ),
+    "claims": Resource(
+        model=Claim,
+        make=lambda w: ClaimFactory(),
+        create=lambda w: {"text": "The invented ferry strike is over.", "event_date": "2031-05-02"},
+        update=lambda w: {"text": "The invented strike ended.", "event_date": None, "notes": "ok"},
+        partial_update=lambda w: {"notes": "checked twice"},
+    ),
+    "attributions": Resource(
+        model=Attribution,
+        make=lambda w: AttributionFactory(
+            article=w.article, source=w.person, claim=w.claim, text="bridge would reopen in June"
+        ),
+        create=lambda w: {
+            "article": w.article.pk,
+            "source": w.anonymous.pk,
+            "kind": "indirect",
+            "text": "the repairs were behind schedule",
+            "cue": "said",
+            "channel": "interview",
+        },
+        update=lambda w: {
+            "article": w.article.pk,
+            "source": w.person.pk,
+            "claim": w.other_claim.pk,
+            "kind": "mixed",
+            "text": "the river bridge would reopen in June",
+            "start": None,
+            "end": None,
+            "cue": "said",
+        },
+        partial_update=lambda w: {"is_reviewed": True},
+    ),
+    "claim-relations": Resource(
+        model=ClaimRelation,
+        make=lambda w: ClaimRelationFactory(
+            from_claim=w.other_claim, to_claim=w.claim, kind="refines"
+        ),
+        create=lambda w: {
+            "from_claim": w.other_claim.pk,
+            "to_claim": w.claim.pk,
+            "kind": "contradicts",
+            "note": "Different invented dates.",
+        },
+        update=lambda w: {
+            "from_claim": w.claim.pk,
+            "to_claim": w.other_claim.pk,
+            "kind": "same_as",
+            "note": "Same invented event.",
+        },
+        partial_update=lambda w: {"note": "Reworded."},
+        factchecker_writes=WRITES,
+    ),
+    "reviews": Resource(
+        model=Review,
+        make=lambda w: ReviewFactory(claim=w.other_claim),
+        create=lambda w: {"claim": w.claim.pk, "rating": "false", "summary": "Invented: no."},
+        update=lambda w: {
+            "claim": w.other_claim.pk,
+            "rating": "unproven",
+            "summary": "Invented: cannot tell.",
+            "url": "https://checks.example/reviews/1",
+        },
+        partial_update=lambda w: {"rating": "mostly_false"},
+        factchecker_writes=WRITES,
+    ),
+}
+
+# Routes that only read, with the row whose id goes in the URL.
+READ_ONLY_ROUTES: dict[str, Callable[[World], str]] = {
+    "claim-attributions": lambda w: f"/api/claims/{w.claim.pk}/attributions/",
+    "article-attributions": lambda w: f"/api/articles/{w.article.pk}/attributions/",
+    "source-statements": lambda w: f"/api/sources/{w.person.pk}/statements/",
+}
