@@ -20,7 +20,6 @@ from claims.serializers import (
 from sources.models import Article, Source
 from tracker.api import TrackerViewSet
 from tracker.pagination import StrictPageSizeMixin
-from tracker.schema import TrackerAutoSchema
 
 
 class ClaimViewSet(TrackerViewSet):
@@ -103,7 +102,6 @@ class ArticleAttributionsView(generics.ListAPIView):
     pagination_class = None
     filter_backends = []
     queryset = Attribution.objects.none()
-    schema = TrackerAutoSchema()
 
     @cached_property
     def article(self) -> Article:
@@ -128,7 +126,6 @@ class SourceStatementsView(generics.ListAPIView):
     pagination_class = StatementPagination
     filter_backends = []
     queryset = Attribution.objects.none()
-    schema = TrackerAutoSchema()
 
     @cached_property
     def source(self) -> Source:

@@ -5,6 +5,12 @@ from tests.factories import UserFactory
 from tracker.roles import EDITORS, FACT_CHECKERS, READERS
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The factories hash a password for every user; PBKDF2 would dominate the tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", is_staff=True, roles=[EDITORS])

@@ -8,16 +8,12 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tracker.filters import StrictOrderingFilter
-from tracker.schema import TrackerAutoSchema
 from tracker.services import apply_fields, set_history_user
 
 
@@ -75,12 +71,6 @@ class TrackerViewSet(viewsets.ModelViewSet):
     """A model viewset whose detail responses carry an ETag, honour ``If-None-Match``
     (304) and refuse a stale ``If-Match`` on writes (412), and whose writes go through the
     serializer's service call inside a transaction with the row locked."""
-
-    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
-    # JSON only: form encodings cannot tell null from an empty string, nor a list from one
-    # value, so the same request could mean two things.
-    parser_classes = [JSONParser]
-    schema = TrackerAutoSchema()
 
     # Set by update and destroy inside their transaction. Not derived from the request
     # method: OPTIONS and the browsable API look objects up "as PUT" outside any

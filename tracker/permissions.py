@@ -1,7 +1,7 @@
 """API permissions: the roles of ``tracker/roles.py`` applied to every endpoint and object."""
 
 from django.conf import settings
-from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
+from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
 
 
 class RolePermission(DjangoModelPermissions):
@@ -32,3 +32,12 @@ class RolePermission(DjangoModelPermissions):
     def has_object_permission(self, request, view, obj) -> bool:
         # Roles are global: whoever may act on a collection may act on each of its objects.
         return self.has_permission(request, view)
+
+
+class ReadAccess(BasePermission):
+    """Logged-in users, and everyone when public reading is on (the API schema and docs)."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(
+            settings.TRACKER_PUBLIC_READING or (request.user and request.user.is_authenticated)
+        )

@@ -194,9 +194,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "tracker.filters.StrictOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: form encodings cannot tell null from an empty string, nor a list from one
+    # value, so the same request could mean two things.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "tracker.schema.TrackerAutoSchema",
     "EXCEPTION_HANDLER": "tracker.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -217,6 +220,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are shown to the users who may read the API.
+    "SERVE_PERMISSIONS": ["tracker.permissions.ReadAccess"],
+    # No call to the online validator at validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -231,6 +238,9 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "claims.models.Claim.Status",
     },
 }
+
+# A 1,000,000-character body can take up to about 6 MB as JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024)
 
 # --- The tracker's own settings ---------------------------------------------------------
 

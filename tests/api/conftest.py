@@ -41,12 +41,6 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The factories hash a password for every user; PBKDF2 would dominate these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def token_client(user) -> APIClient:
     client = APIClient()
     if user is not None:
