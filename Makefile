@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed password lint format ci clean
+.PHONY: run test install install-dev migrate seed password lint format schema ci clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ password: install
 ## Install what the tests need and run them (SQLite unless DATABASE_URL is set).
 test: install-dev
 	$(PY) -m pytest
+
+## Regenerate the committed OpenAPI schema after an API change.
+schema: install
+	DEBUG=1 $(PY) manage.py spectacular --file openapi.yaml --validate --fail-on-warn
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
