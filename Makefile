@@ -31,7 +31,7 @@ seed: migrate
 ## Install, migrate, load the seed article, print a login, and serve the site.
 run: seed
 	@DEBUG=1 $(PY) manage.py local_login
-	@echo "Admin: http://$(HOST):$(PORT)/admin/"
+	@echo "Pages: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/   API docs: http://$(HOST):$(PORT)/api/docs/"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Print a new password for the local 'admin' user.

@@ -68,7 +68,7 @@ class Claim(TimeStampedModel):
         return self.text if len(self.text) <= 120 else self.text[:119] + "…"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:claims_claim_change", args=[self.pk])
+        return reverse("claims:claim-detail", args=[self.pk])
 
 
 # Characters of context kept on each side of a quote in a TextQuoteSelector.
@@ -204,7 +204,7 @@ class Attribution(AnchoredSpan):
         return f"{who}: “{text}”"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:claims_attribution_change", args=[self.pk])
+        return reverse("sources:article-detail", args=[self.article_id]) + f"#attribution-{self.pk}"
 
     def clean(self) -> None:
         super().clean()
@@ -428,6 +428,9 @@ class Finding(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.summary or f"{self.get_kind_display()} ({self.key})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:finding-detail", args=[self.pk])
 
     @property
     def is_resolved(self) -> bool:

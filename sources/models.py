@@ -131,7 +131,7 @@ class Article(TimeStampedModel):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:sources_article_change", args=[self.pk])
+        return reverse("sources:article-detail", args=[self.pk])
 
     def clean(self) -> None:
         # Browsers send CRLF line breaks; offsets count "\n" as one character.
@@ -448,7 +448,7 @@ class Source(TimeStampedModel):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:sources_source_change", args=[self.pk])
+        return reverse("sources:source-detail", args=[self.pk])
 
     @property
     def display_name(self) -> str:

@@ -27,3 +27,26 @@ class TimeStampedModel(models.Model):
                     target = item.code if key == NON_FIELD_ERRORS else key
                     remapped.setdefault(target if target in field_names else key, []).append(item)
             raise ValidationError(remapped) from error
+
+
+class Checkpoint(models.Model):
+    """Where a long-running command stopped, so it can resume there."""
+
+    name = models.CharField(max_length=100, unique=True)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.position}"
+
+    @classmethod
+    def get(cls, name: str) -> int:
+        return cls.objects.filter(name=name).values_list("position", flat=True).first() or 0
+
+    @classmethod
+    def put(cls, name: str, position: int) -> None:
+        cls.objects.update_or_create(name=name, defaults={"position": position})
+
+    @classmethod
+    def clear(cls, name: str) -> None:
+        cls.objects.filter(name=name).delete()

@@ -162,7 +162,8 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 if not STATIC_MANIFEST:
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
 
 # Security. Cookies are secure unless DEBUG is on; the TLS settings are for deployments
 # behind HTTPS and documented in .env.example.
@@ -263,5 +264,7 @@ TRACKER_QUOTE_CANDIDATES = env_int("TRACKER_QUOTE_CANDIDATES", 300)
 # Recheck findings after every change, once the transaction commits. Bulk imports may turn
 # it off and run `manage.py recheck` afterwards.
 TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)
+# The publisher named as author of ClaimReview markup.
+TRACKER_PUBLISHER_NAME = env_str("TRACKER_PUBLISHER_NAME", "Claim tracker")
 # Let anonymous visitors read pages and the API (writes always need a role).
 TRACKER_PUBLIC_READING = env_bool("TRACKER_PUBLIC_READING", False)

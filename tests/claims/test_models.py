@@ -129,7 +129,5 @@ def test_claim_attribution_count_is_not_multiplied_by_a_filter_on_attributions()
     AttributionFactory(article=article, claim=claim, text="Quellbridge", start=None)
     from claims.models import Claim
 
-    counted = (
-        Claim.objects.with_counts().filter(attributions__text__icontains="e").distinct().get()
-    )
+    counted = Claim.objects.with_counts().filter(attributions__text__icontains="e").distinct().get()
     assert counted.attribution_count == 2

@@ -1,0 +1,489 @@
+"""Near-duplicate quotes found through a database index, then re-ranked exactly.
+
+Comparing a quote with every quote in the archive grows with the archive, so candidates
+come from a trigram index instead, and only those (at most ``limit``, 300 by default) are
+scored with :func:`claims.crosscheck.rules.quote_similarity`, the score the rules use.
+
+The candidates are the attributions that contain at least one of the query's rarest
+letter trigrams, best first by the backend's own measure:
+
+- PostgreSQL: a GIN ``gin_trgm_ops`` index on ``claims_attribution.text``, partial on
+  ``kind <> 'unattributed'``, searched with ``text ILIKE ANY('{%abc%, ...}')`` and ordered
+  by pg_trgm's ``similarity()`` to the whole query. How common each trigram is comes from
+  extended statistics on ``show_trgm(text)``, which ANALYZE (and autovacuum) keep up.
+- SQLite: an FTS5 table with the trigram tokenizer over the same column (external
+  content, kept in step by triggers), searched with an OR of the trigrams and ordered by
+  ``bm25``. How common each trigram is comes from an ``fts5vocab`` table over it.
+
+Why not pg_trgm's ``%`` operator: to keep quotes that score 60 after normalising, its
+threshold must be about 0.15 (measured: the lowest trigram similarity of a near-duplicate
+pair scoring 60 or more was 0.167, of one scoring 70 or more 0.25). At that threshold
+nearly every row shares enough common trigrams ("  t", " th", "the") to pass the index,
+and pg_trgm re-checks each one: about a second a query on 100,000 rows. Choosing rare
+trigrams bounds the rows read, on both backends, by :data:`MAX_CANDIDATE_ROWS`.
+
+What this finds: every near-duplicate (a word changed, added or dropped, typos,
+punctuation, quote marks, case, reordered clauses), since it shares the query's rare
+words. What it can miss, on a large archive: two unrelated quotes that score 60-70 by
+chance because they share a few common words. On the generated corpus of
+``tests/claims/test_quote_index.py`` both backends find everything the full scan finds.
+
+Quotes shorter than ``MIN_QUOTE_WORDS`` words are never matched, on either side: the
+rules ignore them (such phrases are too common to say who said them first), and three
+common words would draw a large part of the archive as candidates.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import NotSupportedError, connection, transaction
+from django.db.backends.utils import CursorWrapper
+
+from claims.crosscheck.rules import (
+    DRIFT_MIN_SIMILARITY,
+    MIN_QUOTE_WORDS,
+    AttributionKind,
+    normalize_quote,
+    quote_similarity,
+)
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_CANDIDATE_ROWS",
+    "MAX_TERMS",
+    "QuoteMatch",
+    "brute_force_similar_quotes",
+    "candidate_ids",
+    "ensure_sqlite_quote_index",
+    "similar_quotes",
+]
+
+logger = logging.getLogger(__name__)
+
+# How many candidates the index hands to the exact re-ranking.
+DEFAULT_LIMIT = 300
+# At most this many trigrams are searched for...
+MAX_TERMS = 24
+# ... and fewer when the rows containing them would add up to more than this (counted
+# once per trigram, as the index reads them). Each row read costs about 1 µs in SQLite's
+# bm25 and 15-20 µs in pg_trgm's similarity(), so the backends get different budgets.
+MAX_CANDIDATE_ROWS = {"sqlite": 20_000, "postgresql": 2_000}
+# ... but never fewer than this many, from as many different words: a query made only of
+# common words is slow, rather than likely to miss the quote it was copied from.
+MIN_TERMS = 3
+
+# Rows read per query by the brute-force scan.
+_SCAN_CHUNK = 5_000
+
+_UNATTRIBUTED = str(AttributionKind.UNATTRIBUTED)
+_TABLE = "claims_attribution"
+PG_INDEX = "claims_attribution_text_trgm"
+PG_STATISTICS = "claims_attribution_text_trgm_stats"
+FTS_TABLE = "claims_attribution_quote_fts"
+FTS_VOCAB = "claims_attribution_quote_fts_vocab"
+FTS_TRIGGERS = (
+    "claims_attribution_quote_fts_ai",
+    "claims_attribution_quote_fts_ad",
+    "claims_attribution_quote_fts_au",
+)
+
+# Runs of letters and digits: what pg_trgm and FTS5 see alike in a stored quote and in a
+# query, whatever their punctuation and quote marks.
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMatch:
+    """An attribution whose text is like the query, and how like (0-100)."""
+
+    attribution_id: int
+    similarity: float
+
+
+def similar_quotes(
+    text: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    min_similarity: float = DRIFT_MIN_SIMILARITY,
+    exclude_ids: Collection[int] = (),
+    article_ids: Collection[int] | None = None,
+) -> list[QuoteMatch]:
+    """Quotes in the archive like ``text``, best first (ties by id).
+
+    At most ``limit`` candidates are taken from the index, scored with
+    ``quote_similarity`` and kept when they score ``min_similarity`` or more (the index is
+    tuned for ``DRIFT_MIN_SIMILARITY`` and above). Unattributed statements, quotes shorter
+    than ``MIN_QUOTE_WORDS`` words and ``exclude_ids`` are never returned;
+    ``article_ids``, when given, restricts the search to those articles (both are applied
+    in the index query, so they do not use up the limit). Returns [] when ``text`` has
+    fewer than ``MIN_QUOTE_WORDS`` words.
+
+    Reads the default database, which must be migrated past ``claims/0003_quote_index``;
+    PostgreSQL and SQLite only (``NotSupportedError`` elsewhere).
+    """
+    if not _searchable(text) or (article_ids is not None and not article_ids):
+        return []
+    search = _Search.build(text, limit, min_similarity, exclude_ids, article_ids)
+    return _rank(text, _candidates(search), min_similarity)
+
+
+def candidate_ids(text: str, *, limit: int = DEFAULT_LIMIT) -> list[int]:
+    """The index step alone: ids of at most ``limit`` sourced attributions sharing rare
+    trigrams with ``text``, likeliest first by the backend's measure (pg_trgm similarity
+    or bm25, not ``quote_similarity``). [] when ``text`` has fewer than
+    ``MIN_QUOTE_WORDS`` words."""
+    if not _searchable(text):
+        return []
+    search = _Search.build(text, limit, DRIFT_MIN_SIMILARITY, (), None)
+    return [pk for pk, _ in _candidates(search)]
+
+
+def brute_force_similar_quotes(
+    text: str,
+    *,
+    min_similarity: float = DRIFT_MIN_SIMILARITY,
+    exclude_ids: Collection[int] = (),
+    article_ids: Collection[int] | None = None,
+) -> list[QuoteMatch]:
+    """What :func:`similar_quotes` answers with no limit, found by scoring every sourced
+    quote in the table (read in pages of ids). The baseline for benchmarks and the
+    reference the tests hold the index to; far too slow for a request on a large archive.
+    """
+    if not _searchable(text) or (article_ids is not None and not article_ids):
+        return []
+    return _rank(text, _scan(exclude_ids, article_ids), min_similarity)
+
+
+# --- shared ------------------------------------------------------------------------------
+
+
+def _word_count(text: str) -> int:
+    return len(normalize_quote(text).split())
+
+
+def _searchable(text: str) -> bool:
+    return _word_count(text) >= MIN_QUOTE_WORDS
+
+
+def _rank(text: str, rows: Iterable[tuple[int, str]], min_similarity: float) -> list[QuoteMatch]:
+    matches = []
+    for pk, other in rows:
+        if _word_count(other) < MIN_QUOTE_WORDS:
+            continue
+        similarity = quote_similarity(text, other)
+        if similarity >= min_similarity:
+            matches.append(QuoteMatch(pk, similarity))
+    matches.sort(key=lambda m: (-m.similarity, m.attribution_id))
+    return matches
+
+
+def _filters(
+    exclude_ids: Collection[int], article_ids: Collection[int] | None, alias: str = ""
+) -> tuple[str, list[object]]:
+    """Extra WHERE conditions and their parameters, in the ``%s`` style of Django's
+    cursors."""
+    prefix = f"{alias}." if alias else ""
+    sql, params = "", []
+    if article_ids is not None:
+        ids = sorted(set(article_ids))
+        sql += f" AND {prefix}article_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    if exclude_ids:
+        ids = sorted(set(exclude_ids))
+        sql += f" AND {prefix}id NOT IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    return sql, params
+
+
+@dataclass(frozen=True)
+class _Search:
+    """One candidate query: what to look for and where, whichever the backend."""
+
+    text: str
+    words: list[list[str]]
+    limit: int
+    # Lengths of stored text that can score the minimum similarity, with room to spare.
+    shortest: int
+    longest: int
+    exclude_ids: Collection[int]
+    article_ids: Collection[int] | None
+
+    @classmethod
+    def build(
+        cls,
+        text: str,
+        limit: int,
+        min_similarity: float,
+        exclude_ids: Collection[int],
+        article_ids: Collection[int] | None,
+    ) -> _Search:
+        if limit < 1:
+            raise ValueError("limit must be 1 or more")
+        # fuzz.ratio is 2 * (common characters) / (both lengths), so a quote of
+        # normalised length n scores s or more only against one between n / f and n * f,
+        # f = (200 - s) / s: from 0.43 n to 2.33 n at 60. Stored text is longer than its
+        # normalised form by its punctuation and quote marks, hence the spare room.
+        n = len(normalize_quote(text))
+        factor = (200 - min_similarity) / min_similarity if min_similarity > 0 else 1e9
+        longest = min(n * factor, 1e9)
+        return cls(
+            text=text,
+            words=word_trigrams(text),
+            limit=limit,
+            shortest=int(n / factor * 0.8),
+            longest=int(longest * 1.25) + 4,
+            exclude_ids=exclude_ids,
+            article_ids=article_ids,
+        )
+
+    def order_by_length(self, column: str) -> tuple[str, list[object]]:
+        """An ORDER BY term that puts rows of a length that can match first. Only an
+        ordering, not a filter: a length is a strong hint, but no proof."""
+        return f"({column} NOT BETWEEN %s AND %s)", [self.shortest, self.longest]
+
+
+def _candidates(search: _Search) -> list[tuple[int, str]]:
+    if not search.words:
+        return []
+    if connection.vendor == "postgresql":
+        return _pg_candidates(search)
+    if connection.vendor == "sqlite":
+        return _sqlite_candidates(search)
+    raise NotSupportedError(f"No quote index for the {connection.vendor} backend.")
+
+
+def _scan(
+    exclude_ids: Collection[int], article_ids: Collection[int] | None
+) -> Iterator[tuple[int, str]]:
+    where, params = _filters(exclude_ids, article_ids)
+    last = 0
+    with connection.cursor() as cursor:
+        while True:
+            # Keyset pages on the primary key: each page is one range read of the index.
+            cursor.execute(
+                f"SELECT id, text FROM {_TABLE} WHERE kind <> %s AND id > %s{where} "
+                "ORDER BY id LIMIT %s",
+                [_UNATTRIBUTED, last, *params, _SCAN_CHUNK],
+            )
+            rows = cursor.fetchall()
+            yield from rows
+            if len(rows) < _SCAN_CHUNK:
+                return
+            last = rows[-1][0]
+
+
+def word_trigrams(text: str) -> list[list[str]]:
+    """The trigrams of each word of ``text`` (a run of letters and digits), lower-cased as
+    both indexes fold them: the word's own trigrams, then its start and its end with the
+    space next to them (" wo", "wo "; " a " for a one-letter word). A trigram already
+    taken by an earlier word is left out.
+
+    The words' own trigrams match whatever punctuation and quote marks surround them. The
+    start and end ones let short words count ("it is as it is" has no other), and match
+    wherever the stored quote has a plain space on that side of the word.
+    """
+    folded = unicodedata.normalize("NFKC", text).lower()
+    words: list[list[str]] = []
+    seen: set[str] = set()
+    for run in _ALNUM_RUN.findall(folded):
+        inner = [run[i : i + 3] for i in range(len(run) - 2)]
+        edges = [f" {run} "] if len(run) == 1 else [f" {run[:2]}", f"{run[-2:]} "]
+        fresh = [g for g in dict.fromkeys([*inner, *edges]) if g not in seen]
+        seen.update(fresh)
+        if fresh:
+            words.append(fresh)
+    return words
+
+
+def pick_terms(
+    words: Sequence[Sequence[str]],
+    rows_with: Mapping[str, float],
+    *,
+    max_rows: float,
+    max_terms: int = MAX_TERMS,
+    min_terms: int = MIN_TERMS,
+) -> list[str]:
+    """The trigrams to search for, spread over the words and rarest first.
+
+    ``rows_with`` estimates how many rows contain each trigram (missing: 0). The order is
+    the rarest trigram of each word (rarest words first), then the second rarest of each,
+    and so on; spreading them means a quote with some words changed still shares several.
+    Trigrams are taken in that order while fewer than ``max_terms`` and while the rows
+    they draw stay within ``max_rows``; the first ``min_terms`` are taken regardless.
+    """
+
+    def rarity(gram: str) -> tuple[float, str]:
+        return rows_with.get(gram, 0), gram
+
+    ranked = sorted(
+        (sorted(grams, key=rarity) for grams in words if grams), key=lambda r: rarity(r[0])
+    )
+    order = [
+        r[depth]
+        for depth in range(max(map(len, ranked), default=0))
+        for r in ranked
+        if depth < len(r)
+    ]
+    picked: list[str] = []
+    total = 0.0
+    for gram in order:
+        if len(picked) == max_terms:
+            break
+        rows = rows_with.get(gram, 0)
+        if len(picked) < min_terms or total + rows <= max_rows:
+            picked.append(gram)
+            total += rows
+    return picked
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+# Estimated rows containing each of the given trigrams: the element frequencies ANALYZE
+# keeps for the show_trgm(text) statistics, times the table's row count. A trigram it has
+# not listed is rarer than the rarest listed, so it is given half that. No statistics
+# (never analysed, or a role that does not own the table): no rows, and then every trigram
+# looks equally rare, which is slower but finds the same.
+_PG_TRIGRAM_ROWS = f"""
+SELECT e.elem,
+       greatest(c.reltuples, 0) * coalesce(e.freq, s.freqs[cardinality(s.elems) + 1] / 2, 0)
+FROM pg_class c
+JOIN (
+    SELECT x.schemaname, x.tablename,
+           x.most_common_elems::text::text[] AS elems, x.most_common_elem_freqs AS freqs
+    FROM pg_stats_ext_exprs x
+    WHERE x.statistics_name = '{PG_STATISTICS}' AND x.statistics_schemaname = current_schema()
+) s ON s.tablename = c.relname AND c.relnamespace = to_regnamespace(s.schemaname)
+CROSS JOIN LATERAL (
+    SELECT q.elem, f.freq FROM unnest(%s::text[]) AS q(elem)
+    LEFT JOIN unnest(s.elems, s.freqs) AS f(elem, freq) ON f.elem = q.elem
+) e
+WHERE c.relname = '{_TABLE}'
+"""
+
+
+def _pg_candidates(search: _Search) -> list[tuple[int, str]]:
+    grams = sorted({g for word in search.words for g in word})
+    where, params = _filters(search.exclude_ids, search.article_ids)
+    by_length, length_params = search.order_by_length("length(text)")
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_TRIGRAM_ROWS, [grams])
+        rows_with = {gram: float(rows) for gram, rows in cursor.fetchall()}
+        terms = pick_terms(
+            search.words,
+            rows_with,
+            max_rows=MAX_CANDIDATE_ROWS["postgresql"],
+            min_terms=MIN_TERMS,
+        )
+        # One case-insensitive alternation: pg_trgm turns it into an OR of index scans,
+        # and the re-check runs one regular expression per row rather than one ILIKE per
+        # trigram (two to four times faster). Trigrams are letters, digits and spaces, so
+        # nothing in them needs escaping. The condition on kind is written out, not bound,
+        # so that the planner sees it implies the partial index's predicate.
+        cursor.execute(
+            f"SELECT id, text FROM {_TABLE} "
+            f"WHERE kind <> '{_UNATTRIBUTED}' AND text ~* %s{where} "
+            f"ORDER BY {by_length}, similarity(text, %s) DESC, id LIMIT %s",
+            ["(" + "|".join(terms) + ")", *params, *length_params, search.text, search.limit],
+        )
+        return cursor.fetchall()
+
+
+# --- SQLite --------------------------------------------------------------------------------
+
+# The index as migration 0003 creates it, kept here too so that it can be put back: a later
+# migration that remakes claims_attribution on SQLite (new table, copy, drop, rename) drops
+# the table's triggers with it. See ensure_sqlite_quote_index.
+SQLITE_INDEX_SQL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    f"text, content='{_TABLE}', content_rowid='id', tokenize='trigram')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_VOCAB} USING fts5vocab({FTS_TABLE}, row)",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TRIGGERS[0]} AFTER INSERT ON {_TABLE} BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TRIGGERS[1]} AFTER DELETE ON {_TABLE} BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text); "
+    "END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TRIGGERS[2]} AFTER UPDATE ON {_TABLE} "
+    "WHEN old.text IS NOT new.text OR old.id IS NOT new.id BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text); "
+    f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END",
+)
+SQLITE_REBUILD_SQL = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
+
+
+def ensure_sqlite_quote_index() -> bool:
+    """Create whatever part of the SQLite quote index is missing and rebuild it from the
+    table; returns whether anything was missing. A no-op on other backends.
+
+    The index is not part of Django's model state, so a later migration that remakes
+    ``claims_attribution`` on SQLite drops its triggers without a word, and the index
+    would fall behind. Every candidate query checks for them first (one read of
+    ``sqlite_master``) and puts them back.
+    """
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        if _sqlite_index_complete(cursor):
+            return False
+    # Only now a transaction: with transaction_mode IMMEDIATE it takes the write lock.
+    with transaction.atomic(), connection.cursor() as cursor:
+        if _sqlite_index_complete(cursor):
+            return False
+        logger.warning("The SQLite quote index was incomplete; recreating and rebuilding it.")
+        for statement in SQLITE_INDEX_SQL:
+            cursor.execute(statement)
+        cursor.execute(SQLITE_REBUILD_SQL)
+    return True
+
+
+def _sqlite_index_complete(cursor: CursorWrapper) -> bool:
+    names = (FTS_TABLE, FTS_VOCAB, *FTS_TRIGGERS)
+    cursor.execute(
+        f"SELECT count(*) FROM sqlite_master WHERE name IN ({', '.join(['%s'] * len(names))})",
+        list(names),
+    )
+    return cursor.fetchone()[0] == len(names)
+
+
+def _fts_string(term: str) -> str:
+    """A term as an FTS5 string: quoted, so that operators and punctuation are text."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
+    ensure_sqlite_quote_index()
+    grams = sorted({g for word in search.words for g in word})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, doc FROM {FTS_VOCAB} WHERE term IN ({', '.join(['%s'] * len(grams))})",
+            grams,
+        )
+        rows_with = dict(cursor.fetchall())
+        # A trigram in no row cannot find anything (the counts are exact here).
+        present = [[g for g in word if g in rows_with] for word in search.words]
+        terms = pick_terms(
+            present, rows_with, max_rows=MAX_CANDIDATE_ROWS["sqlite"], min_terms=MIN_TERMS
+        )
+        if not terms:
+            return []
+        where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
+        by_length, length_params = search.order_by_length("length(a.text)")
+        # Joined back to the table for kind and the filters: the FTS index covers every
+        # row, unattributed ones included (an external-content index cannot be partial).
+        cursor.execute(
+            f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} "
+            f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
+            [
+                " OR ".join(_fts_string(t) for t in terms),
+                _UNATTRIBUTED,
+                *params,
+                *length_params,
+                search.limit,
+            ],
+        )
+        return cursor.fetchall()
