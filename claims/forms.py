@@ -4,12 +4,11 @@ filter, compare, quote check). Forms parse input; the views hand it to the servi
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Q
 
 from claims.crosscheck.rules import normalize_quote
 from claims.models import Claim, ClaimRelation, Finding, Review
 from sources.forms import NormalizedTextField
-from sources.models import Source, normalize_name
+from sources.models import Source
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -161,11 +160,7 @@ class QuoteCheckForm(PageForm):
         name = self.cleaned_data["name"].strip()
         if not name:
             return None
-        normalized = normalize_name(name)
-        exact = Q(name__iexact=name) | Q(aliases__normalized=normalized)
-        found = list(Source.objects.filter(exact).distinct().order_by("name", "id")[:6])
-        if not found:
-            found = list(Source.objects.filter(name__icontains=name).order_by("name", "id")[:6])
+        found = list(Source.objects.matching_name(name)[:6])
         if len(found) == 1:
             return found[0]
         if not found:

@@ -7,9 +7,12 @@ from rest_framework.routers import DefaultRouter
 
 from claims.api import (
     ArticleAttributionsView,
+    ArticleSourcingView,
     AttributionViewSet,
     ClaimRelationViewSet,
     ClaimViewSet,
+    FindingViewSet,
+    QuoteCheckView,
     ReviewViewSet,
     SourceStatementsView,
 )
@@ -24,6 +27,7 @@ router.register("claims", ClaimViewSet)
 router.register("attributions", AttributionViewSet)
 router.register("claim-relations", ClaimRelationViewSet)
 router.register("reviews", ReviewViewSet)
+router.register("findings", FindingViewSet)
 
 
 @csrf_exempt
@@ -41,6 +45,8 @@ urlpatterns = [
         name="article-attributions",
     ),
     path("sources/<int:pk>/statements/", SourceStatementsView.as_view(), name="source-statements"),
+    path("articles/<int:pk>/sourcing/", ArticleSourcingView.as_view(), name="article-sourcing"),
+    path("quote-check/", QuoteCheckView.as_view(), name="quote-check"),
     *router.urls,
     re_path(r"^(?P<path>[\s\S]*/)$", not_found, name="not-found"),
 ]

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -343,27 +344,58 @@ def pick_terms(
 
 # --- PostgreSQL ----------------------------------------------------------------------------
 
-# Estimated rows containing each of the given trigrams: the element frequencies ANALYZE
-# keeps for the show_trgm(text) statistics, times the table's row count. A trigram it has
-# not listed is rarer than the rarest listed, so it is given half that. No statistics
-# (never analysed, or a role that does not own the table): no rows, and then every trigram
-# looks equally rare, which is slower but finds the same.
-_PG_TRIGRAM_ROWS = f"""
-SELECT e.elem,
-       greatest(c.reltuples, 0) * coalesce(e.freq, s.freqs[cardinality(s.elems) + 1] / 2, 0)
-FROM pg_class c
-JOIN (
-    SELECT x.schemaname, x.tablename,
-           x.most_common_elems::text::text[] AS elems, x.most_common_elem_freqs AS freqs
-    FROM pg_stats_ext_exprs x
-    WHERE x.statistics_name = '{PG_STATISTICS}' AND x.statistics_schemaname = current_schema()
-) s ON s.tablename = c.relname AND c.relnamespace = to_regnamespace(s.schemaname)
-CROSS JOIN LATERAL (
-    SELECT q.elem, f.freq FROM unnest(%s::text[]) AS q(elem)
-    LEFT JOIN unnest(s.elems, s.freqs) AS f(elem, freq) ON f.elem = q.elem
-) e
-WHERE c.relname = '{_TABLE}'
-"""
+
+@dataclass(frozen=True)
+class _TrigramStatistics:
+    """How many rows hold each common trigram, as ANALYZE last estimated it."""
+
+    table_rows: float
+    frequencies: Mapping[str, float]  # share of rows holding the trigram
+    rarest_listed: float  # trigrams not listed are in fewer rows than this share
+    read_at: float
+
+    def rows_with(self, grams: Iterable[str]) -> dict[str, float]:
+        # An unlisted trigram is given half the rarest listed share; with no statistics
+        # every trigram looks equally rare, which is slower but finds the same.
+        unlisted = self.rarest_listed / 2
+        return {g: self.table_rows * self.frequencies.get(g, unlisted) for g in grams}
+
+
+# Statistics read per database; read again after the table's row count changed (as
+# ANALYZE records it) or after this many seconds.
+_PG_STATISTICS_MAX_AGE = 600.0
+_pg_statistics: dict[tuple[str, float], _TrigramStatistics] = {}
+
+
+def _pg_trigram_statistics(cursor: CursorWrapper) -> _TrigramStatistics:
+    """The element frequencies that ANALYZE keeps for the ``show_trgm(text)`` statistics
+    (none when never analysed, or for a role that does not own the table, as
+    ``pg_stats_ext_exprs`` shows only its owner's). Reading them costs a few ms, looking
+    them up in SQL far more, so they are kept in the process."""
+    cursor.execute(f"SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = '{_TABLE}'::regclass")
+    key = (connection.settings_dict["NAME"], float(cursor.fetchone()[0]))
+    cached = _pg_statistics.get(key)
+    if cached is not None and time.monotonic() - cached.read_at < _PG_STATISTICS_MAX_AGE:
+        return cached
+    cursor.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+        "FROM pg_stats_ext_exprs WHERE statistics_name = %s "
+        "AND statistics_schemaname = current_schema() AND tablename = %s",
+        [PG_STATISTICS, _TABLE],
+    )
+    row = cursor.fetchone()
+    elems, freqs = row if row and row[0] else ([], [])
+    # After the frequencies of the listed elements come the lowest and highest of them,
+    # and the share of rows with no elements.
+    stats = _TrigramStatistics(
+        table_rows=key[1],
+        frequencies=dict(zip(elems, freqs, strict=False)),
+        rarest_listed=float(freqs[len(elems)]) if elems else 0.0,
+        read_at=time.monotonic(),
+    )
+    _pg_statistics.clear()  # one entry per process is enough; the old one is stale
+    _pg_statistics[key] = stats
+    return stats
 
 
 def _pg_candidates(search: _Search) -> list[tuple[int, str]]:
@@ -371,8 +403,7 @@ def _pg_candidates(search: _Search) -> list[tuple[int, str]]:
     where, params = _filters(search.exclude_ids, search.article_ids)
     by_length, length_params = search.order_by_length("length(text)")
     with connection.cursor() as cursor:
-        cursor.execute(_PG_TRIGRAM_ROWS, [grams])
-        rows_with = {gram: float(rows) for gram, rows in cursor.fetchall()}
+        rows_with = _pg_trigram_statistics(cursor).rows_with(grams)
         terms = pick_terms(
             search.words,
             rows_with,

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claims.models import Attribution, Claim, ClaimRelation, Review
+from claims.models import Attribution, Claim, ClaimRelation, Finding, Review
 from sources.models import Article, MetadataSpan, Outlet, Source
 from tests.api.conftest import World
 from tests.factories import (
@@ -158,9 +158,45 @@ RESOURCES = {
     ),
 }
 
+
+def make_finding(w: World) -> Finding:
+    finding = Finding.objects.create(
+        kind=Finding.Kind.SINGLE_SOURCE,
+        key=f"single_source:claim={w.claim.pk}",
+        summary="Invented: one source.",
+        details={"groups": []},
+    )
+    finding.claims.add(w.claim)
+    finding.attributions.add(w.attribution)
+    return finding
+
+
+RESOURCES["findings"] = Resource(
+    model=Finding,
+    make=make_finding,
+    partial_update=lambda w: {"state": "confirmed", "note": "Invented: checked."},
+    # Findings are the engine's: nobody creates, replaces or deletes them through the API.
+    methods=frozenset({"list", "retrieve", "partial_update"}),
+    factchecker_writes=frozenset({"update", "partial_update"}),
+)
+
 # Routes that only read, with the row whose id goes in the URL.
 READ_ONLY_ROUTES: dict[str, Callable[[World], str]] = {
     "claim-attributions": lambda w: f"/api/claims/{w.claim.pk}/attributions/",
     "article-attributions": lambda w: f"/api/articles/{w.article.pk}/attributions/",
     "source-statements": lambda w: f"/api/sources/{w.person.pk}/statements/",
+    "claim-check": lambda w: f"/api/claims/{w.claim.pk}/check/",
+    "attribution-check": lambda w: f"/api/attributions/{w.attribution.pk}/check/",
+    "attribution-compare": (
+        lambda w: f"/api/attributions/compare/?a={w.attribution.pk}&b={w.attribution.pk}"
+    ),
+    "article-sourcing": lambda w: f"/api/articles/{w.article.pk}/sourcing/",
+}
+
+# Routes that answer a question sent with POST and store nothing.
+QUERY_ROUTES: dict[str, Callable[[World], tuple[str, dict]]] = {
+    "quote-check": lambda w: (
+        "/api/quote-check/",
+        {"text": "We will not rush it at all", "source": "Varnok"},
+    ),
 }

@@ -11,7 +11,7 @@ from django.urls import URLPattern
 
 from sources.models import Outlet
 from tests.api.conftest import database_snapshot, token_client
-from tests.api.resources import METHODS, READ_ONLY_ROUTES, RESOURCES, Resource
+from tests.api.resources import METHODS, QUERY_ROUTES, READ_ONLY_ROUTES, RESOURCES, Resource
 from tracker import api_router
 
 ROLES = ("anonymous", "anonymous_public_reading", "reader", "factchecker", "editor")
@@ -38,7 +38,7 @@ def api_route_names() -> set[str]:
 
 
 def matrix_route_names() -> set[str]:
-    names = set(READ_ONLY_ROUTES)
+    names = set(READ_ONLY_ROUTES) | set(QUERY_ROUTES)
     for prefix, viewset, basename in api_router.router.registry:
         names |= {f"{basename}-list", f"{basename}-detail"}
         names |= {f"{basename}-{action.url_name}" for action in viewset.get_extra_actions()}
@@ -209,3 +209,24 @@ def test_public_reading_lets_anonymous_read_but_never_write(anon_api, world, set
     assert write.status_code == 401
     world.person.refresh_from_db()
     assert world.person.role == "mayor"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(QUERY_ROUTES))
+def test_role_may_or_may_not_use_query_route(name, role, method, world, request, settings):
+    api = client_for(role, request, settings)
+    url, payload = QUERY_ROUTES[name](world)
+    before = database_snapshot()
+
+    response = getattr(api, method)(url, payload, format="json")
+
+    if role == "anonymous_public_reading" and method == "get":
+        assert response.status_code == 405  # may read, but the question is asked by POST
+    elif role.startswith("anonymous"):
+        assert response.status_code == 401
+    elif method == "post":
+        assert response.status_code == 200, response.content
+    else:
+        assert response.status_code == 405
+    assert database_snapshot() == before

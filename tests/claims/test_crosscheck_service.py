@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from claims.crosscheck.service import Scope, recheck
 from claims.models import Attribution, Claim, ClaimRelation, Finding
-from claims.services import attribution_create, attribution_update, claim_relation_create
+from claims.services import attribution_create, attribution_update
 from sources.models import Source
-from tests.factories import ArticleFactory, ClaimFactory, OutletFactory, SourceFactory
+from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,82 +77,6 @@ class TestSeed:
         call_command("recheck", verbosity=0)
         assert current_kinds()["unattributed"] == 9
         assert Claim.objects.filter(status="anonymous_only").count() == 3
-
-
-@pytest.fixture
-def invented_archive(db):
-    """An invented archive: invented outlets, people and town (Quellbridge)."""
-    courier = OutletFactory(name="Quellbridge Courier")
-    wire = OutletFactory(name="Northmere Wire")
-    varnok = SourceFactory(name="Ilse Varnok", role="mayor")
-    molder = SourceFactory(name="Kasia Molder", role="opposition leader")
-    brenn = SourceFactory(name="Tomas Brenn", role="council spokesman")
-    aalt = SourceFactory(name="Juno Aalt", role="paramedic")
-    quote = "We will rebuild the river bridge before the winter floods arrive"
-    first = ArticleFactory(
-        outlet=courier,
-        body=f"Mayor Ilse Varnok said: “{quote}.” Council spokesman Tomas Brenn said at "
-        "least four workers were injured. The bridge will reopen in June, Varnok said.",
-    )
-    second = ArticleFactory(
-        outlet=wire,
-        body="“We will rebuild the river bridge before the spring floods arrive,” Varnok "
-        "said. Paramedic Juno Aalt said three workers were injured.",
-    )
-    third = ArticleFactory(
-        outlet=wire,
-        body=f"Opposition leader Kasia Molder said: “{quote}.” Molder said the bridge will "
-        "stay closed until next year.",
-    )
-    injured = ClaimFactory(text="Workers were injured at the invented bridge site.")
-    rebuild = ClaimFactory(text="The invented bridge will be rebuilt before the floods.")
-    reopen = ClaimFactory(text="The invented bridge reopens in June.")
-    closed = ClaimFactory(text="The invented bridge stays closed until next year.")
-    rows = {
-        "varnok_quote": attribution_create(
-            article=first, source=varnok, claim=rebuild, kind="direct", text=quote
-        ),
-        "brenn_injured": attribution_create(
-            article=first,
-            source=brenn,
-            claim=injured,
-            kind="indirect",
-            text="at least four workers were injured",
-        ),
-        "varnok_reopen": attribution_create(
-            article=first,
-            source=varnok,
-            claim=reopen,
-            kind="indirect",
-            text="The bridge will reopen in June",
-        ),
-        "varnok_drifted": attribution_create(
-            article=second,
-            source=varnok,
-            claim=rebuild,
-            kind="direct",
-            text="We will rebuild the river bridge before the spring floods arrive",
-        ),
-        "aalt_injured": attribution_create(
-            article=second,
-            source=aalt,
-            claim=injured,
-            kind="indirect",
-            text="three workers were injured",
-        ),
-        "molder_quote": attribution_create(
-            article=third, source=molder, claim=None, kind="direct", text=quote
-        ),
-        "molder_closed": attribution_create(
-            article=third,
-            source=molder,
-            claim=closed,
-            kind="indirect",
-            text="the bridge will stay closed until next year",
-        ),
-    }
-    claim_relation_create(from_claim=reopen, to_claim=closed, kind="contradicts")
-    return rows
 
 
 class TestInventedArchive:

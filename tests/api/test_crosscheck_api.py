@@ -1,0 +1,232 @@
+"""The cross-check endpoints on the seed and on the invented archive (tests/conftest.py)."""
+
+import pytest
+
+from claims.crosscheck.service import Scope, recheck
+from claims.models import Attribution, Claim, Finding
+from tests.api.conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+
+def recheck_everything():
+    recheck(
+        Scope(
+            attribution_ids=set(Attribution.objects.values_list("id", flat=True)),
+            claim_ids=set(Claim.objects.values_list("id", flat=True)),
+        )
+    )
+
+
+@pytest.fixture
+def reader_api(reader):
+    return token_client(reader)
+
+
+@pytest.fixture
+def factchecker_api(factchecker):
+    return token_client(factchecker)
+
+
+class TestSeed:
+    def test_claim_check_shows_three_sdf_voices_as_one_group(self, seed, reader_api):
+        recheck_everything()
+        claim = Claim.objects.get(text__startswith="ISIS staged a counterattack")
+        body = reader_api.get(f"/api/claims/{claim.pk}/check/").json()
+        assert body["status"] == "single_source"
+        (group,) = body["groups"]
+        assert group["label"] == "Syrian Democratic Forces"
+        assert len(group["attribution_ids"]) == 3
+        assert {a["source_name"] for a in body["supporting"]} == {
+            "Syrian Democratic Forces",
+            "Dilbrin Nargiz",
+            "Anonymous: a commander with the US-backed Syrian Democratic Forces",
+        }
+        assert [f["kind"] for f in body["findings"]] == ["single_source"]
+
+    def test_four_fighters_claim_is_anonymous_only(self, seed, reader_api):
+        claim = Claim.objects.get(text__startswith="At least four SDF fighters")
+        body = reader_api.get(f"/api/claims/{claim.pk}/check/").json()
+        assert body["status"] == "anonymous_only"
+        assert body["groups"][0]["anonymous"] is True
+
+    def test_article_sourcing_profile(self, seed, reader_api):
+        body = reader_api.get(f"/api/articles/{seed.pk}/sourcing/").json()
+        assert body["sources_by_kind"] == {
+            "organization": 1,
+            "anonymous": 2,
+            "person": 3,
+            "official_account": 1,
+            "group": 1,
+        }
+        assert body["unattributed_statements"] == 9
+        assert body["unexplained_anonymous_sources"] == []
+        assert len(body["claims_on_anonymous_sources_only"]) == 3
+        assert body["anonymous_only_share"] == round(3 / body["claims"], 3)
+
+    def test_quote_check_finds_afrins_quote(self, seed, reader_api):
+        response = reader_api.post(
+            "/api/quote-check/",
+            {
+                "text": "in this small area, for you to make a large advance you will have to "
+                "have a lot of casualties",
+                "source": "Afrin",
+            },
+            format="json",
+        )
+        body = response.json()
+        assert body["verdict"] == "attributed"
+        assert body["source_name"] == "Adnan Afrin"
+        assert body["source_matches"] is True
+        assert body["matches"][0]["attribution"]["recipient_name"] == "The Associated Press"
+
+    def test_quote_check_with_the_wrong_speaker_is_conflicting(self, seed, reader_api):
+        body = reader_api.post(
+            "/api/quote-check/",
+            {"text": "We’ll die long before this war is over", "source": "Dilbrin Nargiz"},
+            format="json",
+        ).json()
+        assert body["verdict"] == "conflicting"
+        assert body["source_matches"] is False
+        assert body["matches"][0]["attribution"]["source_name"] == "Simone Awad"
+
+
+class TestInventedArchive:
+    def test_compare_reports_quote_drift_with_the_word_diff(self, invented_archive, reader_api):
+        a, b = invented_archive["varnok_quote"], invented_archive["varnok_drifted"]
+        body = reader_api.get(f"/api/attributions/compare/?a={a.pk}&b={b.pk}").json()
+        assert body["verdict"] == "quote_drift"
+        assert body["same_source"] is True
+        assert body["same_claim"] is True
+        changed = [op for op in body["diff"] if op["op"] != "equal"]
+        assert changed == [{"op": "replace", "old": ["winter"], "new": ["spring"]}]
+
+    def test_compare_reports_misattribution(self, invented_archive, reader_api):
+        a, b = invented_archive["varnok_quote"], invented_archive["molder_quote"]
+        body = reader_api.get(f"/api/attributions/compare/?a={a.pk}&b={b.pk}").json()
+        assert body["verdict"] == "misattribution"
+        assert body["similarity"] == 100
+        assert body["same_source"] is False
+
+    def test_attribution_check_lists_near_identical_quotes_and_findings(
+        self, invented_archive, reader_api
+    ):
+        recheck_everything()
+        varnok = invented_archive["varnok_quote"]
+        body = reader_api.get(f"/api/attributions/{varnok.pk}/check/").json()
+        near = {m["attribution"]["id"]: m["similarity"] for m in body["near_identical"]}
+        assert near[invented_archive["molder_quote"].pk] == 100
+        assert invented_archive["varnok_drifted"].pk in near
+        assert {f["kind"] for f in body["findings"]} >= {"misattribution", "quote_drift"}
+
+    def test_quote_check_credited_to_two_sources_is_conflicting(self, invented_archive, reader_api):
+        body = reader_api.post(
+            "/api/quote-check/",
+            {
+                "text": "We will rebuild the river bridge before the winter floods arrive",
+                "source": invented_archive["varnok_quote"].source_id,
+            },
+            format="json",
+        ).json()
+        assert body["verdict"] == "conflicting"
+        assert body["source_matches"] is True
+        assert {m["attribution"]["source_name"] for m in body["matches"]} >= {
+            "Ilse Varnok",
+            "Kasia Molder",
+        }
+
+    def test_quote_check_of_an_unknown_quote_is_not_found(self, invented_archive, reader_api):
+        body = reader_api.post(
+            "/api/quote-check/",
+            {"text": "The harbour lighthouse will be painted green next spring"},
+            format="json",
+        ).json()
+        assert body["verdict"] == "not_found"
+        assert body["matches"] == []
+
+    def test_findings_filter_and_triage(self, invented_archive, factchecker_api, factchecker):
+        recheck_everything()
+        listed = factchecker_api.get("/api/findings/?kind=quote_drift").json()["results"]
+        assert [f["kind"] for f in listed] == ["quote_drift"]
+        drift = listed[0]
+        etag = factchecker_api.get(f"/api/findings/{drift['id']}/")["ETag"]
+        response = factchecker_api.patch(
+            f"/api/findings/{drift['id']}/",
+            {"state": "confirmed", "note": "Checked against the recording.", "kind": "other"},
+            format="json",
+            HTTP_IF_MATCH=etag,
+        )
+        assert response.status_code == 200, response.content
+        stored = Finding.objects.get(pk=drift["id"])
+        assert stored.state == "confirmed"
+        assert stored.kind == "quote_drift"
+        assert stored.triaged_by == factchecker
+        recheck_everything()
+        stored.refresh_from_db()
+        assert stored.state == "confirmed"
+
+    def test_findings_filter_by_article_and_source(self, invented_archive, reader_api):
+        recheck_everything()
+        molder = invented_archive["molder_quote"]
+        by_article = reader_api.get(f"/api/findings/?article={molder.article_id}").json()
+        by_source = reader_api.get(f"/api/findings/?source={molder.source_id}").json()
+        for body in (by_article, by_source):
+            kinds = {f["kind"] for f in body["results"]}
+            assert "misattribution" in kinds
+            assert "numeric_conflict" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/attributions/compare/", "a"),
+        ("/api/attributions/compare/?a=1", "b"),
+        ("/api/attributions/compare/?a=999999&b=999998", "a"),
+        ("/api/findings/?state=maybe", "state"),
+        ("/api/findings/?resolved=sometimes", "resolved"),
+    ],
+)
+def test_bad_queries_are_400s_naming_the_parameter(invented_archive, reader_api, url, field):
+    response = reader_api.get(url)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({}, "text"),
+        ({"text": "too short"}, "text"),
+        ({"text": "We will rebuild the river bridge", "source": "Nobody Invented"}, "source"),
+        ({"text": "We will rebuild the river bridge", "source": "999999"}, "source"),
+    ],
+)
+def test_bad_quote_checks_are_400s_naming_the_field(invented_archive, reader_api, payload, field):
+    response = reader_api.post("/api/quote-check/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_triage_with_an_unknown_state_is_refused(invented_archive, factchecker_api):
+    recheck_everything()
+    finding = Finding.objects.first()
+    response = factchecker_api.patch(
+        f"/api/findings/{finding.pk}/", {"state": "maybe"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "state" in response.json()
+    finding.refresh_from_db()
+    assert finding.state == "open"
+
+
+def test_findings_list_runs_the_same_queries_at_one_and_many(
+    invented_archive, reader_api, django_assert_max_num_queries
+):
+    recheck_everything()
+    Finding.objects.exclude(pk=Finding.objects.first().pk).delete()
+    with django_assert_max_num_queries(8) as one:
+        reader_api.get("/api/findings/")
+    recheck_everything()
+    assert Finding.objects.count() > 5
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        reader_api.get("/api/findings/")
