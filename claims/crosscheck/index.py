@@ -4,29 +4,34 @@ Comparing a quote with every quote in the archive grows with the archive, so can
 come from a trigram index instead, and only those (at most ``limit``, 300 by default) are
 scored with :func:`claims.crosscheck.rules.quote_similarity`, the score the rules use.
 
-The candidates are the attributions that contain at least one of the query's rarest
-letter trigrams, best first by the backend's own measure:
+The candidates are the attributions holding at least one of a few of the query's
+trigrams, chosen rarest first but spread over its words, so that the rows read stay under
+a budget (:data:`MAX_CANDIDATE_ROWS`); of those, the ``limit`` likeliest by the backend's
+own measure are re-ranked:
 
 - PostgreSQL: a GIN ``gin_trgm_ops`` index on ``claims_attribution.text``, partial on
-  ``kind <> 'unattributed'``, searched with ``text ILIKE ANY('{%abc%, ...}')`` and ordered
-  by pg_trgm's ``similarity()`` to the whole query. How common each trigram is comes from
+  ``kind <> 'unattributed'``, searched with ``text ~* '(abc|bcd| ab)'`` and ordered by
+  pg_trgm's ``similarity()`` to the whole query. How common each trigram is comes from
   extended statistics on ``show_trgm(text)``, which ANALYZE (and autovacuum) keep up.
 - SQLite: an FTS5 table with the trigram tokenizer over the same column (external
   content, kept in step by triggers), searched with an OR of the trigrams and ordered by
   ``bm25``. How common each trigram is comes from an ``fts5vocab`` table over it.
 
-Why not pg_trgm's ``%`` operator: to keep quotes that score 60 after normalising, its
-threshold must be about 0.15 (measured: the lowest trigram similarity of a near-duplicate
-pair scoring 60 or more was 0.167, of one scoring 70 or more 0.25). At that threshold
-nearly every row shares enough common trigrams ("  t", " th", "the") to pass the index,
-and pg_trgm re-checks each one: about a second a query on 100,000 rows. Choosing rare
-trigrams bounds the rows read, on both backends, by :data:`MAX_CANDIDATE_ROWS`.
+Rows of a length that cannot reach the minimum similarity are put last on both.
 
-What this finds: every near-duplicate (a word changed, added or dropped, typos,
-punctuation, quote marks, case, reordered clauses), since it shares the query's rare
-words. What it can miss, on a large archive: two unrelated quotes that score 60-70 by
-chance because they share a few common words. On the generated corpus of
-``tests/claims/test_quote_index.py`` both backends find everything the full scan finds.
+Why not pg_trgm's ``%`` operator: for quotes that score 60 to stay candidates, its
+threshold must be about 0.15. (Measured on 60,000 invented near-duplicate pairs, up to
+three stacked edits: the lowest trigram similarity of a pair scoring 60 or more was
+0.167; 70 or more, 0.25; 90 or more, 0.48.) At that threshold nearly every row shares
+enough common trigrams ("  t", " th", "the") to pass the index, and pg_trgm re-checks
+each one: a median of 1 s a query on 100,000 rows (0.8 s at 0.2, 0.28 s at 0.25).
+
+What this finds, measured on 100,000 invented quotes: every near-duplicate (a word
+changed, added or dropped, typos, punctuation, quote marks, case, reordered clauses) but
+about one in a thousand, found by sharing the query's rarer words. What it can miss: two
+unrelated quotes that score 60-70 by chance because they share a few common words. On the
+few thousand quotes of ``tests/claims/test_quote_index.py`` both backends find every
+match of 70 or more that the full scan finds.
 
 Quotes shorter than ``MIN_QUOTE_WORDS`` words are never matched, on either side: the
 rules ignore them (such phrases are too common to say who said them first), and three
@@ -70,12 +75,13 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIMIT = 300
 # At most this many trigrams are searched for...
 MAX_TERMS = 24
-# ... and fewer when the rows containing them would add up to more than this (counted
-# once per trigram, as the index reads them). Each row read costs about 1 µs in SQLite's
-# bm25 and 15-20 µs in pg_trgm's similarity(), so the backends get different budgets.
-MAX_CANDIDATE_ROWS = {"sqlite": 20_000, "postgresql": 2_000}
-# ... but never fewer than this many, from as many different words: a query made only of
-# common words is slow, rather than likely to miss the quote it was copied from.
+# ... and fewer when the rows holding them would add up to more than this (counted once
+# per trigram). A row costs about 1.5 µs in SQLite's bm25 and 15-20 µs in PostgreSQL
+# (re-check, similarity()), hence the budgets: 40-60 ms a query on either at 100,000
+# quotes. Halving them lost about one near-duplicate in 400 more.
+MAX_CANDIDATE_ROWS = {"sqlite": 20_000, "postgresql": 3_000}
+# ... but never fewer than this many, from as many different words: a quote made only of
+# common words is slow to look up, rather than likely to miss its own copies.
 MIN_TERMS = 3
 
 # Rows read per query by the brute-force scan.
@@ -225,19 +231,22 @@ class _Search:
     ) -> _Search:
         if limit < 1:
             raise ValueError("limit must be 1 or more")
-        # fuzz.ratio is 2 * (common characters) / (both lengths), so a quote of
-        # normalised length n scores s or more only against one between n / f and n * f,
-        # f = (200 - s) / s: from 0.43 n to 2.33 n at 60. Stored text is longer than its
-        # normalised form by its punctuation and quote marks, hence the spare room.
+        # fuzz.ratio is 2 * (characters in common, in order) / (both lengths), so a quote
+        # of normalised length n scores s or more only against one between n / f and
+        # n * f, f = (200 - s) / s: from 0.43 n to 2.33 n at 60. Stored text is longer than
+        # its normalised form by its punctuation and quote marks, hence the room to spare.
         n = len(normalize_quote(text))
-        factor = (200 - min_similarity) / min_similarity if min_similarity > 0 else 1e9
-        longest = min(n * factor, 1e9)
+        if min_similarity > 0:
+            factor = (200 - min_similarity) / min_similarity
+            shortest, longest = int(n / factor * 0.8), int(n * factor * 1.25) + 4
+        else:
+            shortest, longest = 0, 2**31 - 1
         return cls(
             text=text,
             words=word_trigrams(text),
             limit=limit,
-            shortest=int(n / factor * 0.8),
-            longest=int(longest * 1.25) + 4,
+            shortest=shortest,
+            longest=longest,
             exclude_ids=exclude_ids,
             article_ids=article_ids,
         )

@@ -318,11 +318,34 @@ def test_search_syntax_in_a_quote_is_only_text(text):
     assert ids(brute_force_similar_quotes(text)) == [quote.pk]
 
 
-def test_text_without_any_trigram_finds_nothing():
-    quotes_in_one_article(RUSH)
+def test_a_quote_of_short_words_is_found_by_their_edges():
+    # No word of three letters or more: only " it", "it ", " is"... can find it.
+    [quote] = quotes_in_one_article("It is as it is, as we do")
 
-    assert similar_quotes("we go to it, if so") == []
-    assert candidate_ids("a b c d e f") == []
+    assert ids(similar_quotes("“it is as it is as we do”")) == [quote.pk]
+
+
+def test_word_trigrams_are_folded_and_ignore_punctuation():
+    assert index.word_trigrams("“We’ll GO,” Ana said: a-ok") == [
+        [" we", "we "],
+        [" ll", "ll "],
+        [" go", "go "],
+        ["ana", " an", "na "],
+        ["sai", "aid", " sa", "id "],
+        [" a "],
+        [" ok", "ok "],
+    ]
+
+
+def test_pick_terms_spreads_over_words_within_the_budget():
+    words = [["aaa", "bbb"], ["ccc"], ["ddd"]]
+    rows_with = {"aaa": 10, "bbb": 5, "ccc": 100, "ddd": 1000}
+
+    # The rarest trigram of each word first; ddd would go over the budget of 200.
+    assert index.pick_terms(words, rows_with, max_rows=200, min_terms=1) == ["bbb", "ccc", "aaa"]
+    # The first min_terms are taken whatever they cost.
+    assert index.pick_terms(words, rows_with, max_rows=0, min_terms=2) == ["bbb", "ccc"]
+    assert index.pick_terms(words, rows_with, max_rows=10**6, max_terms=2) == ["bbb", "ccc"]
 
 
 # --- the index follows every write ---------------------------------------------------------
@@ -374,7 +397,8 @@ def test_a_body_edit_that_rewords_a_quote_is_reflected():
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
 def test_sqlite_index_is_put_back_when_a_table_remake_dropped_its_triggers():
-    # A migration that remakes claims_attribution on SQLite drops its triggers like this.
+    # A migration that remakes claims_attribution on SQLite drops its triggers like this
+    # (the vocabulary table is dropped too, to see it come back).
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE '%quote_fts%'")
         migrated = sorted(cursor.fetchall())
@@ -396,7 +420,7 @@ def test_postgresql_candidate_query_can_use_the_partial_trigram_index():
     quotes_in_one_article(RUSH)
     with CaptureQueriesContext(connection) as captured:
         candidate_ids(RUSH)
-    [query] = [q["sql"] for q in captured.captured_queries if "ILIKE ANY" in q["sql"]]
+    [query] = [q["sql"] for q in captured.captured_queries if "~*" in q["sql"]]
 
     with connection.cursor() as cursor:
         # A table this small is read whole; with that ruled out the planner must show
@@ -412,34 +436,41 @@ def test_postgresql_candidate_query_can_use_the_partial_trigram_index():
 
 
 def test_index_finds_what_a_full_scan_finds_on_a_generated_corpus():
-    """Every match the scan finds at 60 or more, the index finds, with the same score
-    and in the same order, on a few thousand invented quotes with drifted copies."""
+    """On a few thousand invented quotes with drifted copies, the index finds every copy
+    that the full scan finds at 60 or more and every match of 70 or more, with the same
+    score and in the same order, and nothing the scan does not find."""
     rng = random.Random(20241124)
     vocabulary = Vocabulary.invent(rng)
     corpus = invented_corpus(rng, vocabulary, families=700, singles=1300)
     stored = store_corpus(corpus)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE claims_attribution")  # the trigram statistics
-    family_of = {pk: q.family for pk, q in zip(stored, corpus, strict=True)}
+            # Fills the trigram statistics, so that their use is tested too.
+            cursor.execute("ANALYZE claims_attribution")
+    # Quotes of one family are copies of each other; a single quote is its own family.
+    family_of = {
+        pk: ("family", q.family) if q.family is not None else ("single", pk)
+        for pk, q in zip(stored, corpus, strict=True)
+    }
 
     # Stored quotes, new drifted copies of them, and new quotes of their own.
+    pairs = list(zip(stored, corpus, strict=True))
     queries = []
     for n in range(150):
-        original = rng.choice(corpus)
+        pk, original = rng.choice(pairs)
         text = drifted(rng, original.text, vocabulary) if n % 3 else original.text
-        queries.append((text, original.family))
+        queries.append((text, family_of[pk]))
     queries += [(invented_quote(rng, vocabulary), None) for _ in range(50)]
 
-    found = {"family": [0, 0], "chance 70+": [0, 0], "chance 60-70": [0, 0]}
+    found = {"copies": [0, 0], "chance 70+": [0, 0], "chance 60-70": [0, 0]}
     for text, family in queries:
         expected = brute_force_similar_quotes(text)
         got = similar_quotes(text)
         assert set(got) <= set(expected), text  # same ids, same scores
         assert got == [m for m in expected if m in set(got)], text  # same order
         for match in expected:
-            if family is not None and family_of[match.attribution_id] == family:
-                band = "family"
+            if family_of[match.attribution_id] == family:
+                band = "copies"
             else:
                 band = "chance 70+" if match.similarity >= 70 else "chance 60-70"
             found[band][0] += match in got
@@ -447,6 +478,10 @@ def test_index_finds_what_a_full_scan_finds_on_a_generated_corpus():
     summary = ", ".join(f"{band} {n}/{total}" for band, (n, total) in found.items())
     print(f"quote index recall on {connection.vendor}: {summary}")
 
-    assert found["family"][1] > 200  # the corpus does hold drifted copies to find
-    assert found["family"][0] == found["family"][1]
+    assert found["copies"][1] > 200  # the corpus does hold drifted copies to find
+    assert found["copies"][0] == found["copies"][1]
     assert found["chance 70+"][0] == found["chance 70+"][1]
+    # Unrelated quotes that share a few common words can score 60-70 by chance; such a
+    # match competes with every row holding those words for the limit, so some are not
+    # among the candidates (about half to three quarters here; see the module docstring
+    # of claims.crosscheck.index).
