@@ -247,17 +247,9 @@ SOURCE_STATEMENTS_ORDER = [
 ]
 
 
-class SourceAttributionInline(admin.TabularInline):
-    """Read-only: the source's latest statements, each linking to its attribution."""
+class ReadOnlyInlineMixin:
+    """An inline that lists related rows without letting anyone add, change or delete them."""
 
-    model = Attribution
-    fk_name = "source"
-    formset = ParentInlineFormSet
-    only_on_change = True
-    verbose_name_plural = f"statements across articles (the latest {SOURCE_STATEMENTS_SHOWN})"
-    fields = ["article", "said", "kind", "said_on", "claim"]
-    readonly_fields = fields
-    show_change_link = True
     view_on_site = False
     can_delete = False
     extra = 0
@@ -270,6 +262,19 @@ class SourceAttributionInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SourceAttributionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Read-only: the source's latest statements, each linking to its attribution."""
+
+    model = Attribution
+    fk_name = "source"
+    formset = ParentInlineFormSet
+    only_on_change = True
+    verbose_name_plural = f"statements across articles (the latest {SOURCE_STATEMENTS_SHOWN})"
+    fields = ["article", "said", "kind", "said_on", "claim"]
+    readonly_fields = fields
+    show_change_link = True
 
     def get_queryset(self, request):
         return (
@@ -407,7 +412,7 @@ class ClaimRelationInline(ServiceInlineMixin, admin.TabularInline):
         adopt(obj, services.claim_relation_create(user=request.user, **data))
 
 
-class IncomingRelationInline(admin.TabularInline):
+class IncomingRelationInline(ReadOnlyInlineMixin, admin.TabularInline):
     """Read-only: relations other claims have to this one (edit them from there)."""
 
     model = ClaimRelation
@@ -417,18 +422,6 @@ class IncomingRelationInline(admin.TabularInline):
     verbose_name_plural = "relations from other claims"
     fields = ["from_claim", "kind", "note", "created_by"]
     readonly_fields = fields
-    view_on_site = False
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("from_claim", "created_by")
