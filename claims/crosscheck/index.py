@@ -80,9 +80,10 @@ MAX_TERMS = 24
 # (re-check, similarity()), hence the budgets: 40-60 ms a query on either at 100,000
 # quotes. Halving them lost about one near-duplicate in 400 more.
 MAX_CANDIDATE_ROWS = {"sqlite": 20_000, "postgresql": 3_000}
-# ... but never fewer than this many, from as many different words: a quote made only of
-# common words is slow to look up, rather than likely to miss its own copies.
-MIN_TERMS = 3
+# ... but from this many words at least (see pick_terms), ...
+MIN_WORDS = 3
+# ... and at first no more than this many from one word.
+TERMS_PER_WORD = 3
 
 # Rows read per query by the brute-force scan.
 _SCAN_CHUNK = 5_000
@@ -316,39 +317,37 @@ def pick_terms(
     *,
     max_rows: float,
     max_terms: int = MAX_TERMS,
-    min_terms: int = MIN_TERMS,
+    min_words: int = MIN_WORDS,
 ) -> list[str]:
-    """The trigrams to search for, spread over the words and rarest first.
+    """The trigrams to search for: rarest first, spread over the words.
 
-    ``rows_with`` estimates how many rows contain each trigram (missing: 0). The order is
-    the rarest trigram of each word (rarest words first), then the second rarest of each,
-    and so on; spreading them means a quote with some words changed still shares several.
-    Trigrams are taken in that order while fewer than ``max_terms`` and while the rows
-    they draw stay within ``max_rows``; the first ``min_terms`` are taken regardless.
+    ``rows_with`` estimates how many rows hold each trigram (missing: 0). Trigrams are
+    taken rarest first, but first at most :data:`TERMS_PER_WORD` of each word, then the
+    next as many, and so on, while fewer than ``max_terms`` and while the rows they draw
+    stay within ``max_rows``. Spreading them over the words means a copy with some words
+    changed still shares several; taking several of a word, one with a typo in it.
+    Finally, if fewer than ``min_words`` words have a trigram taken, the rarest trigram of
+    the rarest other words is added whatever it costs: a quote made of common words is
+    slower to look up, rather than likely to miss its own copies.
     """
 
-    def rarity(gram: str) -> tuple[float, str]:
-        return rows_with.get(gram, 0), gram
+    def rows(gram: str) -> float:
+        return rows_with.get(gram, 0)
 
-    ranked = sorted(
-        (sorted(grams, key=rarity) for grams in words if grams), key=lambda r: rarity(r[0])
-    )
-    order = [
-        r[depth]
-        for depth in range(max(map(len, ranked), default=0))
-        for r in ranked
-        if depth < len(r)
-    ]
+    by_word = [sorted(grams, key=lambda g: (rows(g), g)) for grams in words if grams]
+    tiers = {g: i // TERMS_PER_WORD for grams in by_word for i, g in enumerate(grams)}
     picked: list[str] = []
     total = 0.0
-    for gram in order:
+    for gram in sorted(tiers, key=lambda g: (tiers[g], rows(g), g)):
         if len(picked) == max_terms:
             break
-        rows = rows_with.get(gram, 0)
-        if len(picked) < min_terms or total + rows <= max_rows:
+        if total + rows(gram) <= max_rows:
             picked.append(gram)
-            total += rows
-    return picked
+            total += rows(gram)
+    chosen = set(picked)
+    uncovered = sorted((g for g in by_word if chosen.isdisjoint(g)), key=lambda g: (rows(g[0]), g))
+    missing = max(0, min(min_words, len(by_word)) - (len(by_word) - len(uncovered)))
+    return picked + [grams[0] for grams in uncovered[:missing]]
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
@@ -417,7 +416,7 @@ def _pg_candidates(search: _Search) -> list[tuple[int, str]]:
             search.words,
             rows_with,
             max_rows=MAX_CANDIDATE_ROWS["postgresql"],
-            min_terms=MIN_TERMS,
+            min_words=MIN_WORDS,
         )
         # One case-insensitive alternation: pg_trgm turns it into an OR of index scans,
         # and the re-check runs one regular expression per row rather than one ILIKE per
@@ -506,23 +505,38 @@ def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
         # A trigram in no row cannot find anything (the counts are exact here).
         present = [[g for g in word if g in rows_with] for word in search.words]
         terms = pick_terms(
-            present, rows_with, max_rows=MAX_CANDIDATE_ROWS["sqlite"], min_terms=MIN_TERMS
+            present, rows_with, max_rows=MAX_CANDIDATE_ROWS["sqlite"], min_words=MIN_WORDS
         )
         if not terms:
             return []
         where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
-        by_length, length_params = search.order_by_length("length(a.text)")
+        by_length, length_params = search.order_by_length("length(text)")
+        # Ranked first by how many of the query's words a row holds (one of their chosen
+        # trigrams), then by bm25: bm25 alone puts every row holding the query's rarest
+        # word ahead of a copy in which just that word was changed.
+        chosen = set(terms)
+        by_word = [[g for g in word if g in chosen] for word in present]
+        hits = " + ".join(
+            "(" + " OR ".join(["instr(folded, %s) > 0"] * len(grams)) + ")"
+            for grams in by_word
+            if grams
+        )
         # Joined back to the table for kind and the filters: the FTS index covers every
         # row, unattributed ones included (an external-content index cannot be partial).
+        # MATERIALIZED, so that each row is lower-cased once rather than once a trigram.
         cursor.execute(
-            f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} "
-            f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
+            f"WITH matched AS MATERIALIZED ("
+            f"SELECT a.id, a.text, lower(a.text) AS folded, f.rank AS rank "
+            f"FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where}) "
+            f"SELECT id, text FROM matched "
+            f"ORDER BY {by_length}, {hits} DESC, rank, id LIMIT %s",
             [
                 " OR ".join(_fts_string(t) for t in terms),
                 _UNATTRIBUTED,
                 *params,
                 *length_params,
+                *(g for grams in by_word for g in grams),
                 search.limit,
             ],
         )

@@ -337,15 +337,33 @@ def test_word_trigrams_are_folded_and_ignore_punctuation():
     ]
 
 
-def test_pick_terms_spreads_over_words_within_the_budget():
+def test_pick_terms_takes_the_rarest_within_the_budget():
     words = [["aaa", "bbb"], ["ccc"], ["ddd"]]
     rows_with = {"aaa": 10, "bbb": 5, "ccc": 100, "ddd": 1000}
 
-    # The rarest trigram of each word first; ddd would go over the budget of 200.
-    assert index.pick_terms(words, rows_with, max_rows=200, min_terms=1) == ["bbb", "ccc", "aaa"]
-    # The first min_terms are taken whatever they cost.
-    assert index.pick_terms(words, rows_with, max_rows=0, min_terms=2) == ["bbb", "ccc"]
-    assert index.pick_terms(words, rows_with, max_rows=10**6, max_terms=2) == ["bbb", "ccc"]
+    # ddd would take the rows read over 200.
+    assert index.pick_terms(words, rows_with, max_rows=200, min_words=1) == ["bbb", "aaa", "ccc"]
+    # At least min_words words are covered, whatever it costs: each by its rarest.
+    assert index.pick_terms(words, rows_with, max_rows=0, min_words=2) == ["bbb", "ccc"]
+    assert index.pick_terms(words, rows_with, max_rows=10**6, max_terms=2, min_words=3) == [
+        "bbb",
+        "aaa",
+        "ccc",
+        "ddd",
+    ]
+
+
+def test_pick_terms_spreads_over_words_before_taking_more_of_one():
+    words = [["a1", "a2", "a3", "a4"], ["b1"]]
+    rows_with = {"a1": 1, "a2": 2, "a3": 3, "a4": 4, "b1": 50}
+
+    assert index.TERMS_PER_WORD == 3
+    assert index.pick_terms(words, rows_with, max_rows=100, max_terms=4) == [
+        "a1",
+        "a2",
+        "a3",
+        "b1",
+    ]
 
 
 # --- the index follows every write ---------------------------------------------------------
