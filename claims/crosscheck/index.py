@@ -5,9 +5,10 @@ come from a trigram index instead, and only those (at most ``limit``, 300 by def
 scored with :func:`claims.crosscheck.rules.quote_similarity`, the score the rules use.
 
 The candidates are the attributions holding at least one of a few of the query's
-trigrams, chosen rarest first but spread over its words, so that the rows read stay under
-a budget (:data:`MAX_CANDIDATE_ROWS`); of those, the ``limit`` likeliest by the backend's
-own measure are re-ranked:
+trigrams, taken rarest first but spread over its words, so that the rows read stay
+within a budget (:data:`MAX_CANDIDATE_ROWS`; see :func:`pick_terms`). The ``limit`` of
+them likeliest by the backend's own measure are re-ranked, rows of a length that cannot
+reach the minimum similarity last:
 
 - PostgreSQL: a GIN ``gin_trgm_ops`` index on ``claims_attribution.text``, partial on
   ``kind <> 'unattributed'``, searched with ``text ~* '(abc|bcd| ab)'`` and ordered by
@@ -17,21 +18,20 @@ own measure are re-ranked:
   content, kept in step by triggers), searched with an OR of the trigrams and ordered by
   ``bm25``. How common each trigram is comes from an ``fts5vocab`` table over it.
 
-Rows of a length that cannot reach the minimum similarity are put last on both.
-
 Why not pg_trgm's ``%`` operator: for quotes that score 60 to stay candidates, its
-threshold must be about 0.15. (Measured on 60,000 invented near-duplicate pairs, up to
-three stacked edits: the lowest trigram similarity of a pair scoring 60 or more was
+threshold must be about 0.15. (Measured on 60,000 invented near-duplicate pairs with up
+to three stacked edits: the lowest trigram similarity of a pair scoring 60 or more was
 0.167; 70 or more, 0.25; 90 or more, 0.48.) At that threshold nearly every row shares
 enough common trigrams ("  t", " th", "the") to pass the index, and pg_trgm re-checks
 each one: a median of 1 s a query on 100,000 rows (0.8 s at 0.2, 0.28 s at 0.25).
 
-What this finds, measured on 100,000 invented quotes: every near-duplicate (a word
-changed, added or dropped, typos, punctuation, quote marks, case, reordered clauses) but
-about one in a thousand, found by sharing the query's rarer words. What it can miss: two
-unrelated quotes that score 60-70 by chance because they share a few common words. On the
-few thousand quotes of ``tests/claims/test_quote_index.py`` both backends find every
-match of 70 or more that the full scan finds.
+What it finds, measured on 100,000 invented quotes: every copy scoring 90 or more, and
+99% of those scoring 60-90 (changed, added or dropped words, typos, punctuation, quote
+marks, case, reordered clauses); what it misses are short quotes of the commonest words
+with several edits. Unrelated quotes that score 60-70 by chance, sharing a few common
+words, are mostly not found: each competes for the limit with every row holding those
+words. On the few thousand quotes of ``tests/claims/test_quote_index.py`` both backends
+find every copy and every match of 70 or more that the full scan finds.
 
 Quotes shorter than ``MIN_QUOTE_WORDS`` words are never matched, on either side: the
 rules ignore them (such phrases are too common to say who said them first), and three
@@ -62,11 +62,15 @@ __all__ = [
     "DEFAULT_LIMIT",
     "MAX_CANDIDATE_ROWS",
     "MAX_TERMS",
+    "MIN_WORDS",
+    "TERMS_PER_WORD",
     "QuoteMatch",
     "brute_force_similar_quotes",
     "candidate_ids",
     "ensure_sqlite_quote_index",
+    "pick_terms",
     "similar_quotes",
+    "word_trigrams",
 ]
 
 logger = logging.getLogger(__name__)
@@ -77,8 +81,9 @@ DEFAULT_LIMIT = 300
 MAX_TERMS = 24
 # ... and fewer when the rows holding them would add up to more than this (counted once
 # per trigram). A row costs about 1.5 µs in SQLite's bm25 and 15-20 µs in PostgreSQL
-# (re-check, similarity()), hence the budgets: 40-60 ms a query on either at 100,000
-# quotes. Halving them lost about one near-duplicate in 400 more.
+# (re-check, similarity()), hence the budgets: about 50 ms a query on either at 100,000
+# quotes. Halving them missed one more near-duplicate in 400 to 800. The cost follows
+# the budget, not the table: on 10,000 quotes PostgreSQL takes as long as a full scan.
 MAX_CANDIDATE_ROWS = {"sqlite": 20_000, "postgresql": 3_000}
 # ... but from this many words at least (see pick_terms), ...
 MIN_WORDS = 3
@@ -510,33 +515,18 @@ def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
         if not terms:
             return []
         where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
-        by_length, length_params = search.order_by_length("length(text)")
-        # Ranked first by how many of the query's words a row holds (one of their chosen
-        # trigrams), then by bm25: bm25 alone puts every row holding the query's rarest
-        # word ahead of a copy in which just that word was changed.
-        chosen = set(terms)
-        by_word = [[g for g in word if g in chosen] for word in present]
-        hits = " + ".join(
-            "(" + " OR ".join(["instr(folded, %s) > 0"] * len(grams)) + ")"
-            for grams in by_word
-            if grams
-        )
+        by_length, length_params = search.order_by_length("length(a.text)")
         # Joined back to the table for kind and the filters: the FTS index covers every
         # row, unattributed ones included (an external-content index cannot be partial).
-        # MATERIALIZED, so that each row is lower-cased once rather than once a trigram.
         cursor.execute(
-            f"WITH matched AS MATERIALIZED ("
-            f"SELECT a.id, a.text, lower(a.text) AS folded, f.rank AS rank "
-            f"FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where}) "
-            f"SELECT id, text FROM matched "
-            f"ORDER BY {by_length}, {hits} DESC, rank, id LIMIT %s",
+            f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} "
+            f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
             [
                 " OR ".join(_fts_string(t) for t in terms),
                 _UNATTRIBUTED,
                 *params,
                 *length_params,
-                *(g for grams in by_word for g in grams),
                 search.limit,
             ],
         )
