@@ -1,5 +1,7 @@
 """Who said it and where: outlets, articles, sources and their aliases."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
@@ -101,6 +103,13 @@ class Article(TimeStampedModel):
             "editing it re-anchors the spans, and any that cannot be found are flagged."
         ),
     )
+    content_hash = models.CharField(
+        max_length=64,
+        editable=False,
+        default="",
+        db_index=True,
+        help_text="SHA-256 of the body, kept in step on every save; finds re-imported copies.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(blank=True, help_text="Editors' notes; not part of the article.")
 
@@ -136,6 +145,18 @@ class Article(TimeStampedModel):
     def clean(self) -> None:
         # Browsers send CRLF line breaks; offsets count "\n" as one character.
         self.body = normalize_newlines(self.body)
+
+    def save(self, *args, **kwargs) -> None:
+        self.content_hash = body_hash(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "content_hash"}
+        super().save(*args, **kwargs)
+
+
+def body_hash(body: str) -> str:
+    """The hex SHA-256 of a body as stored (line breaks normalised)."""
+    return hashlib.sha256(normalize_newlines(body).encode("utf-8")).hexdigest()
 
 
 def normalize_newlines(text: str) -> str:

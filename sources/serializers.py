@@ -62,8 +62,10 @@ class ArticleSerializer(ArticleSummarySerializer):
     class Meta(ArticleSummarySerializer.Meta):
         fields = [f for f in ArticleSummarySerializer.Meta.fields if f != "body_length"] + [
             "body",
+            "content_hash",
             "notes",
         ]
+        read_only_fields = ["content_hash"]
         # The body is kept exactly as sent: span offsets count its every character.
         extra_kwargs = {"body": {"trim_whitespace": False}}
 
