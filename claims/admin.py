@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from claims import services
+from claims.admin_suggestions import suggest_attributions
 from claims.highlight import Highlight, highlight
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from sources.admin import (
@@ -172,6 +173,7 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
         *ARTICLE_RECORD_FIELDSETS,
     ]
     inlines = [AttributionInline, *ArticleAdmin.inlines]
+    actions = [*ArticleAdmin.actions, suggest_attributions]
 
     def get_queryset(self, request):
         return (
@@ -179,6 +181,9 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
             .get_queryset(request)
             .annotate(attribution_count=count_of(Attribution, "article"))
         )
+
+    def has_suggest_permission(self, request):
+        return request.user.has_perm("claims.add_suggestion")
 
     @admin.display(description="attributions", ordering="attribution_count")
     def attribution_count(self, obj):

@@ -16,6 +16,13 @@ from claims.api import (
     ReviewViewSet,
     SourceStatementsView,
 )
+from claims.suggestion_api import (
+    ArticleSuggestView,
+    ExtractView,
+    SuggestionAcceptView,
+    SuggestionRejectView,
+    SuggestionViewSet,
+)
 from sources.api import ArticleViewSet, MetadataSpanViewSet, OutletViewSet, SourceViewSet
 
 router = DefaultRouter()
@@ -28,6 +35,7 @@ router.register("attributions", AttributionViewSet)
 router.register("claim-relations", ClaimRelationViewSet)
 router.register("reviews", ReviewViewSet)
 router.register("findings", FindingViewSet)
+router.register("suggestions", SuggestionViewSet)
 
 
 @csrf_exempt
@@ -47,6 +55,10 @@ urlpatterns = [
     path("sources/<int:pk>/statements/", SourceStatementsView.as_view(), name="source-statements"),
     path("articles/<int:pk>/sourcing/", ArticleSourcingView.as_view(), name="article-sourcing"),
     path("quote-check/", QuoteCheckView.as_view(), name="quote-check"),
+    path("extract/", ExtractView.as_view(), name="extract"),
+    path("articles/<int:pk>/suggest/", ArticleSuggestView.as_view(), name="article-suggest"),
+    path("suggestions/<int:pk>/accept/", SuggestionAcceptView.as_view(), name="suggestion-accept"),
+    path("suggestions/<int:pk>/reject/", SuggestionRejectView.as_view(), name="suggestion-reject"),
     *router.urls,
     re_path(r"^(?P<path>[\s\S]*/)$", not_found, name="not-found"),
 ]

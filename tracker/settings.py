@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "MetadataSpanKindEnum": "sources.models.MetadataSpan.Kind",
         "ArticleStatusEnum": "sources.models.Article.Status",
         "ClaimStatusEnum": "claims.models.Claim.Status",
+        "SuggestionKindEnum": "claims.models.Suggestion.KINDS",
     },
 }
 

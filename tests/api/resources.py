@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claims.models import Attribution, Claim, ClaimRelation, Finding, Review
+from claims.models import Attribution, Claim, ClaimRelation, Finding, Review, Suggestion
 from sources.models import Article, MetadataSpan, Outlet, Source
 from tests.api.conftest import World
 from tests.factories import (
@@ -180,6 +180,36 @@ RESOURCES["findings"] = Resource(
     factchecker_writes=frozenset({"update", "partial_update"}),
 )
 
+
+def make_suggestion(w: World) -> Suggestion:
+    return Suggestion.objects.create(
+        article=w.article,
+        kind="indirect",
+        text="the repairs were behind schedule",
+        cue="said",
+        speaker_mention="A council engineer",
+        proposed_source={
+            "key": "a-council-engineer",
+            "kind": "anonymous",
+            "name": "",
+            "description": "A council engineer",
+            "role": "engineer",
+            "anonymity_reason": "",
+            "aliases": [],
+        },
+        proposed_key="a-council-engineer",
+    )
+
+
+RESOURCES["suggestions"] = Resource(
+    model=Suggestion,
+    make=make_suggestion,
+    partial_update=lambda w: {"cue": "told", "note": "Invented: checked."},
+    # Suggestions are the extractor's: made by /api/articles/{id}/suggest/, reviewed with
+    # PATCH and the accept and reject routes.
+    methods=frozenset({"list", "retrieve", "partial_update"}),
+)
+
 # Routes that only read, with the row whose id goes in the URL.
 READ_ONLY_ROUTES: dict[str, Callable[[World], str]] = {
     "claim-attributions": lambda w: f"/api/claims/{w.claim.pk}/attributions/",
@@ -198,5 +228,21 @@ QUERY_ROUTES: dict[str, Callable[[World], tuple[str, dict]]] = {
     "quote-check": lambda w: (
         "/api/quote-check/",
         {"text": "We will not rush it at all", "source": "Varnok"},
+    ),
+    "extract": lambda w: ("/api/extract/", {"text": INVENTED_BODY}),
+}
+
+# Routes that store something when sent a POST (editors only), with the status they answer.
+WRITE_ROUTES: dict[str, Callable[[World], tuple[str, dict, int]]] = {
+    "article-suggest": lambda w: (f"/api/articles/{w.article.pk}/suggest/", {}, 200),
+    "suggestion-accept": lambda w: (
+        f"/api/suggestions/{make_suggestion(w).pk}/accept/",
+        {"claim": w.claim.pk},
+        201,
+    ),
+    "suggestion-reject": lambda w: (
+        f"/api/suggestions/{make_suggestion(w).pk}/reject/",
+        {"note": "Invented: not speech."},
+        200,
     ),
 }

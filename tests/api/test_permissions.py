@@ -11,7 +11,14 @@ from django.urls import URLPattern
 
 from sources.models import Outlet
 from tests.api.conftest import database_snapshot, token_client
-from tests.api.resources import METHODS, QUERY_ROUTES, READ_ONLY_ROUTES, RESOURCES, Resource
+from tests.api.resources import (
+    METHODS,
+    QUERY_ROUTES,
+    READ_ONLY_ROUTES,
+    RESOURCES,
+    WRITE_ROUTES,
+    Resource,
+)
 from tracker import api_router
 
 ROLES = ("anonymous", "anonymous_public_reading", "reader", "factchecker", "editor")
@@ -38,7 +45,7 @@ def api_route_names() -> set[str]:
 
 
 def matrix_route_names() -> set[str]:
-    names = set(READ_ONLY_ROUTES) | set(QUERY_ROUTES)
+    names = set(READ_ONLY_ROUTES) | set(QUERY_ROUTES) | set(WRITE_ROUTES)
     for prefix, viewset, basename in api_router.router.registry:
         names |= {f"{basename}-list", f"{basename}-detail"}
         names |= {f"{basename}-{action.url_name}" for action in viewset.get_extra_actions()}
@@ -230,3 +237,28 @@ def test_role_may_or_may_not_use_query_route(name, role, method, world, request,
     else:
         assert response.status_code == 405
     assert database_snapshot() == before
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(WRITE_ROUTES))
+def test_role_may_or_may_not_use_write_route(name, role, method, world, request, settings):
+    api = client_for(role, request, settings)
+    url, payload, success = WRITE_ROUTES[name](world)
+    before = database_snapshot()
+
+    response = getattr(api, method)(url, payload, format="json")
+
+    if role == "anonymous_public_reading" and method == "get":
+        expected = 405  # may read, but these routes only take POST
+    elif role.startswith("anonymous"):
+        expected = 401
+    elif role != "editor":
+        expected = 403
+    else:
+        expected = success if method == "post" else 405
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert database_snapshot() == before
+    else:
+        assert database_snapshot() != before
