@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from claims.models import Attribution, Claim, ClaimRelation, Finding, Review
+from sources.filters import ROLE_TYPE_CHOICES, role_type_condition
 from sources.models import Article, Outlet, Source
 from tracker.filters import StrictBooleanFilter, TrackerFilterSet
 
@@ -32,6 +33,11 @@ class ClaimFilter(TrackerFilterSet):
         method="filter_source",
         help_text="Claims that this source (id) is attributed with.",
     )
+    source_role_type = django_filters.MultipleChoiceFilter(
+        method="filter_source_role_type",
+        choices=ROLE_TYPE_CHOICES,
+        help_text="Claims attributed to a source with this type of role ('unknown': none).",
+    )
 
     class Meta:
         model = Claim
@@ -41,12 +47,23 @@ class ClaimFilter(TrackerFilterSet):
         said = Attribution.objects.filter(claim=OuterRef("pk"), source=value)
         return queryset.filter(Exists(said))
 
+    def filter_source_role_type(self, queryset, name, value):
+        said = Attribution.objects.filter(
+            role_type_condition(value, prefix="source__"), claim=OuterRef("pk")
+        )
+        return queryset.filter(Exists(said))
+
 
 class AttributionFilter(TrackerFilterSet):
     article = django_filters.ModelChoiceFilter(field_name="article", queryset=Article.objects.all())
     source = django_filters.ModelChoiceFilter(field_name="source", queryset=Source.objects.all())
     source_kind = django_filters.MultipleChoiceFilter(
         field_name="source__kind", choices=Source.Kind.choices
+    )
+    source_role_type = django_filters.MultipleChoiceFilter(
+        method="filter_source_role_type",
+        choices=ROLE_TYPE_CHOICES,
+        help_text="Their source's type of role ('unknown': none recorded).",
     )
     claim = django_filters.ModelChoiceFilter(field_name="claim", queryset=Claim.objects.all())
     has_claim = StrictBooleanFilter(
@@ -81,6 +98,9 @@ class AttributionFilter(TrackerFilterSet):
     class Meta:
         model = Attribution
         fields = ["article", "source", "claim", "kind", "channel"]
+
+    def filter_source_role_type(self, queryset, name, value):
+        return queryset.filter(role_type_condition(value, prefix="source__"))
 
 
 class ClaimRelationFilter(TrackerFilterSet):

@@ -366,6 +366,14 @@ class SourcingSerializer(serializers.Serializer):
     attributions_by_kind = serializers.DictField(child=serializers.IntegerField())
     sources = serializers.IntegerField()
     sources_by_kind = serializers.DictField(child=serializers.IntegerField())
+    sources_by_role_type = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="The article's sources by type of role; 'unknown' where none is recorded.",
+    )
+    attributions_by_role_type = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Attributed statements by their source's type of role ('unknown' as above).",
+    )
     claims = serializers.IntegerField()
     claims_on_anonymous_sources_only = serializers.ListField(child=serializers.IntegerField())
     anonymous_only_share = serializers.FloatField(

@@ -4,6 +4,7 @@ that show them (``source_pages``, mounted in the ``sources`` namespace by tracke
 from django.urls import path
 
 from claims import views
+from claims.feeds import ClaimReviewFeedView
 
 app_name = "claims"
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding-detail"),
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("quote-check/", views.QuoteCheckView.as_view(), name="quote-check"),
+    path("feeds/claimreview.json", ClaimReviewFeedView.as_view(), name="claimreview-feed"),
 ]
 
 source_pages = [

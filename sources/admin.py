@@ -14,7 +14,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -30,11 +30,21 @@ from sources.forms import (
     PreloadedAutocompleteSelect,
     SourceAliasForm,
     SourceAliasFormSet,
+    SourceIdentifierFormSet,
     SourceMergeForm,
     SpanForm,
     SpanInlineFormSet,
 )
-from sources.models import AnchoredSpan, Article, MetadataSpan, Outlet, Source, SourceAlias
+from sources.identifiers import Scheme
+from sources.models import (
+    AnchoredSpan,
+    Article,
+    MetadataSpan,
+    Outlet,
+    Source,
+    SourceAlias,
+    SourceIdentifier,
+)
 from tracker.services import set_history_user
 
 FLAGGED_STATUSES = (AnchorStatus.FUZZY, AnchorStatus.ORPHANED)
@@ -423,6 +433,59 @@ class SourceAliasInline(ServiceInlineMixin, admin.TabularInline):
             adopt(obj, alias)
 
 
+def identifier_link(identifier: SourceIdentifier | None) -> str:
+    """The page the identifier names, as a link (http and https only), or a dash."""
+    url = identifier.url if identifier is not None and identifier.pk else ""
+    if not url:
+        return "—"
+    return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, url)
+
+
+class SourceIdentifierInline(ServiceInlineMixin, admin.TabularInline):
+    model = SourceIdentifier
+    formset = SourceIdentifierFormSet
+    fields = ["scheme", "value", "link"]
+    readonly_fields = ["link"]
+    extra = 1
+    verbose_name_plural = "identifiers (Wikidata item, website, accounts)"
+
+    @admin.display(description="opens")
+    def link(self, obj):
+        return identifier_link(obj)
+
+    def create_object(self, request, obj, data):
+        identifier = services.source_add_identifier(
+            source=obj.source, scheme=obj.scheme, value=obj.value, user=request.user
+        )
+        if identifier is not None:
+            adopt(obj, identifier)
+
+    def update_object(self, request, obj, data):
+        services.source_update_identifier(identifier=obj, user=request.user)
+
+    def delete_object(self, request, obj):
+        services.source_remove_identifier(identifier=obj, user=request.user)
+
+
+class HasIdentifierListFilter(admin.SimpleListFilter):
+    title = "identifier"
+    parameter_name = "has_identifier"
+
+    def lookups(self, request, model_admin):
+        return [("any", "any"), ("none", "none"), *Scheme.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        rows = SourceIdentifier.objects.filter(source=OuterRef("pk"))
+        if value == "none":
+            return queryset.filter(~Exists(rows))
+        if value != "any":
+            rows = rows.filter(scheme=value)
+        return queryset.filter(Exists(rows))
+
+
 def merge_relations() -> list:
     """The relations a merge moves to the kept source (as ``services.source_merge`` does)."""
     return [
@@ -439,7 +502,10 @@ def merge_relation_label(rel) -> str:
 
 
 SOURCE_FIELDSETS = [
-    (None, {"fields": ["kind", "name", "description", ("role", "affiliation")]}),
+    (
+        None,
+        {"fields": ["kind", "name", "description", ("role", "role_type"), "affiliation"]},
+    ),
     (
         "Official account",
         {
@@ -461,15 +527,29 @@ SOURCE_FIELDSETS = [
 
 @admin.register(Source)
 class SourceAdmin(TrackerAdmin):
-    list_display = ["display_name", "kind", "role", "affiliation", "article"]
-    list_filter = ["kind", ("affiliation", admin.RelatedOnlyFieldListFilter), "platform"]
+    list_display = ["display_name", "kind", "role", "role_type", "affiliation", "article"]
+    list_filter = [
+        "kind",
+        "role_type",
+        ("affiliation", admin.RelatedOnlyFieldListFilter),
+        "platform",
+        HasIdentifierListFilter,
+    ]
     list_select_related = ["affiliation", "article"]
     list_defer = ("article__body", "article__notes", "notes")
-    search_fields = ["name", "description", "role", "handle", "aliases__name"]
+    search_fields = [
+        "name",
+        "description",
+        "role",
+        "handle",
+        "aliases__name",
+        "identifiers__value",
+        "identifiers__normalized",
+    ]
     autocomplete_fields = ["affiliation", "owner", "article"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = SOURCE_FIELDSETS
-    inlines = [SourceAliasInline]
+    inlines = [SourceAliasInline, SourceIdentifierInline]
     actions = ["merge_sources"]
 
     def get_queryset(self, request):
@@ -643,3 +723,32 @@ class MetadataSpanAdmin(TrackerAdmin):
         if obj is None or obj.article_id is None:
             return "—"
         return span_in_context(obj, obj.article.body)
+
+
+@admin.register(SourceIdentifier)
+class SourceIdentifierAdmin(TrackerAdmin):
+    list_display = ["value", "scheme", "source", "link"]
+    list_filter = ["scheme", "source__kind"]
+    list_select_related = ["source"]
+    search_fields = ["value", "normalized", "source__name", "source__description"]
+    autocomplete_fields = ["source"]
+    fields = ["source", "scheme", "value", "link", "created_at", "updated_at"]
+    readonly_fields = ["link", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+    @admin.display(description="opens")
+    def link(self, obj):
+        return identifier_link(obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.source_update_identifier(identifier=obj, user=request.user)
+            return
+        identifier = services.source_add_identifier(
+            source=obj.source, scheme=obj.scheme, value=obj.value, user=request.user
+        )
+        if identifier is None:
+            raise ValidationError({"value": f"{obj.source} already has this identifier."})
+        adopt(obj, identifier)

@@ -8,6 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.functional import cached_property
 
 from sources.anchoring import Anchor, AnchorStatus, Span, reanchor
+from sources.identifiers import normalize_identifier
 from sources.models import Source, SourceAlias, normalize_name
 
 SPAN_FIELDS = ("start", "end", "text")
@@ -204,6 +205,28 @@ class SourceAliasFormSet(ParentInlineFormSet):
             if normalized and normalized in seen:
                 raise ValidationError("The same alias is listed twice.")
             seen.add(normalized)
+
+
+class SourceIdentifierFormSet(ParentInlineFormSet):
+    """The source's identifiers: each row is checked by the model (valid in its scheme, not
+    another source's); here, that no identifier is listed twice."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            scheme, value = form.cleaned_data.get("scheme"), form.cleaned_data.get("value")
+            if not scheme or not value:
+                continue
+            try:
+                key = (scheme, normalize_identifier(scheme, value).normalized)
+            except ValidationError:
+                continue  # the row's own error says why
+            if key in seen:
+                form.add_error("value", "This identifier is listed twice.")
+            seen.add(key)
 
 
 class SourceMergeForm(forms.Form):

@@ -12,6 +12,13 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from sources.anchoring import AnchorStatus, find_occurrences
+from sources.identifiers import (
+    MAX_VALUE_LENGTH,
+    QID_DB_REGEX,
+    Scheme,
+    identifier_url,
+    normalize_identifier,
+)
 from tracker.models import TimeStampedModel
 
 no_nul = ProhibitNullCharactersValidator()
@@ -32,6 +39,11 @@ def normalize_name(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+class OutletManager(models.Manager):
+    def get_by_natural_key(self, name: str) -> "Outlet":
+        return self.get(name__iexact=name)
+
+
 class Outlet(TimeStampedModel):
     class Kind(models.TextChoices):
         WIRE_AGENCY = "wire_agency", "wire agency"
@@ -46,6 +58,7 @@ class Outlet(TimeStampedModel):
         max_length=253, blank=True, help_text="Web domain without scheme, e.g. apnews.com."
     )
 
+    objects = OutletManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -61,6 +74,9 @@ class Outlet(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.name,)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -339,7 +355,9 @@ class MetadataSpan(AnchoredSpan):
 
 class SourceQuerySet(models.QuerySet):
     def with_related(self):
-        return self.select_related("affiliation", "owner", "article").prefetch_related("aliases")
+        return self.select_related("affiliation", "owner", "article").prefetch_related(
+            "aliases", "identifiers"
+        )
 
     def matching_name(self, name: str):
         """Sources with this full name or alias (any case, any spacing); failing that,
@@ -376,6 +394,19 @@ class Source(TimeStampedModel):
         WEBSITE = "website", "website"
         OTHER = "other", "other"
 
+    class RoleType(models.TextChoices):
+        SPOKESPERSON = "spokesperson", "spokesperson"
+        OFFICIAL = "official", "official"
+        EXPERT = "expert", "expert"
+        WITNESS = "witness", "witness"
+        FIGHTER = "fighter", "fighter"
+        ANALYST = "analyst", "analyst"
+        JOURNALIST = "journalist", "journalist"
+        OTHER = "other", "other"
+
+    # How lists, filters and sourcing profiles name an empty type of role.
+    UNKNOWN_ROLE_TYPE = "unknown"
+
     NAMED_KINDS = (Kind.PERSON, Kind.ORGANIZATION, Kind.OFFICIAL_ACCOUNT, Kind.DOCUMENT)
     ARTICLE_BOUND_KINDS = (Kind.ANONYMOUS, Kind.GROUP)
 
@@ -393,7 +424,21 @@ class Source(TimeStampedModel):
         help_text="As the article gives it: 'a commander with the US-backed SDF'.",
     )
     role = models.CharField(
-        max_length=200, blank=True, help_text="e.g. spokesman, commander, fighter."
+        max_length=200,
+        blank=True,
+        help_text="The role in the article's words: 'spokesman', 'a 22-year-old fighter'.",
+    )
+    role_type = models.CharField(
+        "type of role",
+        max_length=20,
+        choices=RoleType.choices,
+        blank=True,
+        help_text=(
+            "The role sorted into a type, for filters and sourcing profiles: spokesperson "
+            "(speaks for an organisation), official (holds office, or an institution's "
+            "official voice), expert, witness, fighter (a combatant, commanders included), "
+            "analyst, journalist, other. Empty if not known."
+        ),
     )
     affiliation = models.ForeignKey(
         "self",
@@ -476,6 +521,8 @@ class Source(TimeStampedModel):
         indexes = [
             # Filters by kind in the admin and API.
             models.Index(fields=["kind", "name"], name="source_kind_idx"),
+            # Filters by type of role in the admin, API and pages.
+            models.Index(fields=["role_type", "name"], name="source_role_type_idx"),
         ]
 
     def __str__(self) -> str:
@@ -580,3 +627,114 @@ class SourceAlias(TimeStampedModel):
         self.normalized = normalize_name(self.name)
         if not self.normalized:
             raise ValidationError({"name": "An alias cannot be blank."})
+
+
+class SourceIdentifier(TimeStampedModel):
+    """An identifier of the source outside the tracker: its Wikidata item, website or a
+    social media account. One identifier names one entity: two sources cannot share it
+    (if they are the same, merge them)."""
+
+    Scheme = Scheme
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=20, choices=Scheme.choices)
+    value = models.CharField(
+        max_length=MAX_VALUE_LENGTH,
+        validators=[no_nul],
+        help_text=(
+            "Wikidata: the item (Q42) or its URL. Website: its address. Accounts: the handle, "
+            "with or without '@', or the profile's URL (Mastodon: user@server)."
+        ),
+    )
+    normalized = models.CharField(
+        max_length=MAX_VALUE_LENGTH,
+        editable=False,
+        help_text="The form compared: a QID, a lower-case handle, a site without its scheme.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "normalized"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "normalized"],
+                name="sourceidentifier_unique",
+                violation_error_code="value",
+                violation_error_message="Another source already has this identifier.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(normalized=""),
+                name="sourceidentifier_not_blank",
+                violation_error_code="value",
+                violation_error_message="Give the identifier.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(scheme=Scheme.WIKIDATA) | Q(normalized__regex=QID_DB_REGEX),
+                name="sourceidentifier_wikidata_is_qid",
+                violation_error_code="value",
+                violation_error_message="A Wikidata item is Q followed by its number (Q42).",
+            ),
+        ]
+        indexes = [
+            # Looking an identifier up by value in any scheme (the API's ?identifier=Q42).
+            models.Index(fields=["normalized"], name="sourceident_normalized_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()}: {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalize()
+        super().save(*args, **kwargs)
+
+    @property
+    def url(self) -> str:
+        """The http(s) address of the page the identifier names, or ""."""
+        return identifier_url(self.scheme, self.value)
+
+    def normalize(self) -> None:
+        """Put the value in its scheme's canonical form; leave an invalid one as it is."""
+        try:
+            identifier = normalize_identifier(self.scheme, self.value)
+        except ValidationError:
+            self.normalized = " ".join(str(self.value).casefold().split())
+        else:
+            self.value, self.normalized = identifier.value, identifier.normalized
+
+    def clean(self) -> None:
+        if self.scheme not in Scheme.values:
+            return  # clean_fields has reported the scheme
+        try:
+            identifier = normalize_identifier(self.scheme, self.value)
+        except ValidationError as error:
+            raise ValidationError({"value": error.messages}) from error
+        self.value, self.normalized = identifier.value, identifier.normalized
+        holder = self.holder()
+        if holder is not None:
+            if holder.pk == self.source_id:
+                message = "The source already has this identifier."
+            else:
+                message = (
+                    f"{self.get_scheme_display()} {self.value} already identifies "
+                    f"{holder.display_name} (source #{holder.pk}). One identifier names one "
+                    "entity: if they are the same, merge the two sources."
+                )
+            raise ValidationError({"value": message}, code="unique")
+
+    def holder(self) -> Source | None:
+        """The source that already has this identifier (another row than this one)."""
+        taken = SourceIdentifier.objects.filter(
+            scheme=self.scheme, normalized=self.normalized
+        ).select_related("source")
+        if self.pk is not None:
+            taken = taken.exclude(pk=self.pk)
+        found = taken.first()
+        return found.source if found is not None else None
+
+    def validate_constraints(self, exclude=None) -> None:
+        if exclude and "value" in exclude:
+            # The normalised value derives from the value, which clean() found wrong and
+            # said why; the constraints on it would only repeat that less clearly.
+            exclude = {*exclude, "normalized"}
+        super().validate_constraints(exclude=exclude)

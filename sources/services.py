@@ -1,7 +1,7 @@
 """Writes on outlets, articles and sources that every path (admin, API, pages, commands) shares."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +12,15 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from sources.anchoring import AnchorStatus, Span, reanchor
-from sources.models import AnchoredSpan, Article, Source, SourceAlias, normalize_name
+from sources.identifiers import normalize_identifier
+from sources.models import (
+    AnchoredSpan,
+    Article,
+    Source,
+    SourceAlias,
+    SourceIdentifier,
+    normalize_name,
+)
 from sources.signals import sources_merged, spans_reanchored
 from tracker.services import acting_user, apply_fields, set_history_user
 
@@ -126,22 +134,41 @@ def _reanchor_spans(*, article: Article, old_body: str, user) -> ReanchorReport:
 
 
 @transaction.atomic
-def source_create(*, user=None, aliases: Iterable[str] = (), **data: Any) -> Source:
+def source_create(
+    *,
+    user=None,
+    aliases: Iterable[str] = (),
+    identifiers: Iterable[Mapping[str, str]] = (),
+    **data: Any,
+) -> Source:
+    """Create a source with its aliases and identifiers (``{"scheme": ..., "value": ...}``);
+    an identifier another source has refuses the whole creation."""
     source = Source(**data)
     source.full_clean()
     set_history_user(source, user)
     source.save()
     for name in aliases:
         source_add_alias(source=source, name=name, user=user)
+    if identifiers:
+        source_set_identifiers(source=source, identifiers=identifiers, user=user)
     return source
 
 
 @transaction.atomic
-def source_update(*, source: Source, user=None, **data: Any) -> Source:
+def source_update(
+    *,
+    source: Source,
+    user=None,
+    identifiers: Iterable[Mapping[str, str]] | None = None,
+    **data: Any,
+) -> Source:
+    """Change a source's fields; ``identifiers``, when given, replace its identifiers."""
     apply_fields(source, data)
     source.full_clean()
     set_history_user(source, user)
     source.save()
+    if identifiers is not None:
+        source_set_identifiers(source=source, identifiers=identifiers, user=user)
     return source
 
 
@@ -154,6 +181,80 @@ def source_add_alias(*, source: Source, name: str, user=None) -> SourceAlias | N
     set_history_user(alias, user)
     alias.save()
     return alias
+
+
+def source_add_identifier(
+    *, source: Source, scheme: str, value: str, user=None
+) -> SourceIdentifier | None:
+    """Add an identifier to a source; returns None if it already has it (in any spelling:
+    ``@Name`` and ``name`` are one handle). Raises ``ValidationError`` on ``value`` if the
+    value is not valid in the scheme or another source has it."""
+    identifier = SourceIdentifier(source=source, scheme=scheme, value=value)
+    try:
+        identifier.full_clean()
+    except ValidationError:
+        if source.identifiers.filter(scheme=scheme, normalized=identifier.normalized).exists():
+            return None
+        raise
+    set_history_user(identifier, user)
+    identifier.save()
+    return identifier
+
+
+@transaction.atomic
+def source_update_identifier(
+    *, identifier: SourceIdentifier, user=None, **data: Any
+) -> SourceIdentifier:
+    """Change an identifier's scheme or value, checked as when it was added."""
+    apply_fields(identifier, data)
+    identifier.full_clean()
+    set_history_user(identifier, user)
+    identifier.save()
+    return identifier
+
+
+def source_remove_identifier(*, identifier: SourceIdentifier, user=None) -> None:
+    set_history_user(identifier, user)
+    identifier.delete()
+
+
+@transaction.atomic
+def source_set_identifiers(
+    *, source: Source, identifiers: Iterable[Mapping[str, str]], user=None
+) -> None:
+    """Make the source's identifiers exactly ``identifiers`` (each ``{"scheme", "value"}``,
+    compared in their normal form). An identifier kept in another spelling takes the new one.
+
+    Raises ``ValidationError`` under ``identifiers``, one message per refused item, naming
+    the source that already has an identifier; nothing is changed then.
+    """
+    wanted: dict[tuple[str, str], str] = {}
+    problems: list[str] = []
+    for index, item in enumerate(identifiers):
+        scheme, value = item["scheme"], item["value"]
+        try:
+            normal = normalize_identifier(scheme, value)
+        except ValidationError as error:
+            problems.append(f"Item {index + 1} ({scheme} {value}): {' '.join(error.messages)}")
+            continue
+        wanted.setdefault((scheme, normal.normalized), normal.value)
+    if problems:
+        raise ValidationError({"identifiers": problems})
+    current = {(i.scheme, i.normalized): i for i in source.identifiers.all()}
+    for key, identifier in current.items():
+        if key not in wanted:
+            source_remove_identifier(identifier=identifier, user=user)
+    for key, value in wanted.items():
+        identifier = current.get(key)
+        try:
+            if identifier is None:
+                source_add_identifier(source=source, scheme=key[0], value=value, user=user)
+            elif identifier.value != value:
+                source_update_identifier(identifier=identifier, value=value, user=user)
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if problems:
+        raise ValidationError({"identifiers": problems})
 
 
 @dataclass
@@ -171,11 +272,12 @@ class MergeReport:
 @transaction.atomic
 def source_merge(*, keep: Source, others: Iterable[Source], user=None) -> MergeReport:
     """Merge duplicate sources into ``keep``: every row pointing at one of them (attributions,
-    members, accounts, ...) moves to ``keep``; their names and aliases become aliases of
-    ``keep``; then they are deleted. All or nothing.
+    members, accounts, identifiers, ...) moves to ``keep``; their names and aliases become
+    aliases of ``keep``; then they are deleted. All or nothing.
 
-    Raises ``ValidationError`` when the merge would break a rule, e.g. an anonymous source
-    quoted in two articles.
+    Identifiers are unique across sources, so the ones moved never repeat those ``keep``
+    has. Raises ``ValidationError`` when the merge would break a rule: an anonymous source
+    quoted in two articles, or sources with different Wikidata items (different entities).
     """
     others = [s for s in others if s.pk != keep.pk]
     if not others:
@@ -227,6 +329,25 @@ def source_merge(*, keep: Source, others: Iterable[Source], user=None) -> MergeR
 
 def _check_merge(keep: Source, others: list[Source]) -> None:
     ids = {s.pk for s in others}
+    items = (
+        SourceIdentifier.objects.filter(
+            source__in=[keep, *others], scheme=SourceIdentifier.Scheme.WIKIDATA
+        )
+        .select_related("source")
+        .order_by("source_id", "normalized")
+    )
+    by_source: dict[int, list[SourceIdentifier]] = {}
+    for item in items:
+        by_source.setdefault(item.source_id, []).append(item)
+    if len(by_source) > 1:
+        listed = "; ".join(
+            f"{rows[0].source} is {', '.join(row.value for row in rows)}"
+            for rows in by_source.values()
+        )
+        raise ValidationError(
+            f"These sources are different Wikidata items ({listed}), so they are not the same "
+            "entity. If one item is wrong, remove it from its source first."
+        )
     if keep.affiliation_id in ids:
         raise ValidationError(
             f"{keep} is affiliated with a source being merged into it; change that first."

@@ -11,4 +11,5 @@ from sources import views
 app_name = "sources"
 urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("sources/", views.SourceListView.as_view(), name="source-list"),
 ]

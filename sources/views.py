@@ -1,4 +1,5 @@
-"""Pages about articles that need nothing from ``claims``: the filtered article list.
+"""Pages about articles and sources that need nothing from ``claims``: the filtered article
+and source lists.
 
 The article reader and the source page show attributions and findings, so they live in
 ``claims/views.py`` (this app never imports ``claims``, as in the admin); ``tracker/urls.py``
@@ -10,7 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.views.generic import ListView
 
-from sources.filters import ArticleFilter
+from sources.filters import ArticleFilter, SourceFilter
 from sources.models import Article, Source
 from tracker.views import PageAccessMixin
 
@@ -76,6 +77,61 @@ class ArticleListView(PageAccessMixin, ListView):
             .annotate(anonymous_sources=anonymous_source_counts())
         )
         self.filterset = article_filter_for_page(self.request.GET or None, queryset)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            filter_fields=[form[name] for name in self.shown_filters],
+            filters_invalid=self.filterset.is_bound and not self.filterset.is_valid(),
+            is_filtered=any(
+                value
+                for key, values in query.lists()
+                if key in self.filterset.filters
+                for value in values
+            ),
+            page_query=query.urlencode(),
+        )
+        return context
+
+
+def source_filter_for_page(data, queryset) -> SourceFilter:
+    """The API's SourceFilter with widgets for a page (see ``article_filter_for_page``)."""
+    filterset = SourceFilter(data, queryset=queryset)
+    filterset.form.label_suffix = ""
+    fields = filterset.form.fields
+    fields["name"].label = "Search"
+    fields["name"].help_text = "Part of a name, description, alias or identifier (Q42, a handle)."
+    fields["role_type"].label = "Type of role"
+    fields["role_type"].help_text = ""
+    fields["has_identifier"].label = "Has an identifier in"
+    fields["has_identifier"].help_text = ""
+    for name in ("kind", "role_type", "has_identifier"):
+        fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
+    return filterset
+
+
+class SourceListView(PageAccessMixin, ListView):
+    template_name = "sources/source_list.html"
+    context_object_name = "sources"
+    paginate_by = PAGE_SIZE
+    read_permissions = ("sources.view_source",)
+    # Shown in this order; the API's other parameters (affiliation, identifier, ...) work too.
+    shown_filters = ("name", "kind", "role_type", "has_identifier")
+
+    def get_queryset(self):
+        queryset = (
+            Source.objects.with_related()
+            .defer("article__body", "article__notes", "notes")
+            .order_by("name", "description", "id")
+        )
+        self.filterset = source_filter_for_page(self.request.GET or None, queryset)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return queryset.none()
         return self.filterset.qs

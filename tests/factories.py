@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from claims.models import Attribution, Claim, ClaimRelation, Review
-from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias
+from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias, SourceIdentifier
 
 INVENTED_BODY = (
     "Mayor Ilse Varnok of the invented town of Quellbridge said on Monday that the river "
@@ -80,6 +80,17 @@ class SourceAliasFactory(factory.django.DjangoModelFactory):
 
     source = factory.SubFactory(SourceFactory)
     name = factory.Sequence(lambda n: f"Alias {n}")
+
+
+class SourceIdentifierFactory(factory.django.DjangoModelFactory):
+    """A website of an invented source (``.example`` domains never resolve)."""
+
+    class Meta:
+        model = SourceIdentifier
+
+    source = factory.SubFactory(SourceFactory)
+    scheme = SourceIdentifier.Scheme.WEBSITE
+    value = factory.Sequence(lambda n: f"https://invented-{n}.example/")
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):

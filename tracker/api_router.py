@@ -16,6 +16,7 @@ from claims.api import (
     ReviewViewSet,
     SourceStatementsView,
 )
+from claims.feeds import AttributionCSVView
 from claims.suggestion_api import (
     ArticleSuggestView,
     ExtractView,
@@ -55,6 +56,7 @@ urlpatterns = [
     path("sources/<int:pk>/statements/", SourceStatementsView.as_view(), name="source-statements"),
     path("articles/<int:pk>/sourcing/", ArticleSourcingView.as_view(), name="article-sourcing"),
     path("quote-check/", QuoteCheckView.as_view(), name="quote-check"),
+    path("attributions/export.csv", AttributionCSVView.as_view(), name="attribution-export-csv"),
     path("extract/", ExtractView.as_view(), name="extract"),
     path("articles/<int:pk>/suggest/", ArticleSuggestView.as_view(), name="article-suggest"),
     path("suggestions/<int:pk>/accept/", SuggestionAcceptView.as_view(), name="suggestion-accept"),

@@ -13,9 +13,12 @@ Format (``*`` marks a required field; every other field has the default shown or
                  byline, dateline, language ("en"), status ("draft"), published_at,
                  last_updated_at, notes, body* or body_file*, sources, claims, attributions,
                  metadata, relations
-    source       key*, kind* (Source.Kind), name, description, role, affiliation (key of an
-                 organisation), platform, handle, owner (key of a person or organisation),
-                 anonymity_reason, aliases (list of name forms), notes
+    source       key*, kind* (Source.Kind), name, description, role, role_type
+                 (Source.RoleType), affiliation (key of an organisation), platform, handle,
+                 owner (key of a person or organisation), anonymity_reason, aliases (list of
+                 name forms), identifiers (list of identifier), notes
+    identifier   scheme* (SourceIdentifier.Scheme), value* (a QID or Wikidata URL, a
+                 website, a handle or profile URL; normalised as the model does)
     claim        key*, text*, event_date, notes
     attribution  kind* (Attribution.Kind), text*, start, end, source (source key; null only
                  when unattributed), claim (claim key), stance ("asserts"), speaker_mention,
@@ -33,8 +36,10 @@ Format (``*`` marks a required field; every other field has the default shown or
 Loading (``load_annotation``) checks the whole document before writing anything, then writes
 it in one transaction through the services, so model validation and history apply to every
 row. Outlets are matched by case-insensitive name. Named sources (person, organisation,
-official account, document) are matched by kind and case-insensitive name or alias and
-reused, gaining any aliases they lack; a reused row is otherwise left as it is. Anonymous
+official account, document) are matched by kind and identifier, then by kind and
+case-insensitive name or alias, and reused, gaining any aliases and identifiers they lack; a
+reused row is otherwise left as it is. An identifier that another source already has refuses
+the document (one identifier names one entity). Anonymous
 sources and unnamed groups are always created for their article. An article already present
 (same URL, or same outlet and headline when it has no URL) is skipped whole, so loading a
 document twice writes nothing the second time.

@@ -21,7 +21,8 @@ from claims.annotations.parse import (
     ref,
 )
 from claims.models import Attribution, Claim, ClaimRelation
-from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias
+from sources.identifiers import normalize_identifier
+from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias, SourceIdentifier
 
 
 def dump_annotation(articles: Article | Iterable[Article]) -> dict:
@@ -139,8 +140,9 @@ def _sources_of(article: Article, attributions: list[Attribution]) -> list[Sourc
     wanted |= set(article.local_sources.values_list("pk", flat=True))
     found: dict[int, Source] = {}
     aliases = models.Prefetch("aliases", queryset=SourceAlias.objects.order_by("pk"))
+    identifiers = models.Prefetch("identifiers", queryset=SourceIdentifier.objects.order_by("pk"))
     while wanted:
-        batch = Source.objects.filter(pk__in=wanted).prefetch_related(aliases)
+        batch = Source.objects.filter(pk__in=wanted).prefetch_related(aliases, identifiers)
         found.update((source.pk, source) for source in batch)
         wanted = {
             pk
@@ -153,7 +155,7 @@ def _sources_of(article: Article, attributions: list[Attribution]) -> list[Sourc
 
 def _dump_source(source: Source, keys: dict[int, str]) -> dict:
     data: dict[str, Any] = {"key": keys[source.pk], "kind": source.kind}
-    for name in ("name", "description", "role"):
+    for name in ("name", "description", "role", "role_type"):
         if getattr(source, name):
             data[name] = getattr(source, name)
     if source.affiliation_id is not None:
@@ -168,6 +170,9 @@ def _dump_source(source: Source, keys: dict[int, str]) -> dict:
     aliases = [alias.name for alias in source.aliases.all()]
     if aliases:
         data["aliases"] = aliases
+    identifiers = [{"scheme": i.scheme, "value": i.value} for i in source.identifiers.all()]
+    if identifiers:
+        data["identifiers"] = identifiers
     if source.notes:
         data["notes"] = source.notes
     return data
@@ -268,6 +273,10 @@ def _canonical_article(article: dict, outlet_names: dict[str, str]) -> dict:
                 "affiliation": ref(sources, source["affiliation"]),
                 "owner": ref(sources, source["owner"]),
                 "aliases": sorted(source["aliases"]),
+                "identifiers": sorted(
+                    (item["scheme"], normalize_identifier(item["scheme"], item["value"]).normalized)
+                    for item in source["identifiers"]
+                ),
             }
             for source in article["sources"]
         ]

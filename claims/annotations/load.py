@@ -25,8 +25,22 @@ from claims.annotations.parse import (
 )
 from claims.models import Attribution, Claim, ClaimRelation
 from claims.services import attribution_create, claim_create, claim_relation_create
-from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias, normalize_name
-from sources.services import article_create, source_add_alias, source_create
+from sources.identifiers import normalize_identifier
+from sources.models import (
+    Article,
+    MetadataSpan,
+    Outlet,
+    Source,
+    SourceAlias,
+    SourceIdentifier,
+    normalize_name,
+)
+from sources.services import (
+    article_create,
+    source_add_alias,
+    source_add_identifier,
+    source_create,
+)
 from tracker.services import set_history_user
 
 
@@ -38,7 +52,17 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
 
-    ORDER = (Article, Outlet, Source, SourceAlias, Claim, Attribution, MetadataSpan, ClaimRelation)
+    ORDER = (
+        Article,
+        Outlet,
+        Source,
+        SourceAlias,
+        SourceIdentifier,
+        Claim,
+        Attribution,
+        MetadataSpan,
+        ClaimRelation,
+    )
 
     def __iadd__(self, other: "LoadReport") -> "LoadReport":
         self.created.update(other.created)
@@ -220,11 +244,14 @@ def _creation_order(sources: list[dict]) -> list[int]:
 def _source_get_or_create(
     item: dict, *, article: Article, sources: dict[str, Source], user, report: LoadReport
 ) -> Source:
-    """A named source already known is reused (gaining missing aliases); anything else is
-    created, anonymous sources and unnamed groups for ``article``."""
+    """A named source already known (by identifier, else by name) is reused, gaining
+    missing aliases and identifiers; anything else is created, anonymous sources and
+    unnamed groups for ``article``."""
     source = None
     if item["kind"] not in Source.ARTICLE_BOUND_KINDS:
-        source = _find_named_source(item["kind"], item["name"])
+        source = _find_identified_source(item["kind"], item["identifiers"]) or (
+            _find_named_source(item["kind"], item["name"])
+        )
     if source is not None:
         report.skipped[Source] += 1
     else:
@@ -239,7 +266,33 @@ def _source_get_or_create(
     for alias in item["aliases"]:
         if source_add_alias(source=source, name=alias, user=user) is not None:
             report.created[SourceAlias] += 1
+    for index, identifier in enumerate(item["identifiers"]):
+        try:
+            added = source_add_identifier(source=source, user=user, **identifier)
+        except ValidationError as error:
+            raise ValidationError(f"identifiers[{index}]: {' '.join(error.messages)}") from error
+        if added is not None:
+            report.created[SourceIdentifier] += 1
     return source
+
+
+def _find_identified_source(kind: str, identifiers: list[dict]) -> Source | None:
+    """The named source of this kind that has one of ``identifiers``, if any."""
+    for identifier in identifiers:
+        normal = normalize_identifier(identifier["scheme"], identifier["value"])
+        found = (
+            Source.objects.filter(
+                kind=kind,
+                article__isnull=True,
+                identifiers__scheme=identifier["scheme"],
+                identifiers__normalized=normal.normalized,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def _find_named_source(kind: str, name: str) -> Source | None:

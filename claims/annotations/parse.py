@@ -13,6 +13,7 @@ from django.db import models
 
 from claims.models import Attribution, Claim, ClaimRelation
 from sources.anchoring import find_occurrences
+from sources.identifiers import Scheme, normalize_identifier
 from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias, normalize_name
 
 FORMAT = "claim-tracker-annotation/1"
@@ -58,8 +59,11 @@ _SOURCE_FIELDS = {
     "owner": None,
     "anonymity_reason": "",
     "aliases": [],
+    "identifiers": [],
+    "role_type": "",
     "notes": "",
 }
+_IDENTIFIER_FIELDS = {"scheme": _REQUIRED, "value": _REQUIRED}
 _CLAIM_FIELDS = {"key": _REQUIRED, "text": _REQUIRED, "event_date": None, "notes": ""}
 _ATTRIBUTION_FIELDS = {
     "source": None,
@@ -106,6 +110,7 @@ SOURCE_MODEL_FIELDS = (
     "name",
     "description",
     "role",
+    "role_type",
     "platform",
     "handle",
     "anonymity_reason",
@@ -363,6 +368,7 @@ def _parse_sources(raw: Any, where: str, problems: _Problems) -> list[dict]:
     keys: set[str] = set()
     wheres: dict[str, str] = {}
     named: dict[tuple, str] = {}
+    identifiers: dict[tuple, str] = {}
     for index, item in enumerate(_items(raw, f"{where}: sources", problems)):
         item_where = f"{where}: sources[{index}]"
         source = _shape(item, _SOURCE_FIELDS, item_where, problems)
@@ -380,6 +386,9 @@ def _parse_sources(raw: Any, where: str, problems: _Problems) -> list[dict]:
         else:
             for alias in aliases:
                 _clean_value(SourceAlias, "name", alias, f"{item_where}: aliases", problems)
+        source["identifiers"] = _parse_identifiers(
+            source["identifiers"], item_where, identifiers, problems
+        )
         _check_source_rules(source, item_where, problems)
         if source["kind"] in Source.NAMED_KINDS and isinstance(source["name"], str):
             identity = (source["kind"], normalize_name(source["name"]))
@@ -404,6 +413,38 @@ def _parse_sources(raw: Any, where: str, problems: _Problems) -> list[dict]:
             if owner_kind not in (Source.Kind.PERSON, Source.Kind.ORGANIZATION):
                 problems.add(item_where, "owner: must be a person or an organization")
     return sources
+
+
+def _parse_identifiers(
+    raw: Any, where: str, seen: dict[tuple, str], problems: _Problems
+) -> list[dict]:
+    """A source's identifiers, each ``{"scheme", "value"}`` with the value in its normal
+    form; one identifier names one source, so the article may give it once."""
+    identifiers = []
+    for index, item in enumerate(_items(raw, f"{where}: identifiers", problems)):
+        item_where = f"{where}: identifiers[{index}]"
+        identifier = _shape(item, _IDENTIFIER_FIELDS, item_where, problems)
+        if identifier is None:
+            continue
+        scheme, value = identifier["scheme"], identifier["value"]
+        if scheme not in Scheme.values:
+            choices = ", ".join(Scheme.values)
+            problems.add(
+                item_where, f"scheme: unknown scheme {scheme!r}; expected one of: {choices}"
+            )
+            continue
+        try:
+            normal = normalize_identifier(scheme, value)
+        except ValidationError as error:
+            problems.add(item_where, f"value: {' '.join(error.messages)}")
+            continue
+        key = (scheme, normal.normalized)
+        if key in seen:
+            problems.add(item_where, f"{scheme} {normal.value} is given twice ({seen[key]})")
+            continue
+        seen[key] = item_where
+        identifiers.append({"scheme": scheme, "value": normal.value})
+    return identifiers
 
 
 def _check_source_rules(source: dict, where: str, problems: _Problems) -> None:

@@ -182,14 +182,22 @@ def quote_check(text: str, source: Source | None = None) -> QuoteCheck:
 
 
 def article_sourcing(article: Article) -> dict:
-    """The article's sourcing profile: its sources by kind, the share of its claims that
-    rest (in this article) on anonymous sources only, anonymous sources given no reason,
-    and statements it gives no source for."""
+    """The article's sourcing profile: its sources by kind and by type of role (``unknown``
+    where none is recorded), the share of its claims that rest (in this article) on
+    anonymous sources only, anonymous sources given no reason, and statements it gives no
+    source for."""
     rows = list(
         Attribution.objects.filter(article=article).values(
-            "id", "kind", "claim_id", "source_id", "source__kind", "source__anonymity_reason"
+            "id",
+            "kind",
+            "claim_id",
+            "source_id",
+            "source__kind",
+            "source__role_type",
+            "source__anonymity_reason",
         )
     )
+    attributed = [r for r in rows if r["source_id"] is not None]
     sources = {r["source_id"]: r for r in rows if r["source_id"] is not None}
     by_claim: dict[int, list[dict]] = {}
     for r in rows:
@@ -211,6 +219,12 @@ def article_sourcing(article: Article) -> dict:
         "attributions_by_kind": dict(Counter(r["kind"] for r in rows)),
         "sources": len(sources),
         "sources_by_kind": dict(Counter(r["source__kind"] for r in sources.values())),
+        "sources_by_role_type": dict(
+            Counter(r["source__role_type"] or Source.UNKNOWN_ROLE_TYPE for r in sources.values())
+        ),
+        "attributions_by_role_type": dict(
+            Counter(r["source__role_type"] or Source.UNKNOWN_ROLE_TYPE for r in attributed)
+        ),
         "claims": len(by_claim),
         "claims_on_anonymous_sources_only": sorted(anonymous_claims),
         "anonymous_only_share": round(len(anonymous_claims) / len(by_claim), 3)

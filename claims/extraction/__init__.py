@@ -33,7 +33,8 @@ or a mention that contains a known organisation's whole name; anything vaguer ("
 ministry") is resolved within the article or proposed as new.
 
 ``score`` and ``speaker_resolver`` compare suggestions with an annotation document
-(``claim-tracker-annotation/1``) for tests and benchmarks.
+(``claim-tracker-annotation/1``) for tests and benchmarks; ``claims.extraction.evaluation``
+runs the extractor on annotated articles and scores it for ``manage.py evaluate_extraction``.
 
 Pure Python: no Django imports. The service that stores suggestions maps
 ``Suggestion.source_id`` / ``proposed_source`` to rows.

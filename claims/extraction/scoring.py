@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,55 @@ def _metric(matched_pred: int, n_pred: int, matched_gold: int, n_gold: int) -> M
     return Metric(precision, recall, f1, n_pred, n_gold, matched_pred, matched_gold)
 
 
+def combine(metrics: Iterable[Metric]) -> Metric:
+    """Micro-average: add up the counts of several metrics and compute P, R and F1 anew."""
+    matched_pred = n_pred = matched_gold = n_gold = 0
+    for m in metrics:
+        matched_pred += m.matched_predicted
+        n_pred += m.predicted
+        matched_gold += m.matched_gold
+        n_gold += m.gold
+    return _metric(matched_pred, n_pred, matched_gold, n_gold)
+
+
+def overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """Whether two spans share at least one character."""
+    return start < other_end and other_start < end
+
+
+def matching(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """A maximum one-to-one matching of (gold, prediction) pairs: the most pairs that can be
+    chosen with each gold item and each prediction in at most one of them, as a map from
+    prediction to gold item."""
+    edges: dict[int, list[int]] = {}
+    for g, p in pairs:
+        edges.setdefault(g, []).append(p)
+    owner: dict[int, int] = {}  # prediction -> the gold item it is matched to
+    for root in edges:
+        # Look for an augmenting path from ``root`` (Kuhn's algorithm), without recursion:
+        # ``stack`` holds the gold items on the path, ``path`` the predictions between them.
+        visited: set[int] = set()
+        stack = [(root, iter(edges[root]))]
+        path: list[int] = []
+        while stack:
+            options = stack[-1][1]
+            p = next((q for q in options if q not in visited), None)
+            if p is None:
+                stack.pop()
+                if path:
+                    path.pop()
+                continue
+            visited.add(p)
+            if p in owner:
+                path.append(p)
+                stack.append((owner[p], iter(edges[owner[p]])))
+                continue
+            for (gold, _), prediction in zip(stack, [*path, p], strict=True):
+                owner[prediction] = gold
+            break
+    return owner
+
+
 def score(
     gold: Sequence[Mapping[str, Any]],
     predicted: Sequence[Suggestion],
@@ -43,11 +92,21 @@ def score(
 ) -> dict[str, Metric]:
     """Compare suggestions with gold attributions (annotation-format dicts).
 
-    Unattributed gold items are left out. Metrics: ``span_exact`` (same start and end),
-    ``span_overlap`` (any shared character), and, over overlapping pairs, ``speaker``
-    (``speaker_of(suggestion)`` equals the gold ``source`` key), ``cue`` (same cue, case
-    ignored) and ``kind``; ``exact_speaker`` asks for the exact span and the right speaker.
-    A prediction counts once toward precision; a gold item once toward recall.
+    Unattributed gold items are left out: they are not what the extractor is asked to find.
+    A suggestion and a gold item are a candidate pair when their spans share a character.
+    Each metric keeps the candidate pairs that pass its test:
+
+    - ``span_exact``: same start and end;
+    - ``span_overlap``: any shared character;
+    - ``speaker``: ``speaker_of(suggestion)`` equals the gold ``source`` key;
+    - ``exact_speaker``: same start and end, and the right speaker;
+    - ``cue``: the same cue, case ignored;
+    - ``kind``: the same kind (direct, indirect, mixed);
+
+    and matches them one to one (a maximum matching: each suggestion and each gold item in at
+    most one pair). Precision is matches / suggestions, recall matches / gold items, F1 their
+    harmonic mean. With no suggestions, precision is 1.0 if there was nothing to find, else
+    0.0; with no gold items, recall is 1.0; F1 is 0.0 when precision and recall are both 0.
     """
     items = [g for g in gold if g.get("kind") != "unattributed"]
     resolve = speaker_of or (lambda s: None)
@@ -65,14 +124,12 @@ def score(
         (gi, pi)
         for gi, g in enumerate(items)
         for pi, p in enumerate(predicted)
-        if p.start < g["end"] and g["start"] < p.end
+        if overlaps(p.start, p.end, g["start"], g["end"])
     ]
     result = {}
     for name, check in checks.items():
-        ok = [(gi, pi) for gi, pi in pairs if check(items[gi], predicted[pi])]
-        result[name] = _metric(
-            len({pi for _, pi in ok}), len(predicted), len({gi for gi, _ in ok}), len(items)
-        )
+        matched = len(matching((gi, pi) for gi, pi in pairs if check(items[gi], predicted[pi])))
+        result[name] = _metric(matched, len(predicted), matched, len(items))
     return result
 
 
@@ -83,9 +140,16 @@ def speaker_resolver(
 ) -> Callable[[Suggestion], str | None]:
     """Map a suggestion's speaker to a gold source key, for :func:`score`.
 
-    Known sources map through ``known_ids`` (gold key -> id). A proposed source maps to the
-    gold source with the same name or alias, else the same description (one may extend the
-    other: "A rescuer" / "A rescuer who took part ..."); each gold source is matched once.
+    A suggestion naming a known source maps through ``known_ids`` (gold key -> id). Proposed
+    sources are taken in the extractor's order (first mention first); each maps to the first
+    gold source, in the annotation's order and not yet taken, that shares a name or alias
+    with it (compared by ``fold_mention``: case, spacing, straight apostrophes and a leading
+    "the" ignored), or, for an anonymous source or unnamed group, has its description as a
+    name or alias; failing that, to the first gold source whose description starts with the
+    proposed one's or the other way round ("A rescuer" / "A rescuer who took part ...").
+    Each gold source is taken at most once, and gold sources in ``known_ids`` are not
+    available to proposed sources, so a source the extractor splits in two, or proposes
+    anew although the archive holds it, gets a wrong speaker (None) for the second part.
     """
     by_id = {v: k for k, v in (known_ids or {}).items()}
     taken = set(by_id.values())

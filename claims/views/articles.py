@@ -221,6 +221,14 @@ class ArticleReaderView(PageAccessMixin, DetailView):
                 for kind, label in Source.Kind.choices
                 if kind in profile["sources_by_kind"]
             ],
+            profile_role_types=[
+                (label, profile["sources_by_role_type"][role_type])
+                for role_type, label in [
+                    *Source.RoleType.choices,
+                    (Source.UNKNOWN_ROLE_TYPE, "type of role not recorded"),
+                ]
+                if role_type in profile["sources_by_role_type"]
+            ],
             anonymous_only_claims=[
                 claims[i] for i in profile["claims_on_anonymous_sources_only"] if i in claims
             ],
@@ -266,6 +274,7 @@ class SourceDetailView(PageAccessMixin, DetailView):
         )
         context.update(
             aliases=[a.name for a in source.aliases.all()],
+            identifiers=list(source.identifiers.all()),
             members=[s for s in related if s.affiliation_id == source.pk],
             accounts=[s for s in related if s.owner_id == source.pk],
             page_obj=page,

@@ -72,11 +72,21 @@ RESOURCES = {
             "kind": "person",
             "name": "Mira Castellane",
             "role": "harbour master",
+            "role_type": "official",
             "affiliation": w.organization.pk,
             "aliases": ["Castellane"],
         },
-        update=lambda w: {"kind": "organization", "name": "Invented Ferry Union", "aliases": []},
-        partial_update=lambda w: {"role": "spokesman", "aliases": ["O. Tellmar", "Tellmar"]},
+        update=lambda w: {
+            "kind": "organization",
+            "name": "Invented Ferry Union",
+            "role_type": "",
+            "aliases": [],
+        },
+        partial_update=lambda w: {
+            "role": "spokesman",
+            "role_type": "spokesperson",
+            "aliases": ["O. Tellmar", "Tellmar"],
+        },
     ),
     "metadata-spans": Resource(
         model=MetadataSpan,
@@ -221,6 +231,7 @@ READ_ONLY_ROUTES: dict[str, Callable[[World], str]] = {
         lambda w: f"/api/attributions/compare/?a={w.attribution.pk}&b={w.attribution.pk}"
     ),
     "article-sourcing": lambda w: f"/api/articles/{w.article.pk}/sourcing/",
+    "attribution-export-csv": lambda w: "/api/attributions/export.csv",
 }
 
 # Routes that answer a question sent with POST and store nothing.

@@ -18,6 +18,7 @@ from tests.factories import (
     ReviewFactory,
     SourceAliasFactory,
     SourceFactory,
+    SourceIdentifierFactory,
     UserFactory,
 )
 
@@ -40,6 +41,8 @@ def make_sources(n: int) -> str:
         source = SourceFactory(affiliation=OrganizationFactory())
         SourceAliasFactory(source=source)
         SourceAliasFactory(source=source)
+        SourceIdentifierFactory(source=source)
+        SourceIdentifierFactory(source=source, scheme="wikidata", value=f"Q{source.pk}")
     return "/api/sources/?kind=person"
 
 
@@ -101,7 +104,8 @@ def make_claim_attributions(n: int) -> str:
 LISTS: dict[str, tuple[Callable[[int], str], int]] = {
     "outlets": (make_outlets, 4),
     "articles": (make_articles, 4),
-    "sources": (make_sources, 5),
+    # Sources prefetch their aliases and their identifiers: one query each.
+    "sources": (make_sources, 6),
     "metadata-spans": (make_metadata_spans, 4),
     "claims": (make_claims, 4),
     "attributions": (make_attributions, 4),

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from claims.models import Attribution, Claim, ClaimRelation
-from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias
+from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias, SourceIdentifier
 
 SEED_BODY = Path(settings.BASE_DIR) / "seeds" / "baghouz-2019-03-13.txt"
 LOADED_MODELS = (
@@ -105,6 +105,32 @@ def test_coalition_is_an_official_account_on_twitter(seed):
     assert coalition.kind == Source.Kind.OFFICIAL_ACCOUNT
     assert coalition.platform == Source.Platform.TWITTER
     assert set(coalition.attributions.values_list("cue", flat=True)) == {"tweeted", "said"}
+
+
+def test_seed_sources_have_the_type_of_role_the_article_gives(seed):
+    role_types = {
+        source.name or source.description: source.role_type for source in Source.objects.all()
+    }
+    assert role_types == {
+        # "US-backed Syrian forces said": the organisation itself has no role.
+        "Syrian Democratic Forces": "",
+        # The commanders are combatants; the two anonymous ones "were not authorized to talk
+        # to the media", so none speaks officially for the SDF.
+        "a commander with the US-backed Syrian Democratic Forces": "fighter",
+        "Another commander (with the SDF)": "fighter",
+        "Dilbrin Nargiz": "fighter",
+        "Simone Awad": "fighter",  # "a 22-year-old fighter"
+        "Adnan Afrin": "spokesperson",  # "A spokesman for the US-backed forces"
+        "US-led coalition": "official",  # the coalition's own account
+        "many die-hard ISIS supporters": "other",
+    }
+    # The wording stays in the free-text role.
+    assert Source.objects.get(name="Adnan Afrin").role == "spokesman"
+
+
+def test_seed_records_no_identifiers(seed):
+    # Nothing in the article identifies these people; no identifier is guessed for them.
+    assert not SourceIdentifier.objects.exists()
 
 
 def test_photo_credit_points_to_afp(seed):

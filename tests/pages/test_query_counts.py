@@ -28,6 +28,7 @@ from tests.factories import (
     ReviewFactory,
     SourceAliasFactory,
     SourceFactory,
+    SourceIdentifierFactory,
     UserFactory,
 )
 
@@ -87,6 +88,7 @@ def source_page(n: int) -> str:
     person = SourceFactory(affiliation=board)
     for i in range(n):
         SourceAliasFactory(source=person)
+        SourceIdentifierFactory(source=person)
         SourceFactory(affiliation=person.affiliation)
         AttributionFactory(
             source=person,
@@ -100,6 +102,15 @@ def source_page(n: int) -> str:
         finding.sources.add(person)
         finding.claims.add(ClaimFactory())
     return reverse("sources:source-detail", args=[person.pk])
+
+
+def source_list(n: int) -> str:
+    for _ in range(n):
+        source = SourceFactory(affiliation=OrganizationFactory(), role_type="official")
+        SourceAliasFactory(source=source)
+        SourceIdentifierFactory(source=source)
+        SourceIdentifierFactory(source=source, scheme="twitter", value=f"@invented{source.pk}")
+    return reverse("sources:source-list") + "?role_type=official&has_identifier=website"
 
 
 def claim_page(n: int) -> str:
@@ -198,7 +209,9 @@ PAGES: list[tuple[Callable[[int], str], int, int]] = [
     (search, 7, 60),
     (article_list, 7, 60),
     (reader, 9, 40),
-    (source_page, 13, 60),
+    # The source page prefetches the source's identifiers: one query.
+    (source_page, 14, 60),
+    (source_list, 8, 60),
     (claim_page, 16, 40),
     (findings_list, 10, 60),
     (finding_page, 9, 40),
