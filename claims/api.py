@@ -62,6 +62,7 @@ class ClaimViewSet(TrackerViewSet):
             "groups": [group.as_dict() for group in report.status.groups],
             "supporting": report.supporting,
             "denying": report.denying,
+            "not_counted": report.not_counted,
             "contradicting_claims": report.contradicting_claims,
             "findings": report.findings,
         }

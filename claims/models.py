@@ -104,6 +104,7 @@ class Attribution(AnchoredSpan):
         INDIRECT = "indirect", "indirect (reported speech)"
         MIXED = "mixed", "mixed (partial quote)"
         UNATTRIBUTED = "unattributed", "unattributed statement"
+        DECLINED = "declined", "declined to comment"
 
     class Channel(models.TextChoices):
         INTERVIEW = "interview", "interview"

@@ -86,6 +86,11 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
 
     article_headline = serializers.CharField(source="article.headline", read_only=True)
     article_url = serializers.CharField(source="article.url", read_only=True)
+    article_retracted = serializers.BooleanField(
+        source="article.is_retracted",
+        read_only=True,
+        help_text="The article was retracted: this attribution supports no claim.",
+    )
     source_name = serializers.CharField(
         source="source.display_name", read_only=True, allow_null=True, default=None
     )
@@ -107,6 +112,7 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
             "article",
             "article_headline",
             "article_url",
+            "article_retracted",
             "source",
             "source_name",
             "source_kind",
@@ -266,6 +272,11 @@ class ClaimCheckSerializer(serializers.Serializer):
     )
     supporting = AttributionSerializer(many=True)
     denying = AttributionSerializer(many=True)
+    not_counted = AttributionSerializer(
+        many=True,
+        help_text="Attributions on record that count for nothing: from retracted articles, "
+        "or a source that declined to comment.",
+    )
     contradicting_claims = ClaimSummarySerializer(many=True)
     findings = FindingSerializer(many=True)
 

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from claims.crosscheck.service import schedule_recheck
 from claims.models import Attribution, Claim, ClaimRelation, Finding
 from sources.models import Source
-from sources.signals import sources_merged, spans_reanchored
+from sources.signals import article_retraction_changed, sources_merged, spans_reanchored
 
 # Saves the recheck itself makes; reacting to them would only recheck again.
 OWN_UPDATES = frozenset({"status", "updated_at"})
@@ -76,3 +76,12 @@ def spans_moved(sender, ids, **kwargs):
 @receiver(sources_merged)
 def merged(sender, kept, merged_ids, **kwargs):
     schedule_recheck(source_ids=[kept.pk])
+
+
+@receiver(article_retraction_changed)
+def retraction_changed(sender, article, **kwargs):
+    rows = Attribution.objects.filter(article=article)
+    schedule_recheck(
+        attribution_ids=rows.values_list("id", flat=True),
+        claim_ids=rows.exclude(claim=None).values_list("claim_id", flat=True),
+    )

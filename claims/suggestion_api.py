@@ -13,6 +13,7 @@ from claims import suggestions as service
 from claims.models import Attribution, Claim, Suggestion
 from claims.serializers import AttributionSerializer
 from sources.models import Article, Source
+from sources.serializers import MAX_OFFSET, SPAN_EXTRA_KWARGS
 from tracker.api import ServiceModelSerializer, StrictCharField, TrackerViewSet
 from tracker.filters import TrackerFilterSet
 
@@ -155,7 +156,7 @@ class SuggestionSerializer(ServiceModelSerializer):
             "reviewed_by",
             "reviewed_at",
         ]
-        extra_kwargs = {"text": {"trim_whitespace": False}}
+        extra_kwargs = SPAN_EXTRA_KWARGS
 
 
 class AcceptSerializer(serializers.Serializer):
@@ -172,8 +173,8 @@ class AcceptSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=Suggestion.KINDS, required=False)
     text = StrictCharField(required=False, trim_whitespace=False)
-    start = serializers.IntegerField(required=False, min_value=0)
-    end = serializers.IntegerField(required=False, min_value=1)
+    start = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
+    end = serializers.IntegerField(required=False, min_value=1, max_value=MAX_OFFSET)
     cue = StrictCharField(required=False, allow_blank=True, max_length=60)
     speaker_mention = StrictCharField(required=False, allow_blank=True, max_length=300)
     note = StrictCharField(required=False, allow_blank=True)

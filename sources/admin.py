@@ -9,6 +9,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterable
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -39,6 +40,7 @@ from sources.identifiers import Scheme
 from sources.models import (
     AnchoredSpan,
     Article,
+    Correction,
     MetadataSpan,
     Outlet,
     Source,
@@ -339,6 +341,17 @@ ARTICLE_FIELDSETS = [
         },
     ),
     ("Body", {"fields": ["body"]}),
+    (
+        "Retraction",
+        {
+            "fields": [("retracted_at", "retraction_note")],
+            "classes": ["collapse"],
+            "description": (
+                "A retracted article's attributions stay visible, marked, but no longer count "
+                "toward corroborating a claim. Record corrections under Corrections."
+            ),
+        },
+    ),
 ]
 ARTICLE_RECORD_FIELDSETS = [
     ("Notes", {"fields": ["notes"], "classes": ["collapse"]}),
@@ -752,3 +765,56 @@ class SourceIdentifierAdmin(TrackerAdmin):
         if identifier is None:
             raise ValidationError({"value": f"{obj.source} already has this identifier."})
         adopt(obj, identifier)
+
+
+class CorrectionForm(AdminModelForm):
+    new_body = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=(
+            "When the correction changed the text, paste the corrected body here: the "
+            "previous version stays in the article's history and every span is re-anchored "
+            "(spans that cannot be found are flagged, never deleted). Only on a new correction."
+        ),
+    )
+
+    class Meta:
+        model = Correction
+        fields = "__all__"
+
+
+@admin.register(Correction)
+class CorrectionAdmin(TrackerAdmin):
+    form = CorrectionForm
+    list_display = ["__str__", "article", "published_at", "changed_body"]
+    list_select_related = ["article"]
+    list_defer = ("article__body", "article__notes")
+    list_filter = ["changed_body", "published_at"]
+    search_fields = ["what_changed", "note", "article__headline"]
+    autocomplete_fields = ["article"]
+    readonly_fields = ["changed_body", "created_at", "updated_at"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["article", "published_at", "what_changed", "note", "changed_body"]
+        return fields if obj is not None else [*fields[:-1], "new_body"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        return [*readonly, "article"] if obj is not None else readonly
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            set_history_user(obj, request.user)
+            obj.save()
+            return
+        body = form.cleaned_data.get("new_body") or None
+        correction, _report = services.article_correct(
+            article=obj.article,
+            published_at=obj.published_at,
+            what_changed=obj.what_changed,
+            note=obj.note,
+            body=body,
+            user=request.user,
+        )
+        adopt(obj, correction)

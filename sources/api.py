@@ -1,15 +1,18 @@
+import django_filters
 from django.db.models.functions import Length
 
 from sources.filters import ArticleFilter, MetadataSpanFilter, OutletFilter, SourceFilter
-from sources.models import Article, MetadataSpan, Outlet, Source
+from sources.models import Article, Correction, MetadataSpan, Outlet, Source
 from sources.serializers import (
     ArticleSerializer,
     ArticleSummarySerializer,
+    CorrectionSerializer,
     MetadataSpanSerializer,
     OutletSerializer,
     SourceSerializer,
 )
 from tracker.api import TrackerViewSet
+from tracker.filters import TrackerFilterSet
 
 
 class OutletViewSet(TrackerViewSet):
@@ -34,6 +37,8 @@ class ArticleViewSet(TrackerViewSet):
         queryset = super().get_queryset()
         if self.action == "list":
             queryset = queryset.defer("body", "notes").annotate(body_length=Length("body"))
+        else:
+            queryset = queryset.prefetch_related("corrections")
         return queryset
 
     def get_serializer_class(self):
@@ -57,4 +62,24 @@ class MetadataSpanViewSet(TrackerViewSet):
     serializer_class = MetadataSpanSerializer
     filterset_class = MetadataSpanFilter
     ordering_fields = ["id", "start"]
+    ordering = ["-id"]
+
+
+class CorrectionFilter(TrackerFilterSet):
+    article = django_filters.ModelChoiceFilter(queryset=Article.objects.all())
+
+    class Meta:
+        model = Correction
+        fields = ["article"]
+
+
+class CorrectionViewSet(TrackerViewSet):
+    """Corrections outlets published. Creating one with ``body`` changes the article's text
+    with it (the previous version stays in the article's history; spans are re-anchored).
+    A retraction is recorded on the article itself (``retracted_at``, ``retraction_note``)."""
+
+    queryset = Correction.objects.all()
+    serializer_class = CorrectionSerializer
+    filterset_class = CorrectionFilter
+    ordering_fields = ["id", "published_at"]
     ordering = ["-id"]

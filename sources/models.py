@@ -128,6 +128,17 @@ class Article(TimeStampedModel):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(blank=True, help_text="Editors' notes; not part of the article.")
+    retracted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When the outlet retracted the article. Its attributions stay visible, marked, "
+            "but no longer count toward corroborating a claim."
+        ),
+    )
+    retraction_note = models.TextField(
+        blank=True, validators=[no_nul], help_text="The retraction notice as published."
+    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords()
@@ -161,6 +172,14 @@ class Article(TimeStampedModel):
     def clean(self) -> None:
         # Browsers send CRLF line breaks; offsets count "\n" as one character.
         self.body = normalize_newlines(self.body)
+        if self.retraction_note.strip() and self.retracted_at is None:
+            raise ValidationError(
+                {"retracted_at": "Give the date of the retraction, or clear its note."}
+            )
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
 
     def save(self, *args, **kwargs) -> None:
         self.content_hash = body_hash(self.body)
@@ -177,6 +196,37 @@ def body_hash(body: str) -> str:
 
 def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class Correction(TimeStampedModel):
+    """A correction the outlet published: when, what changed, and the note it printed.
+
+    A correction that changes the text goes with a body edit (``sources.services.
+    article_correct``): the body's history keeps the version before it, and the spans are
+    re-anchored to the new one.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    published_at = models.DateTimeField(help_text="When the outlet published the correction.")
+    what_changed = models.TextField(
+        validators=[no_nul], help_text="What was changed, in the editor's words."
+    )
+    note = models.TextField(
+        blank=True, validators=[no_nul], help_text="The correction notice as published."
+    )
+    changed_body = models.BooleanField(
+        default=False, editable=False, help_text="The body was edited with this correction."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "published_at", "id"]
+        indexes = [models.Index(fields=["article", "published_at"], name="correction_article_idx")]
+
+    def __str__(self) -> str:
+        text = self.what_changed
+        return text if len(text) <= 60 else text[:59] + "…"
 
 
 class AnchoredSpan(TimeStampedModel):

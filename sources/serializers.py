@@ -2,15 +2,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import serializers
 
-from sources.models import Article, MetadataSpan, Outlet, Source, SourceIdentifier
+from sources.models import Article, Correction, MetadataSpan, Outlet, Source, SourceIdentifier
 from sources.services import (
+    article_correct,
     article_create,
     article_update,
     source_create,
     source_set_aliases,
     source_update,
 )
-from tracker.api import ServiceModelSerializer
+from tracker.api import ServiceModelSerializer, StrictCharField
 
 
 class OutletSerializer(ServiceModelSerializer):
@@ -44,10 +45,17 @@ class ArticleSummarySerializer(ServiceModelSerializer):
             "dateline",
             "language",
             "status",
+            "retracted_at",
             "body_length",
             "created_at",
             "updated_at",
         ]
+
+
+class CorrectionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Correction
+        fields = ["id", "published_at", "what_changed", "note", "changed_body"]
 
 
 class ArticleSerializer(ArticleSummarySerializer):
@@ -59,11 +67,18 @@ class ArticleSerializer(ArticleSummarySerializer):
         lambda instance, user, **data: article_update(article=instance, user=user, **data)
     )
     body_length = None
+    corrections = CorrectionSummarySerializer(
+        many=True,
+        read_only=True,
+        help_text="Corrections the outlet published, oldest first (see /api/corrections/).",
+    )
 
     class Meta(ArticleSummarySerializer.Meta):
         fields = [f for f in ArticleSummarySerializer.Meta.fields if f != "body_length"] + [
             "body",
             "content_hash",
+            "retraction_note",
+            "corrections",
             "notes",
         ]
         read_only_fields = ["content_hash"]
@@ -218,3 +233,45 @@ class MetadataSpanSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer
             "updated_at",
         ]
         extra_kwargs = SPAN_EXTRA_KWARGS
+
+
+class CorrectionSerializer(ServiceModelSerializer):
+    """A correction the outlet published. Send ``body`` (write-only) with a new correction to
+    change the article's text with it: the previous version stays in the article's history
+    and every span is re-anchored to the new text."""
+
+    body = StrictCharField(
+        write_only=True,
+        required=False,
+        trim_whitespace=False,
+        help_text="The corrected article body, when the correction changed the text.",
+    )
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "article",
+            "published_at",
+            "what_changed",
+            "note",
+            "changed_body",
+            "body",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["changed_body"]
+
+    def create(self, validated_data):
+        user = validated_data.pop("user", None)
+        correction, _report = article_correct(user=user, **validated_data)
+        return correction
+
+    def update(self, instance, validated_data):
+        if "article" in validated_data and validated_data["article"] != instance.article:
+            raise serializers.ValidationError({"article": "A correction cannot move articles."})
+        if "body" in validated_data:
+            raise serializers.ValidationError(
+                {"body": "Record a new correction to change the text again."}
+            )
+        return super().update(instance, validated_data)

@@ -16,12 +16,14 @@ from sources.identifiers import normalize_identifier
 from sources.models import (
     AnchoredSpan,
     Article,
+    Correction,
     Source,
     SourceAlias,
     SourceIdentifier,
     normalize_name,
+    normalize_newlines,
 )
-from sources.signals import sources_merged, spans_reanchored
+from sources.signals import article_retraction_changed, sources_merged, spans_reanchored
 from tracker.services import acting_user, apply_fields, set_history_user
 
 
@@ -68,16 +70,46 @@ def article_update(*, article: Article, user=None, **data: Any) -> ReanchorRepor
 
     Validation happens before anything is written: a rejected edit changes nothing.
     """
-    stored_body = (
-        Article.objects.select_for_update().values_list("body", flat=True).get(pk=article.pk)
+    stored_body, stored_retraction = (
+        Article.objects.select_for_update().values_list("body", "retracted_at").get(pk=article.pk)
     )
     apply_fields(article, data)
     article.full_clean()
     set_history_user(article, user)
     article.save()
+    if (stored_retraction is None) != (article.retracted_at is None):
+        article_retraction_changed.send(sender=Article, article=article)
     if article.body == stored_body:
         return ReanchorReport()
     return _reanchor_spans(article=article, old_body=stored_body, user=user)
+
+
+@transaction.atomic
+def article_correct(
+    *,
+    article: Article,
+    published_at,
+    what_changed: str,
+    note: str = "",
+    body: str | None = None,
+    user=None,
+) -> tuple[Correction, ReanchorReport]:
+    """Record a correction the outlet published and, when ``body`` is given, the corrected
+    text: the body's history keeps the version before it, and every span is re-anchored
+    to the new one (those that cannot be found are flagged, never deleted)."""
+    correction = Correction(
+        article=article, published_at=published_at, what_changed=what_changed, note=note
+    )
+    correction.full_clean()
+    report = ReanchorReport()
+    if body is not None:
+        body = normalize_newlines(body)
+        if body != article.body:
+            correction.changed_body = True
+            report = article_update(article=article, user=user, body=body)
+    set_history_user(correction, user)
+    correction.save()
+    return correction, report
 
 
 def article_update_body(*, article: Article, body: str, user=None) -> ReanchorReport:

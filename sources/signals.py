@@ -12,3 +12,7 @@ spans_reanchored = Signal()
 # Sent after ``source_merge``: ``sender`` is Source, ``kept`` the kept source, ``merged_ids``
 # the ids of the sources merged into it (now deleted).
 sources_merged = Signal()
+
+# Sent after an article was retracted or its retraction withdrawn: ``sender`` is Article,
+# ``article`` the article. Its attributions count toward corroboration only while it stands.
+article_retraction_changed = Signal()

@@ -24,13 +24,20 @@ from claims.suggestion_api import (
     SuggestionRejectView,
     SuggestionViewSet,
 )
-from sources.api import ArticleViewSet, MetadataSpanViewSet, OutletViewSet, SourceViewSet
+from sources.api import (
+    ArticleViewSet,
+    CorrectionViewSet,
+    MetadataSpanViewSet,
+    OutletViewSet,
+    SourceViewSet,
+)
 
 router = DefaultRouter()
 router.register("outlets", OutletViewSet)
 router.register("articles", ArticleViewSet)
 router.register("sources", SourceViewSet)
 router.register("metadata-spans", MetadataSpanViewSet)
+router.register("corrections", CorrectionViewSet)
 router.register("claims", ClaimViewSet)
 router.register("attributions", AttributionViewSet)
 router.register("claim-relations", ClaimRelationViewSet)

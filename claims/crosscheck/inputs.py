@@ -51,4 +51,5 @@ def attribution_input(a: Attribution) -> rules.AttributionInput:
         stance=a.stance,
         said_on=a.said_on,
         story_key=story_key(a.article.origin_outlet_id, a.article.headline),
+        retracted=a.article.retracted_at is not None,
     )

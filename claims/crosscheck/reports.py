@@ -27,6 +27,8 @@ class ClaimReport:
     contradicting_claims: list[Claim]
     findings: list[Finding]
     groups: list[dict] = field(default_factory=list)
+    # On the record but supporting nothing: from retracted articles, or declined to comment.
+    not_counted: list[Attribution] = field(default_factory=list)
 
 
 def claim_report(claim: Claim) -> ClaimReport:
@@ -59,11 +61,18 @@ def claim_report(claim: Claim) -> ClaimReport:
         }
         for group in status.groups
     ]
+    not_counted = [
+        a
+        for a in attributions
+        if a.article.retracted_at is not None or a.kind == Attribution.Kind.DECLINED
+    ]
+    counted = [a for a in attributions if a not in not_counted]
     return ClaimReport(
         claim=claim,
         status=status,
-        supporting=[a for a in attributions if a.source_id and a.stance != "denies"],
-        denying=[a for a in attributions if a.stance == "denies"],
+        supporting=[a for a in counted if a.source_id and a.stance != "denies"],
+        denying=[a for a in counted if a.stance == "denies"],
+        not_counted=not_counted,
         contradicting_claims=list(Claim.objects.filter(id__in=other_ids)),
         findings=list(Finding.objects.current().filter(claims=claim).order_by("kind", "id")),
         groups=groups,

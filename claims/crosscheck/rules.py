@@ -49,6 +49,8 @@ class AttributionKind(StrEnum):
     INDIRECT = "indirect"
     MIXED = "mixed"
     UNATTRIBUTED = "unattributed"
+    # "... declined to comment": a source was asked and said nothing; it supports nothing.
+    DECLINED = "declined"
 
 
 class Stance(StrEnum):
@@ -126,6 +128,8 @@ class AttributionInput:
     stance: str = Stance.ASSERTS
     said_on: date | None = None
     story_key: str = ""
+    # The article was retracted: the attribution stays on record but supports nothing.
+    retracted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +350,14 @@ def claim_status(
     are two groups that a reader cannot check are independent: counting them as
     confirmation would let unnamed voices look corroborated.
     """
-    own = sorted((a for a in attributions if a.claim_id == claim_id), key=lambda a: a.id)
+    own = sorted(
+        (
+            a
+            for a in attributions
+            if a.claim_id == claim_id and not a.retracted and a.kind != AttributionKind.DECLINED
+        ),
+        key=lambda a: a.id,
+    )
     supports = [a for a in own if a.source_id is not None and a.stance != Stance.DENIES]
     denials = tuple(a.id for a in own if a.stance == Stance.DENIES)
     contradicting = tuple(
@@ -471,6 +482,8 @@ def _misattribution(
 ) -> Finding | None:
     if not (a.kind in QUOTE_KINDS or b.kind in QUOTE_KINDS) or _same_speaker(a, b, sources):
         return None
+    if AttributionKind.DECLINED in (a.kind, b.kind):
+        return None  # "declined to comment" is said by many, and says nothing
     similarity = _comparable_quotes(a, b, min_words, min_similarity)
     if similarity is None:
         return None

@@ -113,6 +113,7 @@ def _attribution_input(row: dict) -> rules.AttributionInput:
         stance=row["stance"],
         said_on=row["said_on"],
         story_key=story_key(row["article__origin_outlet_id"], row["article__headline"]),
+        retracted=row["article__retracted_at"] is not None,
     )
 
 
@@ -127,6 +128,7 @@ ATTRIBUTION_FIELDS = (
     "said_on",
     "article__origin_outlet_id",
     "article__headline",
+    "article__retracted_at",
 )
 
 

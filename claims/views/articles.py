@@ -186,7 +186,7 @@ class ArticleReaderView(PageAccessMixin, DetailView):
     read_permissions = ("sources.view_article", "claims.view_attribution", "claims.view_finding")
 
     def get_queryset(self):
-        return Article.objects.with_related()
+        return Article.objects.with_related().prefetch_related("corrections")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claims.models import Attribution, Claim, ClaimRelation, Finding, Review, Suggestion
-from sources.models import Article, MetadataSpan, Outlet, Source
+from sources.models import Article, Correction, MetadataSpan, Outlet, Source
 from tests.api.conftest import World
 from tests.factories import (
     INVENTED_BODY,
@@ -100,6 +100,27 @@ RESOURCES = {
             "end": None,
         },
         partial_update=lambda w: {"kind": "heading"},
+    ),
+    "corrections": Resource(
+        model=Correction,
+        make=lambda w: Correction.objects.create(
+            article=w.article,
+            published_at="2031-05-03T10:00:00Z",
+            what_changed="Invented: the mayor's title was corrected.",
+        ),
+        create=lambda w: {
+            "article": w.article.pk,
+            "published_at": "2031-05-04T09:00:00Z",
+            "what_changed": "Invented: the month was corrected.",
+            "note": "An earlier version gave the wrong month.",
+        },
+        update=lambda w: {
+            "article": w.article.pk,
+            "published_at": "2031-05-04T09:30:00Z",
+            "what_changed": "Invented: the month was corrected again.",
+            "note": "",
+        },
+        partial_update=lambda w: {"note": "Invented: notice reworded."},
     ),
     "claims": Resource(
         model=Claim,

@@ -21,10 +21,17 @@ from claims.crosscheck.index import similar_quotes
 from claims.crosscheck.service import Scope, recheck
 from claims.exporting import ArchiveError, export_archive, import_archive
 from claims.exporting.registry import archive_models, is_history_model
-from claims.models import Attribution, Claim, Finding, Review
+from claims.models import Attribution, Claim, Finding, Review, Suggestion
 from claims.services import attribution_create, finding_triage, review_create
-from sources.models import Article, MetadataSpan, Outlet, Source
-from sources.services import article_update_body
+from claims.suggestions import suggest_attributions, suggestion_reject
+from sources.models import Article, Correction, MetadataSpan, Outlet, Source, SourceIdentifier
+from sources.services import (
+    article_correct,
+    article_update,
+    article_update_body,
+    source_add_identifier,
+    source_update,
+)
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,
@@ -178,6 +185,33 @@ def corpus(invented_archive, editor, factchecker):
         ),
         user=editor,
     )
+    # Identifiers, a role type, suggestions (one accepted), a correction and a retraction.
+    source_add_identifier(source=varnok, scheme="wikidata", value="Q99999991", user=editor)
+    source_add_identifier(source=council, scheme="website", value="https://council.example/")
+    source_update(source=varnok, role_type="official", user=editor)
+    harbour = ArticleFactory(
+        outlet=first.outlet,
+        body="“The invented ferry will run again in May,” harbour master Odil Renck said. "
+        "Renck said two invented ferries were damaged in the storm.",
+    )
+    suggest_attributions(article=harbour, user=editor)
+    assert Suggestion.objects.exists()
+    pending = Suggestion.objects.filter(state="pending").order_by("pk")
+    suggestion_reject(suggestion=pending.first(), note="Invented: not speech.", user=editor)
+    article_correct(
+        article=quiet,
+        published_at=datetime(2031, 4, 2, 7, tzinfo=UTC),
+        what_changed="Invented: the engineer's employer was corrected.",
+        note="An earlier version misnamed the firm.",
+        body=quiet.body.replace("the invented bridge", "the invented river bridge"),
+        user=editor,
+    )
+    article_update(
+        article=rows["molder_quote"].article,
+        retracted_at=datetime(2031, 6, 1, 12, tzinfo=UTC),
+        retraction_note="Invented: the interview did not take place.",
+        user=editor,
+    )
     assert Attribution.objects.filter(anchor_status="orphaned").exists()
     assert Finding.objects.exists()
     return rows
@@ -222,6 +256,10 @@ def test_a_generated_corpus_survives_the_round_trip_unchanged(corpus):
     assert_round_trip(with_history=True)
 
     assert Article.objects.get(pk=edited.pk).history.count() >= 2
+    assert SourceIdentifier.objects.filter(normalized="Q99999991").exists()
+    assert Suggestion.objects.filter(state="rejected").count() == 1
+    assert Correction.objects.get().changed_body
+    assert Article.objects.filter(retracted_at__isnull=False).count() == 1
     finding = Finding.objects.order_by("pk").first()
     assert (finding.state, finding.triaged_by.username) == ("confirmed", "former_checker")
     found = similar_quotes(quote.text, min_similarity=90)

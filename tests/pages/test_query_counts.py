@@ -208,7 +208,8 @@ PAGES: list[tuple[Callable[[int], str], int, int]] = [
     (dashboard, 10, 60),
     (search, 7, 60),
     (article_list, 7, 60),
-    (reader, 9, 40),
+    # The reader prefetches the article's corrections: one query.
+    (reader, 10, 40),
     # The source page prefetches the source's identifiers: one query.
     (source_page, 14, 60),
     (source_list, 8, 60),
