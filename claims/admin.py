@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from claims import services
-from claims.admin_suggestions import suggest_attributions
+from claims import admin_import, services
+from claims.admin_suggestions import shorten, suggest_attributions
 from claims.highlight import Highlight, highlight
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from sources.admin import (
@@ -48,10 +48,6 @@ INLINE_TEXT = {
         "widget": forms.Textarea(attrs={"rows": 3, "cols": 60}),
     },
 }
-
-
-def shorten(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- The article page: attributions, highlighted preview, flagged spans ----------------
@@ -181,6 +177,10 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
             .get_queryset(request)
             .annotate(attribution_count=count_of(Attribution, "article"))
         )
+
+    def get_urls(self):
+        # The "Import articles" page (claims/admin_import.py), linked from the list.
+        return [*admin_import.urls(self), *super().get_urls()]
 
     def has_suggest_permission(self, request):
         return request.user.has_perm("claims.add_suggestion")

@@ -36,19 +36,27 @@ find every copy and every match of 70 or more that the full scan finds.
 Quotes shorter than ``MIN_QUOTE_WORDS`` words are never matched, on either side: the
 rules ignore them (such phrases are too common to say who said them first), and three
 common words would draw a large part of the archive as candidates.
+
+A recomputation of the whole archive needs no query per quote: :func:`archive_pairs`
+pairs the archive's near-identical quotes, and each speaker's reworded ones, in one pass
+in memory (prefix filtering on word pairs, then the same exact score).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 import re
 import time
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import NotSupportedError, connection, transaction
 from django.db.backends.utils import CursorWrapper
+from rapidfuzz import fuzz, process
 
 from claims.crosscheck.rules import (
     DRIFT_MIN_SIMILARITY,
@@ -64,7 +72,9 @@ __all__ = [
     "MAX_TERMS",
     "MIN_WORDS",
     "TERMS_PER_WORD",
+    "ArchiveQuote",
     "QuoteMatch",
+    "archive_pairs",
     "brute_force_similar_quotes",
     "candidate_ids",
     "ensure_sqlite_quote_index",
@@ -493,6 +503,37 @@ def _sqlite_index_complete(cursor: CursorWrapper) -> bool:
     return cursor.fetchone()[0] == len(names)
 
 
+# fts5vocab counts a trigram's rows by reading its whole list of rows, so looking up the
+# commonest ones costs most of a query on a large archive (about 1.3 s for a 20-word quote
+# on 1,000,000 quotes). Their counts are kept in the process for this long: they change
+# little, and only rank the trigrams. Rarer ones are cheap to count and always read.
+_SQLITE_VOCAB_MAX_AGE = 600.0
+SQLITE_COMMON_ROWS = 5_000
+_sqlite_common: dict[str, tuple[float, dict[str, int]]] = {}
+
+
+def _sqlite_rows_with(cursor: CursorWrapper, grams: Sequence[str]) -> dict[str, int]:
+    """How many rows hold each of ``grams`` (those in none are left out)."""
+    name = str(connection.settings_dict["NAME"])
+    read_at, common = _sqlite_common.get(name, (0.0, {}))
+    if time.monotonic() - read_at > _SQLITE_VOCAB_MAX_AGE:
+        read_at, common = time.monotonic(), {}
+        _sqlite_common.clear()
+        _sqlite_common[name] = (read_at, common)
+    rows_with = {g: common[g] for g in grams if g in common}
+    wanted = [g for g in grams if g not in common]
+    if wanted:
+        cursor.execute(
+            f"SELECT term, doc FROM {FTS_VOCAB} WHERE term IN ({', '.join(['%s'] * len(wanted))})",
+            wanted,
+        )
+        for term, rows in cursor.fetchall():
+            rows_with[term] = rows
+            if rows >= SQLITE_COMMON_ROWS:
+                common[term] = rows
+    return rows_with
+
+
 def _fts_string(term: str) -> str:
     """A term as an FTS5 string: quoted, so that operators and punctuation are text."""
     return '"' + term.replace('"', '""') + '"'
@@ -502,12 +543,9 @@ def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
     ensure_sqlite_quote_index()
     grams = sorted({g for word in search.words for g in word})
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT term, doc FROM {FTS_VOCAB} WHERE term IN ({', '.join(['%s'] * len(grams))})",
-            grams,
-        )
-        rows_with = dict(cursor.fetchall())
-        # A trigram in no row cannot find anything (the counts are exact here).
+        rows_with = _sqlite_rows_with(cursor, grams)
+        # A trigram in no row cannot find anything (the counts are exact here, but for
+        # the commonest trigrams, which are remembered for a while).
         present = [[g for g in word if g in rows_with] for word in search.words]
         terms = pick_terms(
             present, rows_with, max_rows=MAX_CANDIDATE_ROWS["sqlite"], min_words=MIN_WORDS
@@ -531,3 +569,104 @@ def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
             ],
         )
         return cursor.fetchall()
+
+
+# --- the whole archive at once -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveQuote:
+    """A sourced quote as :func:`archive_pairs` sees it. ``speakers`` are keys that two
+    quotes of one speaker share (the source; for a wire story's unnamed sources, the
+    story): the rules look for drift only between those."""
+
+    id: int
+    text: str
+    direct: bool
+    speakers: tuple[Hashable, ...]
+
+
+# Pairs of quotes whose changes touch at most this share of the words (and at least one
+# word) are sure to be found by archive_pairs: near-identical ones (misattribution) and
+# one speaker's reworded ones (drift). Pairs with more words changed are usually found too.
+ARCHIVE_CHANGED_WORDS = {"misattribution": 0.2, "drift": 0.4}
+
+
+def archive_pairs(
+    quotes: Iterable[ArchiveQuote],
+    *,
+    drift_min_similarity: float,
+    misattribution_min_similarity: float,
+    min_words: int = MIN_QUOTE_WORDS,
+) -> dict[int, set[int]]:
+    """For a recomputation of the whole archive: each quote's partners, the quotes the
+    rules must compare it with, found without a query per quote.
+
+    - Any two quotes scoring ``misattribution_min_similarity`` or more;
+    - direct quotes sharing a speaker key scoring ``drift_min_similarity`` or more.
+
+    Candidates share a word pair among the rarest few of each quote's word pairs (prefix
+    filtering: every quote's word pairs sorted in one global order, rarest first), and
+    are then scored exactly with the score of
+    :func:`~claims.crosscheck.rules.quote_similarity`. Each changed word breaks at most
+    two word pairs, so two quotes differing in at most ``c`` words share all but ``2c``
+    of their word pairs, and one of those lies among the first ``2c + 1`` of each: a pair
+    whose changes touch at most :data:`ARCHIVE_CHANGED_WORDS` of the words is sure to be
+    found. Quotes of fewer than ``min_words`` words have no partners. Pure: no database.
+    """
+    normalized: dict[int, str] = {}
+    bigrams: dict[int, list[int]] = {}
+    words: dict[int, int] = {}
+    speakers: dict[int, tuple[Hashable, ...]] = {}
+    holding: dict[int, int] = defaultdict(int)
+    for q in quotes:
+        norm = normalize_quote(q.text)
+        split = norm.split()
+        if len(split) < min_words:
+            continue
+        normalized[q.id], words[q.id] = norm, len(split)
+        grams = list({hash(g) for g in itertools.pairwise(split)})
+        bigrams[q.id] = grams
+        for gram in grams:
+            holding[gram] += 1
+        if q.direct:
+            speakers[q.id] = q.speakers
+    # One global order of the word pairs: by how many quotes hold them, then by value.
+    # (Counts are replaced by ranks in place: the archive's word pairs are many.)
+    for i, gram in enumerate(sorted(holding, key=lambda g: (holding[g], g))):
+        holding[gram] = i
+    rank = holding
+    for grams in bigrams.values():
+        grams.sort(key=rank.__getitem__)
+    partners: dict[int, set[int]] = defaultdict(set)
+    joins = (
+        ("misattribution", misattribution_min_similarity, lambda pk: (None,)),
+        ("drift", drift_min_similarity, lambda pk: speakers.get(pk, ())),
+    )
+    for name, threshold, groups_of in joins:
+        cutoff = max(threshold - 0.005, 0.0)
+        postings: dict[Hashable, list[int]] = defaultdict(list)
+        for pk in sorted(bigrams):
+            groups = groups_of(pk)
+            if not groups:
+                continue
+            changed = max(1, math.ceil(ARCHIVE_CHANGED_WORDS[name] * words[pk]))
+            prefix = bigrams[pk][: 2 * changed + 1]
+            keys = [gram if group is None else (group, gram) for group in groups for gram in prefix]
+            earlier = set().union(*(postings[key] for key in keys if key in postings))
+            if earlier:
+                choices = {other: normalized[other] for other in earlier}
+                for _, score, other in process.extract(
+                    normalized[pk], choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                ):
+                    if _rounded(score) >= threshold:
+                        partners[pk].add(other)
+                        partners[other].add(pk)
+            for key in keys:
+                postings[key].append(pk)
+    return dict(partners)
+
+
+def _rounded(score: float) -> float:
+    """A fuzz.ratio score as quote_similarity reports it."""
+    return min(round(score, 2), 99.99) if score < 100 else 100.0

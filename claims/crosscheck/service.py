@@ -11,6 +11,10 @@ pure rules in ``rules``, and then:
   enough to judge and did not find again;
 - updates the status of every claim in scope.
 
+``recheck(scope, partners=archive_partners())`` is the full recomputation's form: the
+near-duplicate quotes of the whole archive are paired once, up front, instead of one index
+query per attribution. Findings and claim statuses are written in bulk, with their history.
+
 ``schedule_recheck`` queues a recheck for after the current transaction commits; the model
 signals in ``claims/signals.py`` call it, so every write path (admin, API, commands) keeps
 findings current.
@@ -18,13 +22,16 @@ findings current.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from claims.crosscheck import index, rules
 from claims.crosscheck.inputs import source_inputs, story_key
@@ -132,7 +139,7 @@ ATTRIBUTION_FIELDS = (
 )
 
 
-def _load(scope: Scope) -> _Loaded:
+def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -> _Loaded:
     primary = set(scope.attribution_ids)
     claim_ids = set(scope.claim_ids)
     source_ids = set(scope.source_ids)
@@ -177,6 +184,11 @@ def _load(scope: Scope) -> _Loaded:
         row = rows[attribution_id]
         if row["kind"] == Attribution.Kind.UNATTRIBUTED or row["source_id"] is None:
             continue
+        if partners is not None:
+            pairs.extend(
+                (attribution_id, other) for other in sorted(partners.get(attribution_id, ()))
+            )
+            continue
         matches = index.similar_quotes(
             row["text"],
             limit=settings.TRACKER_QUOTE_CANDIDATES,
@@ -184,7 +196,22 @@ def _load(scope: Scope) -> _Loaded:
             exclude_ids=(attribution_id,),
         )
         pairs.extend((attribution_id, m.attribution_id) for m in matches)
-    missing = {b for _, b in pairs} - rows.keys()
+    # Pairs already found are judged again whichever side changed, even if the index
+    # does not offer them from this side (its candidates need not be symmetric): a pair
+    # finding is resolved when the rules no longer find it, not when one side's query
+    # happens to miss the other.
+    known = Finding.attributions.through.objects.filter(
+        finding__kind__in=PAIR_KINDS,
+        finding__resolved_at__isnull=True,
+        finding__attributions__in=primary,
+    ).values_list("finding_id", "attribution_id")
+    by_finding: dict[int, list[int]] = {}
+    for finding_id, attribution_id in known:
+        by_finding.setdefault(finding_id, []).append(attribution_id)
+    pairs.extend(
+        (a, b) for ids in by_finding.values() for a, b in itertools.combinations(sorted(ids), 2)
+    )
+    missing = {i for pair in pairs for i in pair} - rows.keys()
     for r in Attribution.objects.filter(id__in=missing).values(*ATTRIBUTION_FIELDS):
         rows[r["id"]] = r
 
@@ -215,6 +242,42 @@ def _load(scope: Scope) -> _Loaded:
         source_ids=in_scope_sources,
         snapshot=snapshot,
         claim_of={i: r["claim_id"] for i, r in rows.items()},
+    )
+
+
+def archive_partners() -> dict[int, set[int]]:
+    """Each sourced attribution's near-duplicate partners across the whole archive
+    (:func:`claims.crosscheck.index.archive_pairs`), for ``recheck(partners=...)``: what
+    a full recomputation uses instead of one index query per attribution. Reads every
+    sourced quote once."""
+    rows = Attribution.objects.exclude(kind=Attribution.Kind.UNATTRIBUTED).filter(
+        source_id__isnull=False
+    )
+    unnamed_kind = dict(
+        Source.objects.filter(kind__in=(Source.Kind.ANONYMOUS, Source.Kind.GROUP)).values_list(
+            "id", "kind"
+        )
+    )
+    quotes = []
+    for pk, text, kind, source_id, origin, headline in rows.values_list(
+        "id", "text", "kind", "source_id", "article__origin_outlet_id", "article__headline"
+    ).iterator(chunk_size=10_000):
+        # As rules._same_speaker: one source, or one kind of unnamed source in the
+        # copies of one wire story.
+        speakers: tuple = (source_id,)
+        key = story_key(origin, headline)
+        if key and source_id in unnamed_kind:
+            speakers = (source_id, (unnamed_kind[source_id], key))
+        quotes.append(
+            index.ArchiveQuote(
+                id=pk, text=text, direct=kind == Attribution.Kind.DIRECT, speakers=speakers
+            )
+        )
+    return index.archive_pairs(
+        quotes,
+        drift_min_similarity=settings.TRACKER_DRIFT_MIN_SIMILARITY,
+        misattribution_min_similarity=settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY,
+        min_words=settings.TRACKER_MIN_QUOTE_WORDS,
     )
 
 
@@ -265,12 +328,18 @@ def summarize(finding: rules.Finding, labels: dict[int, str]) -> str:
 
 
 @transaction.atomic
-def recheck(scope: Scope) -> RecheckReport:
-    """Recompute findings and claim statuses for what ``scope`` touched. Idempotent."""
+def recheck(
+    scope: Scope, *, partners: Mapping[int, Collection[int]] | None = None
+) -> RecheckReport:
+    """Recompute findings and claim statuses for what ``scope`` touched. Idempotent.
+
+    ``partners``, when given, replaces the index: the quotes each attribution is compared
+    with, as :func:`archive_partners` finds them for the whole archive at once (a full
+    recomputation); an attribution missing from it has none."""
     report = RecheckReport()
     if not scope:
         return report
-    loaded = _load(scope)
+    loaded = _load(scope, partners)
     found = rules.run_rules(loaded.snapshot, **thresholds())
     found = [
         f for f in found if _judged(f.kind, f.attribution_ids, f.claim_ids, f.source_ids, loaded)
@@ -282,42 +351,66 @@ def recheck(scope: Scope) -> RecheckReport:
     report.attributions = len(loaded.snapshot.attributions)
 
     existing = Finding.objects.in_bulk([f.key for f in found], field_name="key")
+    to_create: list[Finding] = []
+    to_update: list[Finding] = []
+    seen: list[int] = []
     for new in found:
         summary = summarize(new, labels)
         row = existing.get(new.key)
         if row is None:
-            row = Finding.objects.create(
-                kind=new.kind,
-                key=new.key,
-                summary=summary,
-                details=new.details,
-                last_seen_at=now,
+            to_create.append(
+                Finding(
+                    kind=new.kind,
+                    key=new.key,
+                    summary=summary,
+                    details=new.details,
+                    last_seen_at=now,
+                )
             )
-            report.created += 1
-        else:
-            changed = row.details != new.details or row.summary != summary or row.is_resolved
-            if row.is_resolved:
-                report.reopened += 1
-            if changed:
-                row.details, row.summary, row.resolved_at = new.details, summary, None
-                row.save(update_fields=["details", "summary", "resolved_at", "updated_at"])
-                report.updated += 1
-            Finding.objects.filter(pk=row.pk).update(last_seen_at=now)
-        _set_links(row, new)
+            continue
+        if row.is_resolved:
+            report.reopened += 1
+        if row.details != new.details or row.summary != summary or row.is_resolved:
+            row.details, row.summary, row.resolved_at, row.updated_at = (
+                new.details,
+                summary,
+                None,
+                now,
+            )
+            to_update.append(row)
+        seen.append(row.pk)
+    user = _history_user()
+    history = {"default_user": user, "default_date": now}
+    created = bulk_create_with_history(to_create, Finding, **history) if to_create else []
+    if to_update:
+        bulk_update_with_history(
+            to_update, Finding, ["details", "summary", "resolved_at", "updated_at"], **history
+        )
+    if seen:
+        Finding.objects.filter(pk__in=seen).update(last_seen_at=now)
+    report.created, report.updated = len(created), len(to_update)
+    rows = {row.key: row for row in [*existing.values(), *created]}
+    _set_links([(rows[new.key].pk, new) for new in found], new_ids={r.pk for r in created})
 
     found_keys = {f.key for f in found}
+    # Only findings this recomputation can judge (see _judged), each kind by the links
+    # that decide it: a busy source's other findings are no business of this scope.
     stale = (
         Finding.objects.current()
         .filter(
-            Q(attributions__in=loaded.primary | loaded.claim_attributions)
-            | Q(claims__in=loaded.claim_ids)
-            | Q(sources__in=loaded.source_ids)
+            Q(kind__in=CLAIM_KINDS, claims__in=loaded.claim_ids)
+            | Q(kind__in=SOURCE_KINDS, sources__in=loaded.source_ids)
+            | (
+                ~Q(kind__in=CLAIM_KINDS | SOURCE_KINDS)
+                & Q(attributions__in=loaded.primary | loaded.claim_attributions)
+            )
             | Q(id__in=scope.finding_ids)
         )
         .exclude(key__in=found_keys)
         .distinct()
         .prefetch_related("attributions", "claims", "sources")
     )
+    resolved = []
     for row in stale:
         judged = row.id in scope.finding_ids or _judged(
             row.kind,
@@ -327,34 +420,63 @@ def recheck(scope: Scope) -> RecheckReport:
             loaded,
         )
         if judged:
-            row.resolved_at = now
-            row.save(update_fields=["resolved_at", "updated_at"])
-            report.resolved += 1
+            row.resolved_at = row.updated_at = now
+            resolved.append(row)
+    if resolved:
+        bulk_update_with_history(resolved, Finding, ["resolved_at", "updated_at"], **history)
+    report.resolved = len(resolved)
 
     current = dict(Claim.objects.filter(id__in=statuses).values_list("id", "status"))
-    for claim_id, status in statuses.items():
-        if claim_id in loaded.claim_ids and current.get(claim_id) != status.status:
-            claim = Claim.objects.get(pk=claim_id)
-            claim.status = status.status
-            claim._change_reason = "status recomputed"
-            claim.save(update_fields=["status", "updated_at"])
-            report.statuses_changed += 1
+    changed = {
+        claim_id: status.status
+        for claim_id, status in statuses.items()
+        if claim_id in loaded.claim_ids and current.get(claim_id) != status.status
+    }
+    claims = list(Claim.objects.filter(id__in=changed).order_by("id"))
+    for claim in claims:
+        claim.status, claim.updated_at = changed[claim.id], now
+        claim._change_reason = "status recomputed"
+    if claims:
+        bulk_update_with_history(claims, Claim, ["status", "updated_at"], **history)
+    report.statuses_changed = len(claims)
     return report
 
 
-def _set_links(row: Finding, new: rules.Finding) -> None:
-    wanted = (set(new.claim_ids), set(new.attribution_ids), set(new.source_ids))
-    have = (
-        set(row.claims.values_list("id", flat=True)) if row.pk else set(),
-        set(row.attributions.values_list("id", flat=True)) if row.pk else set(),
-        set(row.sources.values_list("id", flat=True)) if row.pk else set(),
-    )
-    if wanted[0] != have[0]:
-        row.claims.set(wanted[0])
-    if wanted[1] != have[1]:
-        row.attributions.set(wanted[1])
-    if wanted[2] != have[2]:
-        row.sources.set(wanted[2])
+def _history_user():
+    """Who the history rows name, as a save would: the user of the request being served
+    (simple_history's middleware), if any."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+_LINKS = (
+    ("claims", "claim_id", lambda f: f.claim_ids),
+    ("attributions", "attribution_id", lambda f: f.attribution_ids),
+    ("sources", "source_id", lambda f: f.source_ids),
+)
+
+
+def _set_links(rows: list[tuple[int, rules.Finding]], new_ids: set[int]) -> None:
+    """Make each stored finding's claims, attributions and sources those found: three
+    reads, then the rows to delete and to add in bulk."""
+    old_ids = [pk for pk, _ in rows if pk not in new_ids]
+    for name, column, wanted_of in _LINKS:
+        through = getattr(Finding, name).through
+        have: dict[int, set[int]] = {pk: set() for pk, _ in rows}
+        if old_ids:
+            for finding_id, other in through.objects.filter(finding_id__in=old_ids).values_list(
+                "finding_id", column
+            ):
+                have[finding_id].add(other)
+        add = []
+        for pk, new in rows:
+            wanted = set(wanted_of(new))
+            if gone := have[pk] - wanted:
+                through.objects.filter(finding_id=pk, **{f"{column}__in": gone}).delete()
+            add.extend(through(finding_id=pk, **{column: other}) for other in wanted - have[pk])
+        if add:
+            through.objects.bulk_create(add)
 
 
 def schedule_recheck(**ids: Iterable[int | None]) -> None:

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from claims.crosscheck.service import RecheckReport, Scope, recheck
+from claims.crosscheck.service import RecheckReport, Scope, archive_partners, recheck
 from claims.models import Attribution, Claim
 from tracker.models import Checkpoint
 
@@ -26,15 +26,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--start-after", type=int, default=None, help="Start after this attribution id."
         )
+        parser.add_argument(
+            "--per-attribution",
+            action="store_true",
+            help=(
+                "Query the quote index for each attribution, as a single change does, "
+                "instead of pairing the near-duplicate quotes of the whole archive first."
+            ),
+        )
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=None,
+            help="Stop after this many attributions; --resume continues from there.",
+        )
 
-    def handle(self, *args, batch_size, resume, start_after, **options):
+    def handle(
+        self, *args, batch_size, resume, start_after, limit=None, per_attribution=False, **options
+    ):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if limit is not None and limit < 1:
+            raise CommandError("--limit must be at least 1.")
         if start_after is None:
             start_after = Checkpoint.get(CHECKPOINT) if resume else 0
         ids = Attribution.objects.filter(id__gt=start_after).order_by("id")
-        total = ids.count()
+        total = ids.count() if limit is None else min(limit, ids.count())
         totals = RecheckReport()
+        partners = None if per_attribution else archive_partners()
         with tqdm(
             total=total,
             unit="attr",
@@ -42,25 +61,30 @@ class Command(BaseCommand):
             file=self.stderr._out,
         ) as bar:
             last = start_after
-            while True:
-                batch = list(ids.filter(id__gt=last).values_list("id", flat=True)[:batch_size])
+            done = 0
+            while limit is None or done < limit:
+                size = batch_size if limit is None else min(batch_size, limit - done)
+                batch = list(ids.filter(id__gt=last).values_list("id", flat=True)[:size])
                 if not batch:
                     break
-                report = recheck(Scope(attribution_ids=set(batch)))
+                report = recheck(Scope(attribution_ids=set(batch)), partners=partners)
                 for name in ("created", "updated", "reopened", "resolved", "statuses_changed"):
                     setattr(totals, name, getattr(totals, name) + getattr(report, name))
                 last = batch[-1]
                 Checkpoint.put(CHECKPOINT, last)
+                done += len(batch)
                 bar.update(len(batch))
+        finished = not ids.filter(id__gt=last).exists()
         # Claims without attributions still need a status (unsupported).
         orphans = set(Claim.objects.filter(attributions__isnull=True).values_list("id", flat=True))
-        if orphans and start_after == 0:
+        if orphans and start_after == 0 and finished:
             report = recheck(Scope(claim_ids=orphans))
             totals.statuses_changed += report.statuses_changed
-        Checkpoint.clear(CHECKPOINT)
+        if finished:
+            Checkpoint.clear(CHECKPOINT)
         if options["verbosity"]:
             self.stdout.write(
-                f"Rechecked {total} attributions: findings {totals.created} new, "
+                f"Rechecked {done} attributions: findings {totals.created} new, "
                 f"{totals.updated} updated, {totals.reopened} reopened, {totals.resolved} "
                 f"resolved; {totals.statuses_changed} claim statuses changed."
             )
