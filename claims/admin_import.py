@@ -19,13 +19,12 @@ from django.views.decorators.csrf import csrf_protect
 
 from claims.importing import Format, ImportFile, import_files
 
-DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Failures and conflicts listed on the result page; the summary counts them all.
 PROBLEMS_SHOWN = 200
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "TRACKER_IMPORT_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+    return settings.TRACKER_IMPORT_MAX_UPLOAD_BYTES
 
 
 def _megabytes(n: int) -> str:

@@ -269,3 +269,6 @@ TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)
 TRACKER_PUBLISHER_NAME = env_str("TRACKER_PUBLISHER_NAME", "Claim tracker")
 # Let anonymous visitors read pages and the API (writes always need a role).
 TRACKER_PUBLIC_READING = env_bool("TRACKER_PUBLIC_READING", False)
+# Largest file the admin's "Import articles" page takes; larger files go through the
+# import_articles command.
+TRACKER_IMPORT_MAX_UPLOAD_BYTES = env_int("TRACKER_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

@@ -8,7 +8,7 @@ Formats (``Format``; ``auto`` tells them by extension: ``.jsonl``/``.ndjson``,
   ``published_at`` (ISO 8601 with a UTC offset), ``dateline``, ``language`` and
   ``attributions``. Each attribution gives its span by ``text`` (located in the body: it
   must occur exactly once) or by ``start`` and ``end`` offsets (or both, which must agree),
-  a ``kind`` (direct, indirect, mixed, unattributed), and a ``source``: a name (matched to
+  a ``kind`` (direct, indirect, mixed, unattributed, declined), and a ``source``: a name (matched to
   a named source by name or alias, any case; a new person if none) or an object with the
   source's fields (``kind``, ``name``, ``description``, ``role``, ``anonymity_reason``,
   ``aliases``, ...). ``claim`` is a claim's text; ``cue``, ``channel``, ``stance``,
