@@ -7,12 +7,14 @@ it takes.
 
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views import View
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -21,6 +23,7 @@ from claims.exporting import claimreview_feed
 from claims.exporting.spreadsheet import stream_attributions_csv
 from claims.filters import AttributionFilter
 from claims.models import Attribution
+from tracker.filters import StrictBooleanField
 from tracker.views import PageAccessMixin
 
 
@@ -75,8 +78,11 @@ class AttributionCSVView(GenericAPIView):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
     def get(self, request, *args, **kwargs):
+        try:
+            excel = bool(StrictBooleanField().clean(request.query_params.get("excel", "")))
+        except DjangoValidationError as error:
+            raise ValidationError({"excel": error.messages}) from error
         attributions = self.filter_queryset(self.get_queryset())
-        excel = request.query_params.get("excel", "").lower() in ("1", "true", "yes")
         response = StreamingHttpResponse(
             stream_attributions_csv(attributions, excel=excel),
             content_type="text/csv; charset=utf-8",

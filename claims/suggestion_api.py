@@ -14,7 +14,12 @@ from claims.models import Attribution, Claim, Suggestion
 from claims.serializers import AttributionSerializer
 from sources.models import Article, Source
 from sources.serializers import MAX_OFFSET, SPAN_EXTRA_KWARGS
-from tracker.api import ServiceModelSerializer, StrictCharField, TrackerViewSet
+from tracker.api import (
+    ServiceModelSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    TrackerViewSet,
+)
 from tracker.filters import TrackerFilterSet
 
 # --- Extraction without storing -------------------------------------------------------------
@@ -25,7 +30,7 @@ class ExtractRequestSerializer(serializers.Serializer):
         trim_whitespace=False,
         help_text="The article text. At most TRACKER_MAX_BODY_CHARS (1,000,000) characters.",
     )
-    use_archive = serializers.BooleanField(
+    use_archive = StrictBooleanField(
         default=True,
         help_text="Link speakers to sources already in the archive by name or alias.",
     )

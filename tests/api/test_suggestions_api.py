@@ -180,3 +180,13 @@ def test_patch_edits_a_pending_suggestion_and_refuses_a_reviewed_one(editor_api)
     assert "state" in refused.json()
     row.refresh_from_db()
     assert row.cue == "added"
+
+
+@pytest.mark.parametrize("value", [0, 1, "yes", "true", None])
+def test_extract_takes_use_archive_only_as_a_json_boolean(reader_api, value):
+    response = reader_api.post(
+        "/api/extract/", {"text": "Invented text.", "use_archive": value}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "use_archive" in response.json()

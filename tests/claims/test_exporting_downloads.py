@@ -361,3 +361,12 @@ def test_the_feed_reads_a_fixed_number_of_queries(
 
     assert len(response.json()["@graph"]) == extra + 1
     assert Source.objects.count() == extra + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["-58800", "maybe", "2"])
+def test_csv_download_refuses_a_bad_excel_flag(reader_client, value):
+    response = reader_client.get(CSV_URL, {"excel": value})
+
+    assert response.status_code == 400
+    assert "excel" in response.json()
