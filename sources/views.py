@@ -55,28 +55,18 @@ def article_filter_for_page(data, queryset) -> ArticleFilter:
     return filterset
 
 
-class ArticleListView(PageAccessMixin, ListView):
-    template_name = "sources/article_list.html"
-    context_object_name = "articles"
-    paginate_by = PAGE_SIZE
-    read_permissions = ("sources.view_article",)
-    # Shown in this order; the API's other parameters (language, origin_outlet) still work.
-    shown_filters = (
-        "q",
-        "outlet",
-        "status",
-        "published_after",
-        "published_before",
-        "has_anonymous_sources",
-    )
+class FilteredListMixin:
+    """A page list filtered by the API's filterset (made for the page by
+    ``filterset_for_page``): invalid filters show as form errors over an empty list."""
+
+    shown_filters: tuple[str, ...] = ()
+
+    def base_queryset(self):
+        raise NotImplementedError
 
     def get_queryset(self):
-        queryset = (
-            Article.objects.with_related()
-            .defer("body", "notes")
-            .annotate(anonymous_sources=anonymous_source_counts())
-        )
-        self.filterset = article_filter_for_page(self.request.GET or None, queryset)
+        queryset = self.base_queryset()
+        self.filterset = self.filterset_for_page(self.request.GET or None, queryset)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return queryset.none()
         return self.filterset.qs
@@ -99,6 +89,31 @@ class ArticleListView(PageAccessMixin, ListView):
             page_query=query.urlencode(),
         )
         return context
+
+
+class ArticleListView(FilteredListMixin, PageAccessMixin, ListView):
+    template_name = "sources/article_list.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+    read_permissions = ("sources.view_article",)
+    # Shown in this order; the API's other parameters (language, origin_outlet) still work.
+    shown_filters = (
+        "q",
+        "outlet",
+        "status",
+        "published_after",
+        "published_before",
+        "has_anonymous_sources",
+    )
+
+    filterset_for_page = staticmethod(article_filter_for_page)
+
+    def base_queryset(self):
+        return (
+            Article.objects.with_related()
+            .defer("body", "notes")
+            .annotate(anonymous_sources=anonymous_source_counts())
+        )
 
 
 def source_filter_for_page(data, queryset) -> SourceFilter:
@@ -117,7 +132,7 @@ def source_filter_for_page(data, queryset) -> SourceFilter:
     return filterset
 
 
-class SourceListView(PageAccessMixin, ListView):
+class SourceListView(FilteredListMixin, PageAccessMixin, ListView):
     template_name = "sources/source_list.html"
     context_object_name = "sources"
     paginate_by = PAGE_SIZE
@@ -125,32 +140,11 @@ class SourceListView(PageAccessMixin, ListView):
     # Shown in this order; the API's other parameters (affiliation, identifier, ...) work too.
     shown_filters = ("name", "kind", "role_type", "has_identifier")
 
-    def get_queryset(self):
-        queryset = (
+    filterset_for_page = staticmethod(source_filter_for_page)
+
+    def base_queryset(self):
+        return (
             Source.objects.with_related()
             .defer("article__body", "article__notes", "notes")
             .order_by("name", "description", "id")
         )
-        self.filterset = source_filter_for_page(self.request.GET or None, queryset)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return queryset.none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = self.filterset.form
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter_form=form,
-            filter_fields=[form[name] for name in self.shown_filters],
-            filters_invalid=self.filterset.is_bound and not self.filterset.is_valid(),
-            is_filtered=any(
-                value
-                for key, values in query.lists()
-                if key in self.filterset.filters
-                for value in values
-            ),
-            page_query=query.urlencode(),
-        )
-        return context

@@ -199,7 +199,7 @@ def _parse_document(raw: Any, base_dir: Path | None, problems: _Problems) -> dic
     if doc["format"] != FORMAT:
         problems.add("format", f"expected {FORMAT!r}, got {doc['format']!r}")
     if not isinstance(doc["description"], str):
-        problems.add("description", f"expected text, got {_json_type(doc['description'])}")
+        problems.add("description", f"expected text, got {json_type(doc['description'])}")
 
     outlets: list[dict] = []
     outlet_keys: set[str] = set()
@@ -514,7 +514,7 @@ def _shape(item: Any, fields: dict[str, Any], where: str, problems: _Problems) -
     """``item`` as a dict with exactly ``fields``: unknown fields are problems, missing
     optional ones get their defaults. None if it is not an object or lacks a required field."""
     if not isinstance(item, Mapping):
-        problems.add(where, f"expected an object, got {_json_type(item)}")
+        problems.add(where, f"expected an object, got {json_type(item)}")
         return None
     for name in item:
         if name not in fields:
@@ -534,7 +534,7 @@ def _shape(item: Any, fields: dict[str, Any], where: str, problems: _Problems) -
 
 def _items(value: Any, where: str, problems: _Problems) -> list:
     if not isinstance(value, list):
-        problems.add(where, f"expected a list, got {_json_type(value)}")
+        problems.add(where, f"expected a list, got {json_type(value)}")
         return []
     return value
 
@@ -605,11 +605,11 @@ def _to_python(model_field: models.Field, value: Any) -> Any:
         return None
     if isinstance(model_field, models.BooleanField):
         if not isinstance(value, bool):
-            raise ValidationError(f"expected true or false, got {_json_type(value)}")
+            raise ValidationError(f"expected true or false, got {json_type(value)}")
         return value
     if isinstance(model_field, models.IntegerField):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ValidationError(f"expected a whole number, got {_json_type(value)}")
+            raise ValidationError(f"expected a whole number, got {json_type(value)}")
         return value
     if isinstance(model_field, models.DateTimeField):
         if isinstance(value, str):
@@ -620,7 +620,7 @@ def _to_python(model_field: models.Field, value: Any) -> Any:
                     f"{value!r} is not an ISO 8601 time, e.g. 2019-03-13T13:00:00+00:00"
                 ) from None
         if not isinstance(value, datetime):
-            raise ValidationError(f"expected an ISO 8601 time, got {_json_type(value)}")
+            raise ValidationError(f"expected an ISO 8601 time, got {json_type(value)}")
         if value.utcoffset() is None:
             raise ValidationError("give the time with its UTC offset, e.g. +00:00")
         return value
@@ -632,15 +632,15 @@ def _to_python(model_field: models.Field, value: Any) -> Any:
                 raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)") from None
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
-        raise ValidationError(f"expected a date (YYYY-MM-DD), got {_json_type(value)}")
+        raise ValidationError(f"expected a date (YYYY-MM-DD), got {json_type(value)}")
     if not isinstance(value, str):
-        raise ValidationError(f"expected text, got {_json_type(value)}")
+        raise ValidationError(f"expected text, got {json_type(value)}")
     if value and model_field.choices and value not in dict(model_field.flatchoices):
         raise _WrongChoice
     return value
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from claims.annotations import FORMAT, AnnotationError, parse_annotation
+from claims.annotations.parse import json_type
 from sources.models import Source, normalize_name, normalize_newlines
 
 # The fields of a JSON Lines record; ``*`` in the help marks the required ones.
@@ -109,7 +110,7 @@ class ArticleRecord:
 def parse_record(raw: Any, *, default_outlet: str = "") -> ArticleRecord:
     """Check one decoded JSON Lines record (see the package help for its fields)."""
     if not isinstance(raw, Mapping):
-        raise RecordError([f"expected a JSON object, got {_json_type(raw)}"])
+        raise RecordError([f"expected a JSON object, got {json_type(raw)}"])
     problems = [
         f"unknown field {name!r} (the fields are: {', '.join(ARTICLE_FIELDS)})"
         for name in raw
@@ -125,7 +126,7 @@ def parse_record(raw: Any, *, default_outlet: str = "") -> ArticleRecord:
         if not outlet:
             problems.append("outlet: missing (give it in the record, or a default outlet)")
     elif not isinstance(outlet, str) or not outlet.strip():
-        problems.append(f"outlet: expected the outlet's name, got {_json_type(outlet)}")
+        problems.append(f"outlet: expected the outlet's name, got {json_type(outlet)}")
     if problems:
         raise RecordError(problems)
     values = {name: raw[name] for name in STORED_FIELDS if name in raw}
@@ -158,7 +159,7 @@ def build_record(
     problems: list[str] = []
     if attributions is not None:
         if not isinstance(attributions, list):
-            problems.append(f"attributions: expected a list, got {_json_type(attributions)}")
+            problems.append(f"attributions: expected a list, got {json_type(attributions)}")
         else:
             article["attributions"] = [
                 _attribution(item, index, body, sources, claims, named, origin, problems)
@@ -233,7 +234,7 @@ def _attribution(
             identity = (kind, normalize_name(str(source.get("name", ""))))
         converted["source"] = _key_for(identity, sources, lambda key: {"key": key, **source})
     elif source is not None:
-        problems.append(f"{where}: source: expected a name or an object, got {_json_type(source)}")
+        problems.append(f"{where}: source: expected a name or an object, got {json_type(source)}")
     if converted.get("source") is not None:
         position = next(i for i, s in enumerate(sources) if s["key"] == converted["source"])
         origin.setdefault(f"sources[{position}]", f"{where}: source")
@@ -244,7 +245,7 @@ def _attribution(
         origin.setdefault(f"claims[{position}]", f"{where}: claim")
         converted["claim"] = key
     elif claim is not None:
-        problems.append(f"{where}: claim: expected the claim's text, got {_json_type(claim)}")
+        problems.append(f"{where}: claim: expected the claim's text, got {json_type(claim)}")
     return converted
 
 
@@ -290,19 +291,3 @@ def _rewrite(problems: Iterable[str], origin: dict[str, str]) -> list[str]:
             problem = f"{where}: {problem[match.end() :]}"
         rewritten.append(problem)
     return rewritten
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value[:40]!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
