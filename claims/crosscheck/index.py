@@ -4,34 +4,45 @@ Comparing a quote with every quote in the archive grows with the archive, so can
 come from a trigram index instead, and only those (at most ``limit``, 300 by default) are
 scored with :func:`claims.crosscheck.rules.quote_similarity`, the score the rules use.
 
-The candidates are the attributions holding at least one of a few of the query's
-trigrams, taken rarest first but spread over its words, so that the rows read stay
-within a budget (:data:`MAX_CANDIDATE_ROWS`; see :func:`pick_terms`). The ``limit`` of
-them likeliest by the backend's own measure are re-ranked, rows of a length that cannot
-reach the minimum similarity last:
+The candidates come from one query on each backend, at most ``limit`` of them, rows of a
+length that cannot reach the minimum similarity last:
 
 - PostgreSQL: a GIN ``gin_trgm_ops`` index on ``claims_attribution.text``, partial on
-  ``kind <> 'unattributed'``, searched with ``text ~* '(abc|bcd| ab)'`` and ordered by
-  pg_trgm's ``similarity()`` to the whole query. How common each trigram is comes from
-  extended statistics on ``show_trgm(text)``, which ANALYZE (and autovacuum) keep up.
+  ``kind <> 'unattributed'``. The query's words are put in disjoint groups that are rare
+  together (:func:`word_groups`: a rare word alone, a commoner one with the commonest
+  words until the group is expected in about 30 rows), and a row is a candidate when it
+  holds every trigram standing for one group's words (``text ILIKE '%abc%' AND ...``, an
+  AND of a few rare trigrams, which GIN answers from their short posting lists). Rows
+  matching most groups come first. The groups share no word, so a copy with fewer words
+  changed than there are groups matches at least one of them whole. How common each
+  trigram is comes from extended statistics on ``show_trgm(text)``, which ANALYZE (and
+  autovacuum) keep up. A quote with fewer than two words of three letters or more is
+  searched by its rarest trigrams instead (``text ~* '(abc|bcd| ab)'``, ordered by
+  pg_trgm's ``similarity()``).
 - SQLite: an FTS5 table with the trigram tokenizer over the same column (external
-  content, kept in step by triggers), searched with an OR of the trigrams and ordered by
-  ``bm25``. How common each trigram is comes from an ``fts5vocab`` table over it.
+  content, kept in step by triggers), searched with an OR of the query's rarest trigrams,
+  taken spread over its words so that the rows read stay within a budget
+  (:data:`MAX_CANDIDATE_ROWS`; see :func:`pick_terms`), and ordered by ``bm25``. How
+  common each trigram is comes from an ``fts5vocab`` table over it.
 
-Why not pg_trgm's ``%`` operator: for quotes that score 60 to stay candidates, its
-threshold must be about 0.15. (Measured on 60,000 invented near-duplicate pairs with up
-to three stacked edits: the lowest trigram similarity of a pair scoring 60 or more was
-0.167; 70 or more, 0.25; 90 or more, 0.48.) At that threshold nearly every row shares
-enough common trigrams ("  t", " th", "the") to pass the index, and pg_trgm re-checks
-each one: a median of 1 s a query on 100,000 rows (0.8 s at 0.2, 0.28 s at 0.25).
+Why not an OR of single trigrams on PostgreSQL too: each row read costs 15-20 µs there
+(heap fetch, re-check, ``similarity()``), and on an archive of a million quotes of
+common words even a quote's rarest trigrams are each in thousands of rows (a median of
+397 ms a query at 1M, against 21.5 ms for the word groups; see BENCHMARKS.md). Why not
+pg_trgm's ``%`` operator: for quotes that score 60 to stay candidates, its threshold must
+be about 0.15. (Measured on 60,000 invented near-duplicate pairs with up to three stacked
+edits: the lowest trigram similarity of a pair scoring 60 or more was 0.167; 70 or more,
+0.25; 90 or more, 0.48.) At that threshold nearly every row shares enough common
+trigrams ("  t", " th", "the") to pass the index, and pg_trgm re-checks each one: a
+median of 1 s a query on 100,000 rows (0.8 s at 0.2, 0.28 s at 0.25).
 
-What it finds, measured on 100,000 invented quotes: every copy scoring 90 or more, and
-99% of those scoring 60-90 (changed, added or dropped words, typos, punctuation, quote
-marks, case, reordered clauses); what it misses are short quotes of the commonest words
-with several edits. Unrelated quotes that score 60-70 by chance, sharing a few common
-words, are mostly not found: each competes for the limit with every row holding those
-words. On the few thousand quotes of ``tests/claims/test_quote_index.py`` both backends
-find every copy and every match of 70 or more that the full scan finds.
+What it finds, measured on invented quotes: every copy scoring 90 or more, and nearly all
+of those scoring 60-90 (changed, added or dropped words, typos, punctuation, quote marks,
+case, reordered clauses); what it misses are short quotes of the commonest words with
+several edits. Unrelated quotes that score 60-70 by chance, sharing a few common words,
+are mostly not found: each competes for the limit with every row holding those words. On
+the few thousand quotes of ``tests/claims/test_quote_index.py`` both backends find every
+copy and every match of 70 or more that the full scan finds.
 
 Quotes shorter than ``MIN_QUOTE_WORDS`` words are never matched, on either side: the
 rules ignore them (such phrases are too common to say who said them first), and three
@@ -51,7 +62,7 @@ import re
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import NotSupportedError, connection, transaction
@@ -74,12 +85,14 @@ __all__ = [
     "TERMS_PER_WORD",
     "ArchiveQuote",
     "QuoteMatch",
+    "WordGroup",
     "archive_pairs",
     "brute_force_similar_quotes",
     "candidate_ids",
     "ensure_sqlite_quote_index",
     "pick_terms",
     "similar_quotes",
+    "word_groups",
     "word_trigrams",
 ]
 
@@ -365,6 +378,82 @@ def pick_terms(
     return picked + [grams[0] for grams in uncovered[:missing]]
 
 
+@dataclass(frozen=True, slots=True)
+class WordGroup:
+    """Words of a query searched for together: a row matches when it holds every one of
+    ``grams`` (the rarest few trigrams of each word). ``rows`` estimates how many do."""
+
+    words: tuple[str, ...]
+    grams: tuple[str, ...]
+    rows: float
+
+
+# A group takes words until it is expected in about this many rows or fewer, ...
+GROUP_TARGET_ROWS = 30.0
+# ... words of at least this many letters (shorter ones have no trigram of their own), ...
+GROUP_MIN_LETTERS = 3
+# ... each standing for its rarest few trigrams; ...
+GRAMS_PER_WORD = 3
+# ... at least this many groups, while there are words, and at most this many; ...
+MIN_GROUPS = 3
+MAX_GROUPS = 12
+# ... past MIN_GROUPS, a group expected in more than this many rows is not searched.
+GROUP_MAX_ROWS = 300.0
+# Above this many rows expected in all, the candidates are also ordered by similarity().
+GROUP_SIMILARITY_ROWS = 2_000.0
+
+
+def word_groups(
+    text: str,
+    rows_with: Callable[[Iterable[str]], Mapping[str, float]],
+    *,
+    table_rows: float,
+) -> list[WordGroup]:
+    """Disjoint groups of the words of ``text`` to search for, each rare together.
+
+    Words of :data:`GROUP_MIN_LETTERS` letters or more (runs of letters and digits, folded
+    as the index folds them) are taken rarest first: each starts a group and, while the
+    group is expected in more than :data:`GROUP_TARGET_ROWS` rows, the commonest word
+    left joins it (words are taken as independent: a group's share of the rows is the
+    product of its words'). A word's rows are those of its rarest trigram, and it is
+    searched for by its :data:`GRAMS_PER_WORD` rarest ones. Groups past
+    :data:`MIN_GROUPS` that stay commoner than :data:`GROUP_MAX_ROWS` are dropped.
+
+    The groups share no word, so a stored quote differing from ``text`` in fewer words
+    than there are groups still matches one group whole: the candidates are the rows
+    matching any group, those matching most first. ``rows_with`` maps trigrams to the
+    rows holding them (an estimate), ``table_rows`` is the table's size.
+    """
+    folded = unicodedata.normalize("NFKC", text).lower()
+    words = list(
+        dict.fromkeys(w for w in _ALNUM_RUN.findall(folded) if len(w) >= GROUP_MIN_LETTERS)
+    )
+    if not words:
+        return []
+    grams_of = {w: sorted({w[i : i + 3] for i in range(len(w) - 2)}) for w in words}
+    counts = rows_with({g for grams in grams_of.values() for g in grams})
+    share: dict[str, float] = {}
+    stand_for: dict[str, tuple[str, ...]] = {}
+    total = max(float(table_rows), 1.0)
+    for word, grams in grams_of.items():
+        ranked = sorted(grams, key=lambda g: (counts.get(g, 0.0), g))
+        stand_for[word] = tuple(ranked[:GRAMS_PER_WORD])
+        share[word] = min(counts.get(ranked[0], 0.0) / total, 1.0)
+    pool = sorted(words, key=lambda w: (share[w], w))
+    groups: list[WordGroup] = []
+    while pool and len(groups) < MAX_GROUPS:
+        members = [pool.pop(0)]
+        rows = total * share[members[0]]
+        while rows > GROUP_TARGET_ROWS and pool:
+            members.append(pool.pop())
+            rows *= share[members[-1]]
+        if rows > GROUP_MAX_ROWS and len(groups) >= MIN_GROUPS:
+            break
+        grams = tuple(dict.fromkeys(g for w in members for g in stand_for[w]))
+        groups.append(WordGroup(words=tuple(members), grams=grams, rows=rows))
+    return groups
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------
 
 
@@ -422,29 +511,75 @@ def _pg_trigram_statistics(cursor: CursorWrapper) -> _TrigramStatistics:
 
 
 def _pg_candidates(search: _Search) -> list[tuple[int, str]]:
+    with connection.cursor() as cursor:
+        stats = _pg_trigram_statistics(cursor)
+        groups = word_groups(search.text, stats.rows_with, table_rows=stats.table_rows)
+        if len(groups) >= 2:
+            return _pg_group_candidates(cursor, search, groups)
+        return _pg_trigram_candidates(cursor, search, stats)
+
+
+def _pg_group_candidates(
+    cursor: CursorWrapper, search: _Search, groups: Sequence[WordGroup]
+) -> list[tuple[int, str]]:
+    """Rows matching any group (every trigram standing for its words), those matching
+    the most groups first."""
+    where, params = _filters(search.exclude_ids, search.article_ids)
+    by_length, length_params = search.order_by_length("length(text)")
+    conditions, condition_params = [], []
+    for group in groups:
+        conditions.append("(" + " AND ".join(["text ILIKE %s"] * len(group.grams)) + ")")
+        # Trigrams are letters and digits: nothing in them is a LIKE wildcard.
+        condition_params += [f"%{gram}%" for gram in group.grams]
+    matched = " + ".join(f"{c}::int" for c in conditions)
+    # When the groups are common (a quote of common words), the rows matching as many
+    # groups are many, and pg_trgm's similarity() to the whole quote breaks the tie.
+    similarity, similarity_params = "", []
+    if sum(g.rows for g in groups) > GROUP_SIMILARITY_ROWS:
+        similarity, similarity_params = "similarity(text, %s) DESC, ", [search.text]
+    # The condition on kind is written out, not bound, so that the planner sees it
+    # implies the partial index's predicate.
+    cursor.execute(
+        f"SELECT id, text FROM {_TABLE} "
+        f"WHERE kind <> '{_UNATTRIBUTED}' AND ({' OR '.join(conditions)}){where} "
+        f"ORDER BY {matched} DESC, {by_length}, {similarity}id LIMIT %s",
+        [
+            *condition_params,
+            *params,
+            *condition_params,
+            *length_params,
+            *similarity_params,
+            search.limit,
+        ],
+    )
+    return cursor.fetchall()
+
+
+def _pg_trigram_candidates(
+    cursor: CursorWrapper, search: _Search, stats: _TrigramStatistics
+) -> list[tuple[int, str]]:
+    """Rows holding any of the query's rarest trigrams, likeliest first by similarity():
+    for quotes with fewer than two words of three letters or more."""
     grams = sorted({g for word in search.words for g in word})
     where, params = _filters(search.exclude_ids, search.article_ids)
     by_length, length_params = search.order_by_length("length(text)")
-    with connection.cursor() as cursor:
-        rows_with = _pg_trigram_statistics(cursor).rows_with(grams)
-        terms = pick_terms(
-            search.words,
-            rows_with,
-            max_rows=MAX_CANDIDATE_ROWS["postgresql"],
-            min_words=MIN_WORDS,
-        )
-        # One case-insensitive alternation: pg_trgm turns it into an OR of index scans,
-        # and the re-check runs one regular expression per row rather than one ILIKE per
-        # trigram (two to four times faster). Trigrams are letters, digits and spaces, so
-        # nothing in them needs escaping. The condition on kind is written out, not bound,
-        # so that the planner sees it implies the partial index's predicate.
-        cursor.execute(
-            f"SELECT id, text FROM {_TABLE} "
-            f"WHERE kind <> '{_UNATTRIBUTED}' AND text ~* %s{where} "
-            f"ORDER BY {by_length}, similarity(text, %s) DESC, id LIMIT %s",
-            ["(" + "|".join(terms) + ")", *params, *length_params, search.text, search.limit],
-        )
-        return cursor.fetchall()
+    terms = pick_terms(
+        search.words,
+        stats.rows_with(grams),
+        max_rows=MAX_CANDIDATE_ROWS["postgresql"],
+        min_words=MIN_WORDS,
+    )
+    # One case-insensitive alternation: pg_trgm turns it into an OR of index scans, and
+    # the re-check runs one regular expression per row rather than one ILIKE per trigram
+    # (two to four times faster). Trigrams are letters, digits and spaces, so nothing in
+    # them needs escaping.
+    cursor.execute(
+        f"SELECT id, text FROM {_TABLE} "
+        f"WHERE kind <> '{_UNATTRIBUTED}' AND text ~* %s{where} "
+        f"ORDER BY {by_length}, similarity(text, %s) DESC, id LIMIT %s",
+        ["(" + "|".join(terms) + ")", *params, *length_params, search.text, search.limit],
+    )
+    return cursor.fetchall()
 
 
 # --- SQLite --------------------------------------------------------------------------------
