@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,7 @@ from claims.crosscheck.rules import quote_similarity
 from claims.models import Attribution, Claim, Finding
 from sources.models import Article, Outlet, Source
 from tests.claims.test_quote_index import Vocabulary, invented_quote, mutate
+from tracker.models import Checkpoint
 
 THRESHOLDS = {"drift_min_similarity": 60.0, "misattribution_min_similarity": 90.0}
 # Changes that touch one word each (see ARCHIVE_CHANGED_WORDS).
@@ -251,11 +253,17 @@ def test_bulk_writes_keep_history_of_findings_and_statuses(invented_archive, set
 
 
 def test_limit_stops_early_and_resume_continues(invented_corpus, capsys):
-    total = Attribution.objects.count()
     call_command("recheck", "--limit", "10", "--batch-size", "4")
-    assert "Rechecked 10 attributions" in capsys.readouterr().out
+    first = int(re.search(r"Rechecked (\d+) attributions", capsys.readouterr().out)[1])
+    # Whole batches, each with the other attributions of its claims: 10 or a few more.
+    assert 10 <= first < 10 + 3 * 4 * 10
+    checkpoint = Checkpoint.get("recheck:last-attribution-id")
+    # The checkpoint is the last attribution taken in id order (not one taken in early).
+    assert 0 < checkpoint < Attribution.objects.order_by("-id").values_list("id", flat=True)[0]
     call_command("recheck", "--resume")
-    assert f"Rechecked {total - 10} attributions" in capsys.readouterr().out
+    resumed = Attribution.objects.filter(id__gt=checkpoint).count()
+    assert f"Rechecked {resumed} attributions" in capsys.readouterr().out
+    assert Checkpoint.get("recheck:last-attribution-id") == 0  # finished: cleared
     partial = stored_findings()
     forget_findings()
     call_command("recheck", verbosity=0)

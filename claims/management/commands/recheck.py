@@ -62,19 +62,29 @@ class Command(BaseCommand):
         ) as bar:
             last = start_after
             done = 0
+            # Attributions after ``last`` already rechecked with an earlier batch's claims.
+            ahead: set[int] = set()
             while limit is None or done < limit:
                 size = batch_size if limit is None else min(batch_size, limit - done)
-                batch = list(ids.filter(id__gt=last).values_list("id", flat=True)[:size])
+                batch = self._next_batch(ids, last, ahead, size)
                 if not batch:
                     break
-                report = recheck(Scope(attribution_ids=set(batch)), partners=partners)
+                # Each claim is judged with all its attributions, so taking them all in
+                # now spares judging it again with each later batch that holds one.
+                extra = self._claim_mates(batch, last) - ahead - set(batch)
+                report = recheck(Scope(attribution_ids={*batch, *extra}), partners=partners)
                 for name in ("created", "updated", "reopened", "resolved", "statuses_changed"):
                     setattr(totals, name, getattr(totals, name) + getattr(report, name))
+                # Every attribution up to the batch's last is now rechecked: that is the
+                # checkpoint (those after it taken in early are rechecked again after a
+                # resume, which changes nothing).
                 last = batch[-1]
+                ahead = {i for i in ahead | extra if i > last}
                 Checkpoint.put(CHECKPOINT, last)
-                done += len(batch)
-                bar.update(len(batch))
-        finished = not ids.filter(id__gt=last).exists()
+                done += len(batch) + len(extra)
+                bar.update(len(batch) + len(extra))
+        # (``ahead`` holds only ids after ``last``.)
+        finished = ids.filter(id__gt=last).count() <= len(ahead)
         # Claims without attributions still need a status (unsupported).
         orphans = set(Claim.objects.filter(attributions__isnull=True).values_list("id", flat=True))
         if orphans and start_after == 0 and finished:
@@ -88,3 +98,26 @@ class Command(BaseCommand):
                 f"{totals.updated} updated, {totals.reopened} reopened, {totals.resolved} "
                 f"resolved; {totals.statuses_changed} claim statuses changed."
             )
+
+    @staticmethod
+    def _next_batch(ids, last: int, ahead: set[int], size: int) -> list[int]:
+        """The next ``size`` attribution ids after ``last``, skipping those rechecked
+        already."""
+        batch: list[int] = []
+        while len(batch) < size:
+            page = list(ids.filter(id__gt=last).values_list("id", flat=True)[: max(size, 1000)])
+            if not page:
+                break
+            batch += [i for i in page if i not in ahead][: size - len(batch)]
+            last = page[-1]
+        return batch
+
+    @staticmethod
+    def _claim_mates(batch: list[int], last: int) -> set[int]:
+        """Attributions after ``last`` that share a claim with one in ``batch``."""
+        claims = Attribution.objects.filter(id__in=batch, claim_id__isnull=False).values("claim_id")
+        return set(
+            Attribution.objects.filter(claim_id__in=claims, id__gt=last).values_list(
+                "id", flat=True
+            )
+        )
