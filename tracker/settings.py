@@ -262,6 +262,9 @@ TRACKER_DRIFT_MIN_SIMILARITY = float(env_str("TRACKER_DRIFT_MIN_SIMILARITY", "60
 TRACKER_MIN_QUOTE_WORDS = env_int("TRACKER_MIN_QUOTE_WORDS", 4)
 # Near-duplicate candidates taken from the index for exact re-ranking.
 TRACKER_QUOTE_CANDIDATES = env_int("TRACKER_QUOTE_CANDIDATES", 300)
+# Processes that pair the archive's near-duplicate quotes in a full recompute
+# (`manage.py recheck`); 0 means one per core.
+TRACKER_RECHECK_WORKERS = env_int("TRACKER_RECHECK_WORKERS", 0)
 # Recheck findings after every change, once the transaction commits. Bulk imports may turn
 # it off and run `manage.py recheck` afterwards.
 TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)

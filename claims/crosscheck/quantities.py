@@ -117,6 +117,21 @@ _IRREGULAR_PLURALS = {
 }
 _ONE_BLOCKERS = _wordset("no the any every each this that which someone anyone")
 
+# The only tokens a figure can start with (see _parse_at and _parse_number): a qualifier's
+# first word, a currency sign, a vague amount's first word, "a", "half" or a number word;
+# numerals apart. Other tokens are passed over without trying to read a figure there.
+_STARTERS = frozenset(
+    {
+        *_QUALIFIERS_BY_FIRST_WORD,
+        *"$€£",
+        *(phrase.split()[0] for phrase in VAGUE_AMOUNTS),
+        "a",
+        "half",
+        *UNITS,
+        *TENS,
+    }
+)
+
 _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|\S")
 
 
@@ -209,6 +224,9 @@ def parse_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     i = 0
     while i < len(tokens):
+        if tokens[i].low not in _STARTERS and not tokens[i].is_numeral:
+            i += 1
+            continue
         parsed = _parse_at(text, tokens, i)
         if parsed is None:
             i += 1

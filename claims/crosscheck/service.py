@@ -23,6 +23,7 @@ findings current.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -245,11 +246,12 @@ def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -
     )
 
 
-def archive_partners() -> dict[int, set[int]]:
+def archive_partners(workers: int | None = None) -> dict[int, set[int]]:
     """Each sourced attribution's near-duplicate partners across the whole archive
     (:func:`claims.crosscheck.index.archive_pairs`), for ``recheck(partners=...)``: what
     a full recomputation uses instead of one index query per attribution. Reads every
-    sourced quote once."""
+    sourced quote once. ``workers``: processes for the pairing (default the setting
+    ``TRACKER_RECHECK_WORKERS``; 0, one per core)."""
     rows = Attribution.objects.exclude(kind=Attribution.Kind.UNATTRIBUTED).filter(
         source_id__isnull=False
     )
@@ -278,6 +280,9 @@ def archive_partners() -> dict[int, set[int]]:
         drift_min_similarity=settings.TRACKER_DRIFT_MIN_SIMILARITY,
         misattribution_min_similarity=settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY,
         min_words=settings.TRACKER_MIN_QUOTE_WORDS,
+        workers=(workers if workers is not None else settings.TRACKER_RECHECK_WORKERS)
+        or os.cpu_count()
+        or 1,
     )
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from claims.crosscheck import index
 from claims.crosscheck.index import ArchiveQuote, archive_pairs
 from claims.crosscheck.rules import quote_similarity
 from claims.models import Attribution, Claim, Finding
@@ -69,6 +70,12 @@ def test_short_and_unlike_quotes_have_no_partners():
 
 
 def test_finds_every_copy_with_one_word_changed_and_nothing_below_the_thresholds():
+    check_one_word_copies()
+
+
+def check_one_word_copies() -> tuple[list[ArchiveQuote], dict[int, set[int]]]:
+    """Pair an invented archive of quotes and their copies, hold the pairs to every
+    pair's score, and return the quotes and the pairs."""
     rng = random.Random(7)
     vocabulary = Vocabulary.invent(rng, 1500)
     quotes: list[ArchiveQuote] = []
@@ -102,6 +109,24 @@ def test_finds_every_copy_with_one_word_changed_and_nothing_below_the_thresholds
     # for; unrelated quotes of one speaker that score 60 by chance need not be found.
     assert len(found) >= 0.95 * len(expected)
     assert found <= expected
+    return quotes, pairs
+
+
+def test_processes_pair_as_one_process_does(monkeypatch):
+    quotes, pairs = check_one_word_copies()
+    monkeypatch.setattr(index, "PARALLEL_MIN_QUOTES", 1)
+    started = []
+    real = index._run_join
+    monkeypatch.setattr(
+        index, "_run_join", lambda size, workers: started.append(workers) or real(size, workers)
+    )
+
+    assert archive_pairs(quotes, workers=2, **THRESHOLDS) == pairs
+    assert started == [2]
+    # With fewer quotes than PARALLEL_MIN_QUOTES, no process is started.
+    monkeypatch.setattr(index, "PARALLEL_MIN_QUOTES", len(quotes) + 1)
+    assert archive_pairs(quotes, workers=2, **THRESHOLDS) == pairs
+    assert started == [2, 1]
 
 
 # --- the batch path against the per-attribution path, on the database ----------------------

@@ -2,9 +2,11 @@
 
 import json
 import math
+import random
 
 import pytest
 
+from claims.crosscheck import quantities
 from claims.crosscheck.quantities import Quantity, pair_quantities, parse_quantities, singular
 
 
@@ -166,3 +168,34 @@ def test_singular_folds_common_plurals():
         "box",
         "gas",
     ]
+
+
+def _every_position(text: str) -> list:
+    """parse_quantities as it was before it passed over tokens no figure starts with:
+    a figure tried at every token."""
+    tokens = [
+        quantities._Token(m.group(), m.group().casefold(), m.start(), m.end())
+        for m in quantities._TOKEN_RE.finditer(text)
+    ]
+    found, i = [], 0
+    while i < len(tokens):
+        parsed = quantities._parse_at(text, tokens, i)
+        if parsed is None:
+            i += 1
+            continue
+        quantity, i = parsed
+        found.append(quantity)
+    return found
+
+
+def test_passing_over_tokens_that_start_no_figure_changes_nothing():
+    words = (  # noqa: SIM905
+        "at least more than nearly about up to between and from to or a half dozen dozens "
+        "hundreds of thousands tens millions four twenty-one forty fifty hundred thousand "
+        "million 12 3,000 2.5 $ € £ % percent per cent people were killed in 2019 March 13 "
+        "- – the SDF fighters said he they one no some several scores"
+    ).split()
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = " ".join(rng.choices(words, k=rng.randint(1, 14)))
+        assert parse_quantities(text) == _every_position(text), text

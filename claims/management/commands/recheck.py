@@ -35,6 +35,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help=(
+                "Processes that pair the archive's near-duplicate quotes before the batches "
+                "(default: the TRACKER_RECHECK_WORKERS setting; 0, one per core)."
+            ),
+        )
+        parser.add_argument(
             "--limit",
             type=int,
             default=None,
@@ -42,18 +51,28 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, batch_size, resume, start_after, limit=None, per_attribution=False, **options
+        self,
+        *args,
+        batch_size,
+        resume,
+        start_after,
+        limit=None,
+        per_attribution=False,
+        workers=None,
+        **options,
     ):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be at least 1.")
+        if workers is not None and workers < 0:
+            raise CommandError("--workers must be 0 (one per core) or more.")
         if start_after is None:
             start_after = Checkpoint.get(CHECKPOINT) if resume else 0
         ids = Attribution.objects.filter(id__gt=start_after).order_by("id")
         total = ids.count() if limit is None else min(limit, ids.count())
         totals = RecheckReport()
-        partners = None if per_attribution else archive_partners()
+        partners = None if per_attribution else archive_partners(workers)
         with tqdm(
             total=total,
             unit="attr",
