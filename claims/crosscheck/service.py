@@ -160,10 +160,17 @@ def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -
     }
     primary &= rows.keys()
     claim_ids |= {r["claim_id"] for r in rows.values() if r["claim_id"] is not None}
-    # Claims the changed attributions were linked to before (a finding still names them).
+    # Findings that name the changed attributions: each is read by its own id below, so
+    # that every read is an index lookup, however the planner sees the link tables.
+    linked = set(
+        Finding.attributions.through.objects.filter(attribution_id__in=primary).values_list(
+            "finding_id", flat=True
+        )
+    )
+    # Claims the changed attributions were linked to before (an open finding names them).
     claim_ids |= set(
         Finding.claims.through.objects.filter(
-            finding__resolved_at__isnull=True, finding__attributions__in=primary
+            finding_id__in=linked, finding__resolved_at__isnull=True
         ).values_list("claim_id", flat=True)
     )
     related = ClaimRelation.objects.filter(
@@ -202,9 +209,9 @@ def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -
     # finding is resolved when the rules no longer find it, not when one side's query
     # happens to miss the other.
     known = Finding.attributions.through.objects.filter(
+        finding_id__in=linked,
         finding__kind__in=PAIR_KINDS,
         finding__resolved_at__isnull=True,
-        finding__attributions__in=primary,
     ).values_list("finding_id", "attribution_id")
     by_finding: dict[int, list[int]] = {}
     for finding_id, attribution_id in known:
@@ -398,21 +405,10 @@ def recheck(
     _set_links([(rows[new.key].pk, new) for new in found], new_ids={r.pk for r in created})
 
     found_keys = {f.key for f in found}
-    # Only findings this recomputation can judge (see _judged), each kind by the links
-    # that decide it: a busy source's other findings are no business of this scope.
     stale = (
         Finding.objects.current()
-        .filter(
-            Q(kind__in=CLAIM_KINDS, claims__in=loaded.claim_ids)
-            | Q(kind__in=SOURCE_KINDS, sources__in=loaded.source_ids)
-            | (
-                ~Q(kind__in=CLAIM_KINDS | SOURCE_KINDS)
-                & Q(attributions__in=loaded.primary | loaded.claim_attributions)
-            )
-            | Q(id__in=scope.finding_ids)
-        )
+        .filter(id__in=_open_findings_in(loaded) | scope.finding_ids)
         .exclude(key__in=found_keys)
-        .distinct()
         .prefetch_related("attributions", "claims", "sources")
     )
     resolved = []
@@ -428,7 +424,11 @@ def recheck(
             row.resolved_at = row.updated_at = now
             resolved.append(row)
     if resolved:
-        bulk_update_with_history(resolved, Finding, ["resolved_at", "updated_at"], **history)
+        # One UPDATE for all (the values are the same), then their history rows.
+        Finding.objects.filter(pk__in=[row.pk for row in resolved]).update(
+            resolved_at=now, updated_at=now
+        )
+        bulk_update_with_history(resolved, Finding, [], **history)
     report.resolved = len(resolved)
 
     current = dict(Claim.objects.filter(id__in=statuses).values_list("id", "status"))
@@ -441,10 +441,42 @@ def recheck(
     for claim in claims:
         claim.status, claim.updated_at = changed[claim.id], now
         claim._change_reason = "status recomputed"
+    # One UPDATE per status (bulk_update's CASE per row costs PostgreSQL time quadratic
+    # in the rows), then the history rows.
+    for status in set(changed.values()):
+        Claim.objects.filter(id__in=[c.id for c in claims if c.status == status]).update(
+            status=status, updated_at=now
+        )
     if claims:
-        bulk_update_with_history(claims, Claim, ["status", "updated_at"], **history)
+        bulk_update_with_history(claims, Claim, [], **history)
     report.statuses_changed = len(claims)
     return report
+
+
+def _open_findings_in(loaded: _Loaded) -> set[int]:
+    """Ids of the open findings this recomputation may judge (see ``_judged``), each kind
+    found by the links that decide it: a busy source's other findings are no business of
+    this scope. One indexed read of a link table per kind of link (a single query joining
+    all three link tables with OR reads every open finding's links on PostgreSQL)."""
+    other_kinds = set(Finding.Kind.values) - CLAIM_KINDS - SOURCE_KINDS
+    wanted = (
+        ("claims", "claim_id", loaded.claim_ids, CLAIM_KINDS),
+        ("sources", "source_id", loaded.source_ids, SOURCE_KINDS),
+        ("attributions", "attribution_id", loaded.primary | loaded.claim_attributions, other_kinds),
+    )
+    ids: set[int] = set()
+    for name, column, values, kinds in wanted:
+        if values:
+            ids.update(
+                getattr(Finding, name)
+                .through.objects.filter(
+                    **{f"{column}__in": values},
+                    finding__kind__in=kinds,
+                    finding__resolved_at__isnull=True,
+                )
+                .values_list("finding_id", flat=True)
+            )
+    return ids
 
 
 def _history_user():

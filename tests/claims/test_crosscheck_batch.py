@@ -295,6 +295,52 @@ def test_limit_stops_early_and_resume_continues(invented_corpus, capsys):
     assert stored_findings()[0].keys() == partial[0].keys()
 
 
+def test_full_recompute_refreshes_planner_statistics_as_findings_fill(invented_corpus, monkeypatch):
+    from claims.management.commands import recheck as command
+
+    monkeypatch.setattr(command, "ANALYZE_MIN_ROWS", 5)
+    real, seen = command.refresh_planner_statistics, []
+
+    def refresh():
+        seen.append(Finding.objects.count())
+        real()
+
+    monkeypatch.setattr(command, "refresh_planner_statistics", refresh)
+    call_command("recheck", "--batch-size", "7", verbosity=0)
+    assert len(seen) >= 2
+    # Each after at least 5 new findings, and a fifth more than at the one before.
+    for before, after in itertools.pairwise([0, *seen]):
+        assert after - before >= max(5, 0.2 * before)
+    seen.clear()
+    call_command("recheck", "--batch-size", "7", verbosity=0)
+    assert seen == []  # nothing new, no refresh
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_refresh_planner_statistics_analyzes_the_finding_tables(invented_archive):
+    from claims.management.commands.recheck import refresh_planner_statistics
+
+    call_command("recheck", verbosity=0)  # too few findings to refresh the statistics
+    tables = {
+        Finding._meta.db_table: Finding.objects.count(),
+        Finding.attributions.through._meta.db_table: Finding.attributions.through.objects.count(),
+        Finding.claims.through._meta.db_table: Finding.claims.through.objects.count(),
+        Finding.sources.through._meta.db_table: Finding.sources.through.objects.count(),
+    }
+    assert all(tables.values())
+
+    def reltuples():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(tables)]
+            )
+            return {name: int(count) for name, count in cursor.fetchall()}
+
+    assert reltuples() != tables
+    refresh_planner_statistics()
+    assert reltuples() == tables
+
+
 # --- the SQLite quote index: counts of the commonest trigrams remembered -------------------
 
 
