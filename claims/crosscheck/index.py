@@ -63,6 +63,7 @@ import multiprocessing
 import re
 import time
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -760,13 +761,22 @@ def archive_pairs(
     words: dict[int, int] = {}
     speakers: dict[int, tuple[Hashable, ...]] = {}
     holding: dict[int, int] = defaultdict(int)
+    # Word pairs are keyed by a CRC-32 of each word (the same in every process and run,
+    # unlike hash(), so that ties in the order below, and so the pairs found beyond the
+    # guaranteed edits, do not change between runs on the same archive). Two words that
+    # share a CRC only make a few more candidates, which scoring then drops.
+    word_key: dict[str, int] = {}
     for q in quotes:
         norm = normalize_quote(q.text)
         split = norm.split()
         if len(split) < min_words:
             continue
         normalized[q.id], words[q.id] = norm, len(split)
-        grams = list({hash(g) for g in itertools.pairwise(split)})
+        keys = [word_key.get(w) for w in split]
+        for i, key in enumerate(keys):
+            if key is None:
+                keys[i] = word_key[split[i]] = zlib.crc32(split[i].encode())
+        grams = list({(a << 32) | b for a, b in itertools.pairwise(keys)})
         bigrams[q.id] = grams
         for gram in grams:
             holding[gram] += 1
