@@ -20,15 +20,20 @@ length that cannot reach the minimum similarity last:
   searched by its rarest trigrams instead (``text ~* '(abc|bcd| ab)'``, ordered by
   pg_trgm's ``similarity()``).
 - SQLite: an FTS5 table with the trigram tokenizer over the same column (external
-  content, kept in step by triggers), searched with an OR of the query's rarest trigrams,
-  taken spread over its words so that the rows read stay within a budget
-  (:data:`MAX_CANDIDATE_ROWS`; see :func:`pick_terms`), and ordered by ``bm25``. How
-  common each trigram is comes from an ``fts5vocab`` table over it.
+  content, kept in step by triggers), searched for the same word groups (an FTS5 ``AND``
+  of a group's trigrams, ``OR`` between groups), ordered by ``bm25``. How common each
+  trigram is comes from an ``fts5vocab`` table over it, exactly, so words in no row are
+  left out of the groups. A quote with fewer than two words to group is searched by an
+  OR of its rarest trigrams, taken spread over its words so that the rows read stay
+  within a budget (:data:`MAX_CANDIDATE_ROWS`; see :func:`pick_terms`).
 
 Why not an OR of single trigrams on PostgreSQL too: each row read costs 15-20 µs there
 (heap fetch, re-check, ``similarity()``), and on an archive of a million quotes of
 common words even a quote's rarest trigrams are each in thousands of rows (a median of
-397 ms a query at 1M, against 21.5 ms for the word groups; see BENCHMARKS.md). Why not
+397 ms a query at 1M, against 21.5 ms for the word groups; see BENCHMARKS.md). On SQLite
+an OR of single trigrams was fast enough (62 ms at 1M), but its budget left quotes of
+common words with too few trigrams: in one benchmark query, three for 21 words, and the
+edited copy (98% alike) was not among the candidates. Why not
 pg_trgm's ``%`` operator: for quotes that score 60 to stay candidates, its threshold must
 be about 0.15. (Measured on 60,000 invented near-duplicate pairs with up to three stacked
 edits: the lowest trigram similarity of a pair scoring 60 or more was 0.167; 70 or more,
@@ -411,6 +416,7 @@ def word_groups(
     rows_with: Callable[[Iterable[str]], Mapping[str, float]],
     *,
     table_rows: float,
+    exact: bool = False,
 ) -> list[WordGroup]:
     """Disjoint groups of the words of ``text`` to search for, each rare together.
 
@@ -425,7 +431,8 @@ def word_groups(
     The groups share no word, so a stored quote differing from ``text`` in fewer words
     than there are groups still matches one group whole: the candidates are the rows
     matching any group, those matching most first. ``rows_with`` maps trigrams to the
-    rows holding them (an estimate), ``table_rows`` is the table's size.
+    rows holding them (an estimate), ``table_rows`` is the table's size. With ``exact``
+    counts (SQLite's), a word with a trigram in no row can match nothing and is left out.
     """
     folded = unicodedata.normalize("NFKC", text).lower()
     words = list(
@@ -442,6 +449,8 @@ def word_groups(
         ranked = sorted(grams, key=lambda g: (counts.get(g, 0.0), g))
         stand_for[word] = tuple(ranked[:GRAMS_PER_WORD])
         share[word] = min(counts.get(ranked[0], 0.0) / total, 1.0)
+    if exact:
+        words = [w for w in words if share[w] > 0]
     pool = sorted(words, key=lambda w: (share[w], w))
     groups: list[WordGroup] = []
     while pool and len(groups) < MAX_GROUPS:
@@ -679,34 +688,72 @@ def _fts_string(term: str) -> str:
 
 def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
     ensure_sqlite_quote_index()
-    grams = sorted({g for word in search.words for g in word})
     with connection.cursor() as cursor:
-        rows_with = _sqlite_rows_with(cursor, grams)
-        # A trigram in no row cannot find anything (the counts are exact here, but for
-        # the commonest trigrams, which are remembered for a while).
-        present = [[g for g in word if g in rows_with] for word in search.words]
-        terms = pick_terms(
-            present, rows_with, max_rows=MAX_CANDIDATE_ROWS["sqlite"], min_words=MIN_WORDS
+        # The largest id stands for the row count: exact enough, and read from the end
+        # of the table's b-tree rather than by counting.
+        cursor.execute(f"SELECT max(id) FROM {_TABLE}")
+        table_rows = float(cursor.fetchone()[0] or 0)
+        groups = word_groups(
+            search.text,
+            lambda grams: _sqlite_rows_with(cursor, sorted(grams)),
+            table_rows=table_rows,
+            exact=True,
         )
-        if not terms:
-            return []
-        where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
-        by_length, length_params = search.order_by_length("length(a.text)")
-        # Joined back to the table for kind and the filters: the FTS index covers every
-        # row, unattributed ones included (an external-content index cannot be partial).
-        cursor.execute(
-            f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} "
-            f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
-            [
-                " OR ".join(_fts_string(t) for t in terms),
-                _UNATTRIBUTED,
-                *params,
-                *length_params,
-                search.limit,
-            ],
-        )
-        return cursor.fetchall()
+        if len(groups) >= 2:
+            return _sqlite_group_candidates(cursor, search, groups)
+        return _sqlite_trigram_candidates(cursor, search)
+
+
+def _sqlite_group_candidates(
+    cursor: CursorWrapper, search: _Search, groups: Sequence[WordGroup]
+) -> list[tuple[int, str]]:
+    """Rows matching any group (every trigram standing for its words: an FTS5 AND within
+    the group, OR between groups), best ranked first: bm25 ranks a row matching more of
+    the groups' trigrams, and rarer ones, higher."""
+    where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
+    by_length, length_params = search.order_by_length("length(a.text)")
+    match = " OR ".join(
+        "(" + " AND ".join(_fts_string(g) for g in group.grams) + ")" for group in groups
+    )
+    # Joined back to the table for kind and the filters: the FTS index covers every row,
+    # unattributed ones included (an external-content index cannot be partial).
+    cursor.execute(
+        f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} "
+        f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
+        [match, _UNATTRIBUTED, *params, *length_params, search.limit],
+    )
+    return cursor.fetchall()
+
+
+def _sqlite_trigram_candidates(cursor: CursorWrapper, search: _Search) -> list[tuple[int, str]]:
+    """Rows holding any of the query's rarest trigrams (see :func:`pick_terms`), best
+    ranked first by bm25: for quotes with fewer than two words to group."""
+    grams = sorted({g for word in search.words for g in word})
+    rows_with = _sqlite_rows_with(cursor, grams)
+    # A trigram in no row cannot find anything (the counts are exact here, but for
+    # the commonest trigrams, which are remembered for a while).
+    present = [[g for g in word if g in rows_with] for word in search.words]
+    terms = pick_terms(
+        present, rows_with, max_rows=MAX_CANDIDATE_ROWS["sqlite"], min_words=MIN_WORDS
+    )
+    if not terms:
+        return []
+    where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
+    by_length, length_params = search.order_by_length("length(a.text)")
+    cursor.execute(
+        f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} "
+        f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
+        [
+            " OR ".join(_fts_string(t) for t in terms),
+            _UNATTRIBUTED,
+            *params,
+            *length_params,
+            search.limit,
+        ],
+    )
+    return cursor.fetchall()
 
 
 # --- the whole archive at once -------------------------------------------------------------

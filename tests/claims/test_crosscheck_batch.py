@@ -402,7 +402,7 @@ def test_sqlite_remembers_the_counts_of_common_trigrams_only(invented_archive, m
 
     monkeypatch.setattr(index, "SQLITE_COMMON_ROWS", 2)
     monkeypatch.setattr(index, "_sqlite_common", {})
-    text = "We will rebuild the river bridge before the winter floods arrive"
+    text = "We will rebuild the river bridge before the spring floods arrive"
     first = index.similar_quotes(text)
     assert {m.attribution_id for m in first} == {
         invented_archive[k].pk for k in ("varnok_quote", "varnok_drifted", "molder_quote")
@@ -410,9 +410,9 @@ def test_sqlite_remembers_the_counts_of_common_trigrams_only(invented_archive, m
     (_, common), *_ = index._sqlite_common.values()
     # In three of the quotes, so remembered; in one only, so read again next time.
     assert common["riv"] == 3
-    assert "win" in common
     assert "spr" not in common
     with CaptureQueriesContext(connection) as queries:
         assert index.similar_quotes(text) == first
     (vocab,) = [q["sql"] for q in queries if q["sql"].startswith("SELECT term, doc")]
     assert "'riv'" not in vocab
+    assert "'spr'" in vocab

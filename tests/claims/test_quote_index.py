@@ -394,6 +394,21 @@ def test_word_groups_pair_rare_words_with_common_ones_until_rare_together():
     ]
 
 
+def test_word_groups_with_exact_counts_leave_out_words_in_no_row():
+    rows = {"riv": 40, "ive": 90, "ver": 300, "bri": 30, "rid": 50, "idg": 20, "dge": 60}
+
+    def rows_with(grams):  # as SQLite's fts5vocab: a trigram in no row is not listed
+        return {g: rows[g] for g in grams if g in rows}
+
+    text = "river bridge zorblat"
+    exact = index.word_groups(text, rows_with, table_rows=1000, exact=True)
+    estimated = index.word_groups(text, rows_with, table_rows=1000)
+
+    # zorblat is in no row: searched for, its group could only ever match nothing.
+    assert [g.words for g in exact] == [("bridge",), ("river",)]
+    assert [g.words for g in estimated] == [("zorblat",), ("bridge",), ("river",)]
+
+
 def test_word_groups_leave_out_short_words_and_share_no_word():
     def rows_with(grams):
         return dict.fromkeys(grams, 0.0)
