@@ -407,8 +407,12 @@ MIN_GROUPS = 3
 MAX_GROUPS = 12
 # ... past MIN_GROUPS, a group expected in more than this many rows is not searched.
 GROUP_MAX_ROWS = 300.0
-# Above this many rows expected in all, the candidates are also ordered by similarity().
+# Above this many rows expected in all, the candidates are also ordered by similarity()
+# (bm25 on SQLite).
 GROUP_SIMILARITY_ROWS = 2_000.0
+# On SQLite, at most this many rows matching the groups are ordered in Python (more,
+# though fewer were expected, and bm25 orders them in SQL).
+SQLITE_GROUP_ROWS = 5_000
 
 
 def word_groups(
@@ -708,19 +712,37 @@ def _sqlite_group_candidates(
     cursor: CursorWrapper, search: _Search, groups: Sequence[WordGroup]
 ) -> list[tuple[int, str]]:
     """Rows matching any group (every trigram standing for its words: an FTS5 AND within
-    the group, OR between groups), best ranked first: bm25 ranks a row matching more of
-    the groups' trigrams, and rarer ones, higher."""
+    the group, OR between groups), those matching the most groups first.
+
+    When the groups are expected in few rows, all matching rows are read, unordered, and
+    ordered here by the groups each holds (bm25's ranking would read every trigram's
+    whole row list, the commonest included, to weigh them: three times slower at 1M).
+    When many rows match, bm25 orders them in SQL, as pg_trgm's similarity() does."""
     where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
-    by_length, length_params = search.order_by_length("length(a.text)")
     match = " OR ".join(
         "(" + " AND ".join(_fts_string(g) for g in group.grams) + ")" for group in groups
     )
     # Joined back to the table for kind and the filters: the FTS index covers every row,
     # unattributed ones included (an external-content index cannot be partial).
-    cursor.execute(
+    select = (
         f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
         f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} "
-        f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
+    )
+    if sum(g.rows for g in groups) <= GROUP_SIMILARITY_ROWS:
+        cursor.execute(select + "LIMIT %s", [match, _UNATTRIBUTED, *params, SQLITE_GROUP_ROWS + 1])
+        rows = cursor.fetchall()
+        if len(rows) <= SQLITE_GROUP_ROWS:
+
+            def order(row: tuple[int, str]) -> tuple[int, bool, int]:
+                folded = unicodedata.normalize("NFKC", row[1]).lower()
+                matched = sum(all(g in folded for g in group.grams) for group in groups)
+                fits = search.shortest <= len(row[1]) <= search.longest
+                return (-matched, not fits, row[0])
+
+            return sorted(rows, key=order)[: search.limit]
+    by_length, length_params = search.order_by_length("length(a.text)")
+    cursor.execute(
+        select + f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
         [match, _UNATTRIBUTED, *params, *length_params, search.limit],
     )
     return cursor.fetchall()

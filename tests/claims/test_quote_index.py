@@ -507,6 +507,54 @@ def test_postgresql_candidate_query_can_use_the_partial_trigram_index():
     assert f"Bitmap Index Scan on {index.PG_INDEX}" in plan
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+def test_sqlite_word_groups_find_the_same_copies_however_ordered(monkeypatch):
+    """The rows matching the word groups are ordered in Python when they are few, by bm25
+    in SQL when many are expected or more match than expected: the copies found are the
+    same."""
+    from django.test.utils import CaptureQueriesContext
+
+    rng = random.Random(20261125)
+    vocabulary = Vocabulary.invent(rng)
+    corpus = invented_corpus(rng, vocabulary, families=150, singles=300)
+    stored = store_corpus(corpus)
+    family_of = {pk: q.family for pk, q in zip(stored, corpus, strict=True) if not q.unattributed}
+    queries = [
+        (drifted(rng, q.text, vocabulary), q.family)
+        for q in corpus
+        if q.family is not None and not q.unattributed
+    ]
+    copies = [
+        {m.attribution_id for m in brute_force_similar_quotes(text)}
+        & {pk for pk, f in family_of.items() if f == family}
+        for text, family in queries
+    ]
+    assert sum(map(len, copies)) > 300
+
+    def run(**setting):
+        with monkeypatch.context() as patch:
+            for name, value in setting.items():
+                patch.setattr(index, name, value)
+            with CaptureQueriesContext(connection) as captured:
+                found = [
+                    {m.attribution_id for m in similar_quotes(text)} & wanted
+                    for (text, _), wanted in zip(queries, copies, strict=True)
+                ]
+        ranked = sum('" AND "' in q["sql"] and "f.rank" in q["sql"] for q in captured)
+        return found, ranked
+
+    few, ranked_few = run()
+    expected_many, ranked_expected_many = run(GROUP_SIMILARITY_ROWS=0.0)
+    more_than_expected, ranked_more = run(SQLITE_GROUP_ROWS=0)
+
+    assert ranked_few == 0
+    assert ranked_expected_many > 100
+    assert ranked_more > 100
+    assert few == expected_many == more_than_expected
+    # All but copies with every word changed (see the module docstring).
+    assert sum(map(len, few)) >= 0.99 * sum(map(len, copies))
+
+
 # --- the index against a scan of every quote -----------------------------------------------
 
 
