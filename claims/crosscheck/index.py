@@ -697,15 +697,13 @@ def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
         # of the table's b-tree rather than by counting.
         cursor.execute(f"SELECT max(id) FROM {_TABLE}")
         table_rows = float(cursor.fetchone()[0] or 0)
-        groups = word_groups(
-            search.text,
-            lambda grams: _sqlite_rows_with(cursor, sorted(grams)),
-            table_rows=table_rows,
-            exact=True,
-        )
+        # One read of the counts serves both searches: the words' trigrams are among
+        # those of search.words (which adds the words' edges).
+        rows_with = _sqlite_rows_with(cursor, sorted({g for word in search.words for g in word}))
+        groups = word_groups(search.text, lambda _: rows_with, table_rows=table_rows, exact=True)
         if len(groups) >= 2:
             return _sqlite_group_candidates(cursor, search, groups)
-        return _sqlite_trigram_candidates(cursor, search)
+        return _sqlite_trigram_candidates(cursor, search, rows_with)
 
 
 def _sqlite_group_candidates(
@@ -748,11 +746,12 @@ def _sqlite_group_candidates(
     return cursor.fetchall()
 
 
-def _sqlite_trigram_candidates(cursor: CursorWrapper, search: _Search) -> list[tuple[int, str]]:
+def _sqlite_trigram_candidates(
+    cursor: CursorWrapper, search: _Search, rows_with: Mapping[str, int]
+) -> list[tuple[int, str]]:
     """Rows holding any of the query's rarest trigrams (see :func:`pick_terms`), best
-    ranked first by bm25: for quotes with fewer than two words to group."""
-    grams = sorted({g for word in search.words for g in word})
-    rows_with = _sqlite_rows_with(cursor, grams)
+    ranked first by bm25: for quotes with fewer than two words to group. ``rows_with``:
+    the rows holding each of the query's trigrams."""
     # A trigram in no row cannot find anything (the counts are exact here, but for
     # the commonest trigrams, which are remembered for a while).
     present = [[g for g in word if g in rows_with] for word in search.words]

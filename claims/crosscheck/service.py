@@ -441,8 +441,8 @@ def recheck(
     for claim in claims:
         claim.status, claim.updated_at = changed[claim.id], now
         claim._change_reason = "status recomputed"
-    # One UPDATE per status (bulk_update's CASE per row costs PostgreSQL time quadratic
-    # in the rows), then the history rows.
+    # One UPDATE per status (bulk_update would write a CASE with a branch per claim, each
+    # row testing the branches in turn), then the history rows.
     for status in set(changed.values()):
         Claim.objects.filter(id__in=[c.id for c in claims if c.status == status]).update(
             status=status, updated_at=now
