@@ -345,6 +345,44 @@ def test_limit_stops_early_and_resume_continues(invented_corpus, capsys):
     assert stored_findings()[0].keys() == partial[0].keys()
 
 
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--batch-size", "0"], "--batch-size must be at least 1."),
+        (["--limit", "0"], "--limit must be at least 1."),
+        (["--workers", "-1"], "--workers must be 0 (one per core) or more."),
+    ],
+)
+def test_bad_options_are_refused_before_anything_is_written(invented_archive, option, message):
+    from django.core.management import CommandError
+
+    call_command("recheck", verbosity=0)
+    before = stored_findings(), Finding.history.count()
+    with pytest.raises(CommandError) as error:
+        call_command("recheck", *option, verbosity=0)
+    assert str(error.value) == message
+    assert (stored_findings(), Finding.history.count()) == before
+
+
+def test_workers_option_and_setting_reach_the_pairing(invented_archive, monkeypatch, settings):
+    from claims.crosscheck import service
+
+    asked = []
+    real = service.index.archive_pairs
+
+    def spy(quotes, **kwargs):
+        asked.append(kwargs["workers"])
+        return real(quotes, **kwargs)
+
+    monkeypatch.setattr(service.index, "archive_pairs", spy)
+    settings.TRACKER_RECHECK_WORKERS = 3
+    call_command("recheck", verbosity=0)
+    call_command("recheck", "--workers", "2", verbosity=0)
+    settings.TRACKER_RECHECK_WORKERS = 0
+    call_command("recheck", verbosity=0)
+    assert asked == [3, 2, os.cpu_count() or 1]
+
+
 def test_full_recompute_refreshes_planner_statistics_as_findings_fill(invented_corpus, monkeypatch):
     from claims.management.commands import recheck as command
 
