@@ -666,7 +666,8 @@ _sqlite_common: dict[str, tuple[float, dict[str, int]]] = {}
 def _sqlite_rows_with(cursor: CursorWrapper, grams: Sequence[str]) -> dict[str, int]:
     """How many rows hold each of ``grams`` (those in none are left out)."""
     name = str(connection.settings_dict["NAME"])
-    read_at, common = _sqlite_common.get(name, (0.0, {}))
+    # No entry yet counts as expired (the monotonic clock may start near zero at boot).
+    read_at, common = _sqlite_common.get(name, (-math.inf, {}))
     if time.monotonic() - read_at > _SQLITE_VOCAB_MAX_AGE:
         read_at, common = time.monotonic(), {}
         _sqlite_common.clear()
