@@ -270,8 +270,8 @@ def build(size: int, *, seed: int = SEED, log=print) -> Plan:
     """Fill the (migrated, empty) default database with ``size`` invented attributions."""
     from django.db import connection, transaction
 
+    from articles.models import body_hash
     from claims.models import Attribution
-    from sources.models import body_hash
 
     if Attribution.objects.exists():
         raise SystemExit("The database already holds attributions; build into an empty one.")

@@ -9,7 +9,7 @@ as the baseline in the same run.
 The archive is built on the first run (``manage.py migrate``, then bench/corpus.py) and
 reused after. One run measures, in this order:
 
-1. quote check: ``claims.crosscheck.index.similar_quotes`` (what ``POST
+1. quote check: ``crosscheck.index.similar_quotes`` (what ``POST
    /api/quote-check/`` calls) on ``--queries`` queries, a third each: a stored quote as
    another outlet prints it (case, punctuation), a stored quote with one to three words
    changed, and unrelated text; median and 95th percentile, after a few unmeasured ones;
@@ -103,7 +103,7 @@ def make_queries(rng: random.Random, size: int, count: int, vocabulary) -> list[
 
 
 def quote_check(queries, brute_count: int) -> dict:
-    from claims.crosscheck.index import brute_force_similar_quotes, similar_quotes
+    from crosscheck.index import brute_force_similar_quotes, similar_quotes
 
     for _, text in queries[:10]:  # warm up caches (trigram statistics, pages)
         similar_quotes(text)
@@ -152,10 +152,11 @@ def recheck_after_create(rng: random.Random, size: int, count: int, vocabulary) 
     from django.db import transaction
     from django.test.utils import override_settings
 
-    from claims.crosscheck.service import Scope, recheck
+    from articles.models import Article, Outlet
     from claims.models import Claim
     from claims.services import attribution_create
-    from sources.models import Article, Outlet, Source
+    from crosscheck.services import Scope, recheck
+    from sources.models import Source
 
     stored = sample_quotes(rng, size, count, named=True)
     claim_ids = list(Claim.objects.values_list("id", flat=True)[:50_000])
@@ -210,7 +211,7 @@ def full_recompute(size: int, limit: int | None) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from tracker.models import Checkpoint
+    from crosscheck.models import Checkpoint
 
     with transaction.atomic(), connection.cursor() as cursor:
         for table in (

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from claims.extraction import extract  # noqa: E402
+from suggestions.extraction import extract  # noqa: E402
 
 SYLLABLES = [
     "ka",

@@ -5,8 +5,6 @@ the Article admin gains the attributions inline, the highlighted preview and the
 spans that need attention; the Source admin gains its statements across articles.
 """
 
-from collections import Counter
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -14,31 +12,25 @@ from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from claims import admin_import, services
-from claims.admin_suggestions import shorten, suggest_attributions
-from claims.highlight import Highlight, highlight
-from claims.models import Attribution, Claim, ClaimRelation, Review
-from sources.admin import (
-    ARTICLE_FIELDSETS,
-    ARTICLE_RECORD_FIELDSETS,
-    FLAGGED_STATUSES,
-    SOURCE_FIELDSETS,
-    ArticleAdmin,
+from access.admin_base import (
+    ReadOnlyInlineMixin,
     ServiceInlineMixin,
-    SourceAdmin,
-    SpanInlineMixin,
     TrackerAdmin,
     adopt,
-    anchor_badge,
     count_of,
     field_values,
-    span_in_context,
 )
-from sources.forms import NormalizedTextField, ParentInlineFormSet, SpanForm
-from sources.models import Article, Source
+from access.forms import NormalizedTextField, ParentInlineFormSet
+from access.text import shorten
+from articles.admin import SpanInlineMixin, anchor_badge, span_in_context
+from articles.forms import SpanForm
+from claims import services
+from claims.models import Attribution, Claim, ClaimRelation, Review
+from sources.admin import SOURCE_FIELDSETS, SourceAdmin
+from sources.models import Source
 
 # Small text areas in inline rows.
 INLINE_TEXT = {
@@ -89,159 +81,6 @@ class AttributionInline(SpanInlineMixin, admin.StackedInline):
         services.attribution_update(attribution=obj, user=request.user, **data)
 
 
-# Colour classes of the preview, by kind of source; the legend lists them in this order.
-HIGHLIGHT_KINDS = [
-    *((kind.value, kind.label) for kind in Source.Kind),
-    ("unattributed", "unattributed statement"),
-    ("metadata", "metadata (not a claim)"),
-]
-
-
-def article_preview(body: str, attributions, metadata_spans) -> str:
-    """The body with every attribution (by kind of source) and metadata span highlighted."""
-    items, counts = [], Counter()
-    for span in metadata_spans:
-        if span.start is not None and body[span.start : span.end] == span.text:
-            counts["metadata"] += 1
-            title = f"Metadata: {span.get_kind_display()}"
-            items.append(Highlight(span.start, span.end, "hl hl-metadata", title))
-    for attribution in attributions:
-        if (
-            attribution.start is None
-            or body[attribution.start : attribution.end] != attribution.text
-        ):
-            continue
-        source = attribution.source
-        kind = source.kind if source is not None else "unattributed"
-        who = source.display_name if source is not None else "Unattributed"
-        # The colour says what kind of source it is; the label says which one.
-        label = (source.name or source.description) if source is not None else "unattributed"
-        kind_label = source.get_kind_display() if source is not None else "no source"
-        claim = f"Claim: {attribution.claim}" if attribution.claim_id else "No claim linked yet"
-        title = f"{who} ({kind_label}), {attribution.get_kind_display()}. {claim}"
-        css = f"hl hl-{kind}"
-        if attribution.anchor_status in FLAGGED_STATUSES:
-            css += " hl-flagged"
-            title += ". Re-anchored to a close match: check it"
-        counts[kind] += 1
-        items.append(Highlight(attribution.start, attribution.end, css, title, shorten(label, 28)))
-    legend = format_html_join(
-        "",
-        '<li><span class="hl-swatch hl-{}"></span>{} <span class="hl-count">{}</span></li>',
-        ((kind, label, counts[kind]) for kind, label in HIGHLIGHT_KINDS),
-    )
-    return format_html(
-        '<div class="tracker-preview-wrap"><ul class="hl-legend">{}</ul>'
-        '<p class="hl-hint">Hover over a highlight for its source and claim. Dashed: '
-        "re-anchored after a body edit, check it.</p>"
-        '<div class="tracker-preview">{}</div></div>',
-        legend,
-        highlight(body, items),
-    )
-
-
-admin.site.unregister(Article)
-
-
-@admin.register(Article)
-class ArticleWithClaimsAdmin(ArticleAdmin):
-    list_display = [
-        "headline",
-        "outlet",
-        "origin_outlet",
-        "published_at",
-        "status",
-        "attribution_count",
-        "flagged",
-    ]
-    readonly_fields = [*ArticleAdmin.readonly_fields, "preview", "spans_needing_attention"]
-    fieldsets = [
-        ARTICLE_FIELDSETS[0],
-        ("Spans that need attention", {"fields": ["spans_needing_attention"]}),
-        *ARTICLE_FIELDSETS[1:],
-        (
-            "Highlighted preview",
-            {
-                "fields": ["preview"],
-                "description": "The body as stored, with every attribution highlighted.",
-            },
-        ),
-        *ARTICLE_RECORD_FIELDSETS,
-    ]
-    inlines = [AttributionInline, *ArticleAdmin.inlines]
-    actions = [*ArticleAdmin.actions, suggest_attributions]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(attribution_count=count_of(Attribution, "article"))
-        )
-
-    def get_urls(self):
-        # The "Import articles" page (claims/admin_import.py), linked from the list.
-        return [*admin_import.urls(self), *super().get_urls()]
-
-    def has_suggest_permission(self, request):
-        return request.user.has_perm("claims.add_suggestion")
-
-    @admin.display(description="attributions", ordering="attribution_count")
-    def attribution_count(self, obj):
-        return obj.attribution_count
-
-    def _spans(self, obj: Article):
-        """The article's attributions and metadata spans, loaded once for the page."""
-        if not hasattr(obj, "_admin_spans"):
-            attributions = obj.attributions.select_related("source", "claim").in_text_order()
-            metadata = obj.metadata_spans.order_by(F("start").asc(nulls_last=True), "id")
-            obj._admin_spans = (list(attributions), list(metadata))
-        return obj._admin_spans
-
-    @admin.display(description="preview")
-    def preview(self, obj):
-        if obj is None or obj.pk is None:
-            return "Save the article to see its attributions highlighted here."
-        return article_preview(obj.body, *self._spans(obj))
-
-    @admin.display(description="flagged spans")
-    def spans_needing_attention(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        attributions, metadata = self._spans(obj)
-        flagged = [s for s in (*attributions, *metadata) if s.anchor_status in FLAGGED_STATUSES]
-        if not flagged:
-            return "None: every span matches the body."
-        rows = format_html_join(
-            "",
-            '<tr><td>{}</td><td><a href="{}">{} #{}</a></td><td>{}</td><td>{}</td></tr>',
-            (
-                (
-                    anchor_badge(span),
-                    reverse(
-                        f"admin:{span._meta.app_label}_{span._meta.model_name}_change",
-                        args=[span.pk],
-                    ),
-                    span._meta.verbose_name,
-                    span.pk,
-                    self._span_owner(span),
-                    span_in_context(span, obj.body),
-                )
-                for span in flagged
-            ),
-        )
-        return format_html(
-            '<table class="flagged-spans"><thead><tr><th>status</th><th>span</th>'
-            "<th>who / what</th><th>text in context</th></tr></thead><tbody>{}</tbody></table>",
-            rows,
-        )
-
-    @staticmethod
-    def _span_owner(span) -> str:
-        if isinstance(span, Attribution):
-            return span.source.display_name if span.source_id else "unattributed"
-        return span.get_kind_display()
-
-
 # --- The source page: statements across articles ---------------------------------------
 
 SOURCE_STATEMENTS_SHOWN = 50
@@ -250,23 +89,6 @@ SOURCE_STATEMENTS_ORDER = [
     F("article__published_at").desc(nulls_last=True),
     "-id",
 ]
-
-
-class ReadOnlyInlineMixin:
-    """An inline that lists related rows without letting anyone add, change or delete them."""
-
-    view_on_site = False
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SourceAttributionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -293,9 +115,6 @@ class SourceAttributionInline(ReadOnlyInlineMixin, admin.TabularInline):
     @admin.display(description="text")
     def said(self, obj):
         return shorten(obj.text, 160)
-
-
-admin.site.unregister(Source)
 
 
 @admin.register(Source)

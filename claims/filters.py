@@ -1,10 +1,11 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from claims.models import Attribution, Claim, ClaimRelation, Finding, Review
+from access.filters import StrictBooleanFilter, TrackerFilterSet
+from articles.models import Article, Outlet
+from claims.models import Attribution, Claim, ClaimRelation, Review
 from sources.filters import ROLE_TYPE_CHOICES, role_type_condition
-from sources.models import Article, Outlet, Source
-from tracker.filters import StrictBooleanFilter, TrackerFilterSet
+from sources.models import Source
 
 # Dates only as ISO 8601: "03/01/2031" is March in one country and January in another.
 ISO_DATE = ["%Y-%m-%d"]
@@ -136,35 +137,3 @@ class ReviewFilter(TrackerFilterSet):
     class Meta:
         model = Review
         fields = ["claim", "rating"]
-
-
-class FindingFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Finding.Kind.choices)
-    state = django_filters.MultipleChoiceFilter(field_name="state", choices=Finding.State.choices)
-    resolved = StrictBooleanFilter(
-        field_name="resolved_at",
-        lookup_expr="isnull",
-        exclude=True,
-        help_text="Findings a recomputation no longer finds (true) or that still hold (false).",
-    )
-    claim = django_filters.ModelChoiceFilter(field_name="claims", queryset=Claim.objects.all())
-    source = django_filters.ModelChoiceFilter(field_name="sources", queryset=Source.objects.all())
-    attribution = django_filters.ModelChoiceFilter(
-        field_name="attributions", queryset=Attribution.objects.all()
-    )
-    article = django_filters.ModelChoiceFilter(
-        field_name="attributions__article",
-        queryset=Article.objects.all(),
-        method="filter_article",
-        help_text="Findings that involve an attribution of this article (id).",
-    )
-
-    class Meta:
-        model = Finding
-        fields = ["kind", "state"]
-
-    def filter_article(self, queryset, name, value):
-        links = Finding.attributions.through.objects.filter(
-            finding=OuterRef("pk"), attribution__article=value
-        )
-        return queryset.filter(Exists(links))

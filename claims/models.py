@@ -8,8 +8,9 @@ from django.db.models.functions import Coalesce, Greatest, Substr
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from sources.models import AnchoredSpan, Article, Outlet, Source, no_nul
-from tracker.models import TimeStampedModel
+from access.models import TimeStampedModel, no_nul
+from articles.models import AnchoredSpan, Article, Outlet
+from sources.models import Source
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -68,7 +69,7 @@ class Claim(TimeStampedModel):
         return self.text if len(self.text) <= 120 else self.text[:119] + "…"
 
     def get_absolute_url(self) -> str:
-        return reverse("claims:claim-detail", args=[self.pk])
+        return reverse("pages:claim-detail", args=[self.pk])
 
 
 # Characters of context kept on each side of a quote in a TextQuoteSelector.
@@ -205,7 +206,7 @@ class Attribution(AnchoredSpan):
         return f"{who}: “{text}”"
 
     def get_absolute_url(self) -> str:
-        return reverse("sources:article-detail", args=[self.article_id]) + f"#attribution-{self.pk}"
+        return reverse("pages:article-detail", args=[self.article_id]) + f"#attribution-{self.pk}"
 
     def clean(self) -> None:
         super().clean()
@@ -346,251 +347,3 @@ class Review(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
-
-
-class FindingQuerySet(models.QuerySet):
-    def current(self):
-        """Findings that still hold (not resolved by a later recomputation)."""
-        return self.filter(resolved_at__isnull=True)
-
-    def get_by_natural_key(self, key: str) -> "Finding":
-        return self.get(key=key)
-
-    def with_related(self):
-        return self.select_related("triaged_by").prefetch_related(
-            "claims", "sources", models.Prefetch("attributions", Attribution.objects.only("id"))
-        )
-
-
-class Finding(TimeStampedModel):
-    """What the cross-check found, with its evidence, and a fact-checker's triage.
-
-    The engine names each finding by ``key``; a recomputation that finds it again updates it
-    in place, so its triage survives. A finding that no longer holds is marked resolved,
-    never deleted.
-    """
-
-    class Kind(models.TextChoices):
-        MISATTRIBUTION = "misattribution", "misattribution"
-        QUOTE_DRIFT = "quote_drift", "quote drift"
-        CONTRADICTION = "contradiction", "contradiction"
-        NUMERIC_CONFLICT = "numeric_conflict", "numeric conflict"
-        ANONYMOUS_ONLY = "anonymous_only", "anonymous sources only"
-        SINGLE_SOURCE = "single_source", "single source"
-        UNEXPLAINED_ANONYMITY = "unexplained_anonymity", "unexplained anonymity"
-        UNATTRIBUTED = "unattributed", "unattributed statement"
-
-    class State(models.TextChoices):
-        OPEN = "open", "open"
-        CONFIRMED = "confirmed", "confirmed"
-        DISMISSED = "dismissed", "dismissed"
-
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    key = models.CharField(
-        max_length=255, unique=True, editable=False, help_text="The engine's name for it."
-    )
-    summary = models.CharField(max_length=500, blank=True)
-    details = models.JSONField(
-        default=dict, blank=True, help_text="The evidence: similarity, word diff, figures."
-    )
-    claims = models.ManyToManyField(Claim, blank=True, related_name="findings")
-    attributions = models.ManyToManyField(Attribution, blank=True, related_name="findings")
-    sources = models.ManyToManyField(Source, blank=True, related_name="findings")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    note = models.TextField(blank=True, help_text="The fact-checker's note on the triage.")
-    triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="triaged_findings",
-        editable=False,
-    )
-    triaged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    first_seen_at = models.DateTimeField(auto_now_add=True, editable=False)
-    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
-    resolved_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="When a recomputation stopped finding it; empty while it holds.",
-    )
-
-    objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["last_seen_at"])
-
-    class Meta:
-        ordering = ["-id"]
-        indexes = [
-            # The triage list: current findings by state and kind, newest first.
-            models.Index(
-                fields=["state", "kind", "-id"],
-                condition=Q(resolved_at__isnull=True),
-                name="finding_triage_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.summary or f"{self.get_kind_display()} ({self.key})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("claims:finding-detail", args=[self.pk])
-
-    def natural_key(self) -> tuple[str]:
-        return (self.key,)
-
-    @property
-    def is_resolved(self) -> bool:
-        return self.resolved_at is not None
-
-
-class SuggestionQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(state=Suggestion.State.PENDING)
-
-    def with_related(self):
-        return self.select_related("article", "source", "attribution", "reviewed_by")
-
-
-class Suggestion(AnchoredSpan):
-    """An attribution the extractor proposed, waiting for an editor to accept, edit or
-    reject it.
-
-    Suggestions are not attributions: nothing the cross-check computes (corroboration,
-    misattribution, claim status) sees them until an editor accepts one, which creates an
-    :class:`Attribution` marked suggested and reviewed. The speaker is a source already in
-    the archive (``source``) or, when the article introduces one, a source the extractor
-    proposes (``proposed_source``), created when the suggestion is accepted. A rejected
-    suggestion is kept, so that running the extractor again does not propose it anew.
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending", "pending review"
-        ACCEPTED = "accepted", "accepted"
-        REJECTED = "rejected", "rejected"
-
-    KINDS = [
-        (Attribution.Kind.DIRECT, Attribution.Kind.DIRECT.label),
-        (Attribution.Kind.INDIRECT, Attribution.Kind.INDIRECT.label),
-        (Attribution.Kind.MIXED, Attribution.Kind.MIXED.label),
-    ]
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
-    kind = models.CharField(max_length=12, choices=KINDS)
-    cue = models.CharField(max_length=60, blank=True, help_text="The cue as written: said, told.")
-    cue_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    speaker_mention = models.CharField(
-        max_length=300, blank=True, help_text="How the article names the speaker here."
-    )
-    speaker_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    source = models.ForeignKey(
-        Source,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="suggestions",
-        help_text="The speaker, when the archive already holds them.",
-    )
-    proposed_source = models.JSONField(
-        default=dict,
-        blank=True,
-        help_text=(
-            "The speaker the extractor proposes when the archive does not hold them: kind, "
-            "name, description, role, affiliation, anonymity reason, aliases. Accepting the "
-            "suggestion creates this source."
-        ),
-    )
-    proposed_key = models.CharField(
-        max_length=100,
-        blank=True,
-        editable=False,
-        help_text="Names the proposed source; suggestions of one speaker share it.",
-    )
-    channel = models.CharField(
-        max_length=20, choices=Attribution.Channel.choices, default=Attribution.Channel.UNKNOWN
-    )
-    recipient_name = models.CharField(
-        max_length=200, blank=True, help_text="The outlet it was said to, as written."
-    )
-    said_when_text = models.CharField(max_length=200, blank=True)
-    confidence = models.FloatField(default=0.0, editable=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attribution = models.OneToOneField(
-        Attribution,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="suggestion",
-        editable=False,
-        help_text="The attribution accepting it created.",
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reviewed_suggestions",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    note = models.TextField(blank=True, help_text="Why it was rejected or changed.")
-
-    objects = SuggestionQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta(AnchoredSpan.Meta):
-        ordering = ["article", "start", "id"]
-        constraints = [
-            *AnchoredSpan.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["article", "start", "end"],
-                condition=Q(start__isnull=False),
-                name="suggestion_one_per_span",
-                violation_error_code="start",
-                violation_error_message="The article already has a suggestion for this span.",
-            ),
-            models.CheckConstraint(
-                condition=Q(state="accepted") | Q(attribution__isnull=True),
-                name="suggestion_attribution_only_when_accepted",
-            ),
-        ]
-        indexes = [
-            # The review queue: an article's suggestions by state, in text order.
-            models.Index(fields=["article", "state", "start"], name="suggestion_queue_idx"),
-            models.Index(fields=["state", "-id"], name="suggestion_state_idx"),
-        ]
-
-    def __str__(self) -> str:
-        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
-        return f"{self.speaker_label}: “{text}”"
-
-    def get_absolute_url(self) -> str:
-        return reverse("admin:claims_suggestion_change", args=[self.pk])
-
-    @property
-    def speaker_label(self) -> str:
-        """Who the suggestion says is speaking, as an editor reads it."""
-        if self.source_id is not None:
-            return self.source.display_name
-        proposed = self.proposed_source or {}
-        name = proposed.get("name") or proposed.get("description") or self.speaker_mention
-        return f"{name} (new)" if name else "unknown speaker"
-
-    def clean(self) -> None:
-        super().clean()
-        if self.source_id is None and not self.proposed_source:
-            raise ValidationError({"source": "Choose the speaker."})
-        if (
-            self.source_id is not None
-            and self.article_id is not None
-            and self.source.article_id not in (None, self.article_id)
-        ):
-            raise ValidationError(
-                {"source": f"{self.source.display_name} belongs to another article."}
-            )
-        if self.article_id is not None:
-            self.resolve_span(self.article.body)
-
-    def save(self, *args, **kwargs) -> None:
-        self.check_span_on_save()
-        super().save(*args, **kwargs)

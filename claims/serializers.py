@@ -1,30 +1,19 @@
 from collections.abc import Callable
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.crosscheck.rules import normalize_quote
-from claims.models import (
-    SELECTOR_CONTEXT,
-    Attribution,
-    Claim,
-    ClaimRelation,
-    Finding,
-    Review,
-)
+from access.api import ServiceModelSerializer
+from articles.serializers import SPAN_EXTRA_KWARGS, AnchoredSpanSerializerMixin
+from claims.models import SELECTOR_CONTEXT, Attribution, Claim, ClaimRelation, Review
 from claims.services import (
     attribution_create,
     attribution_update,
     claim_create,
     claim_relation_create,
     claim_update,
-    finding_triage,
     review_create,
 )
-from sources.models import Source
-from sources.serializers import SPAN_EXTRA_KWARGS, AnchoredSpanSerializerMixin
-from tracker.api import ServiceModelSerializer
 
 
 def _updater(service: Callable, name: str):
@@ -205,190 +194,3 @@ class SourceGroupSerializer(serializers.Serializer):
     source_name = serializers.CharField(allow_null=True)
     source_kind = serializers.CharField(allow_null=True)
     attributions = AttributionSerializer(many=True)
-
-
-class FindingSerializer(ServiceModelSerializer):
-    """A cross-check finding with its evidence. Fact-checkers triage it with PATCH
-    (``state``, ``note``); everything else is the engine's."""
-
-    update_service = _updater(finding_triage, "finding")
-    claims = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    attributions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    is_resolved = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Finding
-        fields = [
-            "id",
-            "kind",
-            "key",
-            "summary",
-            "details",
-            "claims",
-            "attributions",
-            "sources",
-            "state",
-            "note",
-            "triaged_by",
-            "triaged_at",
-            "first_seen_at",
-            "last_seen_at",
-            "resolved_at",
-            "is_resolved",
-        ]
-        read_only_fields = [
-            "kind",
-            "key",
-            "summary",
-            "details",
-            "triaged_by",
-            "triaged_at",
-            "first_seen_at",
-            "last_seen_at",
-            "resolved_at",
-        ]
-
-
-class IndependenceGroupSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    anonymous = serializers.BooleanField(help_text="Every source in the group is anonymous.")
-    attribution_ids = serializers.ListField(child=serializers.IntegerField())
-    source_ids = serializers.ListField(child=serializers.IntegerField())
-
-
-class ClaimSummarySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Claim
-        fields = ["id", "text", "status"]
-
-
-class ClaimCheckSerializer(serializers.Serializer):
-    claim = ClaimSummarySerializer()
-    status = serializers.ChoiceField(choices=Claim.Status.choices)
-    groups = IndependenceGroupSerializer(
-        many=True, help_text="The independence groups of the supporting attributions."
-    )
-    supporting = AttributionSerializer(many=True)
-    denying = AttributionSerializer(many=True)
-    not_counted = AttributionSerializer(
-        many=True,
-        help_text="Attributions on record that count for nothing: from retracted articles, "
-        "or a source that declined to comment.",
-    )
-    contradicting_claims = ClaimSummarySerializer(many=True)
-    findings = FindingSerializer(many=True)
-
-
-class QuoteMatchSerializer(serializers.Serializer):
-    attribution = AttributionSerializer()
-    similarity = serializers.FloatField(help_text="0-100, after normalising the quotes.")
-
-
-class AttributionCheckSerializer(serializers.Serializer):
-    attribution = AttributionSerializer()
-    findings = FindingSerializer(many=True)
-    near_identical = QuoteMatchSerializer(
-        many=True, help_text="Near-identical quotes elsewhere in the archive, most alike first."
-    )
-
-
-class ComparisonSerializer(serializers.Serializer):
-    a = AttributionSerializer()
-    b = AttributionSerializer()
-    similarity = serializers.FloatField()
-    diff = serializers.ListField(
-        child=serializers.DictField(), help_text="Word-level diff from a to b: op, old, new."
-    )
-    same_source = serializers.BooleanField()
-    same_group = serializers.BooleanField(help_text="The same independence group.")
-    same_claim = serializers.BooleanField()
-    verdict = serializers.ChoiceField(
-        choices=["same_quote", "quote_drift", "misattribution", "different"]
-    )
-    explanation = serializers.CharField()
-
-
-class CompareQuerySerializer(serializers.Serializer):
-    a = serializers.PrimaryKeyRelatedField(queryset=Attribution.objects.all())
-    b = serializers.PrimaryKeyRelatedField(queryset=Attribution.objects.all())
-
-
-class QuoteCheckRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(
-        max_length=5000, help_text="The quote, at least TRACKER_MIN_QUOTE_WORDS (4) words."
-    )
-    source = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=300,
-        help_text="Who the quote is said to be from: a source id, or a name or alias.",
-    )
-
-    def validate_text(self, value: str) -> str:
-        minimum = settings.TRACKER_MIN_QUOTE_WORDS
-        if len(normalize_quote(value).split()) < minimum:
-            raise serializers.ValidationError(
-                f"Give at least {minimum} words: shorter phrases are too common to say who "
-                "said them."
-            )
-        return value
-
-    def validate_source(self, value: str):
-        if not value:
-            return None
-        if value.isdigit():
-            source = Source.objects.filter(pk=int(value)).first()
-            if source is None:
-                raise serializers.ValidationError(f"No source has the id {value}.")
-            return source
-        found = list(Source.objects.matching_name(value)[:2])
-        if not found:
-            raise serializers.ValidationError(f"No source is named {value!r}.")
-        if len(found) > 1:
-            raise serializers.ValidationError(
-                f"Several sources are named {value!r}; give the source's id."
-            )
-        return found[0]
-
-
-class QuoteCheckMatchSerializer(QuoteMatchSerializer):
-    source_matches = serializers.BooleanField(
-        allow_null=True, help_text="Whether this match names the given source."
-    )
-
-
-class QuoteCheckSerializer(serializers.Serializer):
-    text = serializers.CharField()
-    verdict = serializers.ChoiceField(choices=["attributed", "conflicting", "not_found"])
-    explanation = serializers.CharField()
-    source = serializers.IntegerField(source="source.id", allow_null=True, default=None)
-    source_name = serializers.CharField(source="source.display_name", allow_null=True, default=None)
-    source_matches = serializers.BooleanField(
-        allow_null=True, help_text="Whether the archive credits the quote to the given source."
-    )
-    matches = QuoteCheckMatchSerializer(many=True)
-
-
-class SourcingSerializer(serializers.Serializer):
-    article = serializers.IntegerField()
-    attributions = serializers.IntegerField()
-    attributions_by_kind = serializers.DictField(child=serializers.IntegerField())
-    sources = serializers.IntegerField()
-    sources_by_kind = serializers.DictField(child=serializers.IntegerField())
-    sources_by_role_type = serializers.DictField(
-        child=serializers.IntegerField(),
-        help_text="The article's sources by type of role; 'unknown' where none is recorded.",
-    )
-    attributions_by_role_type = serializers.DictField(
-        child=serializers.IntegerField(),
-        help_text="Attributed statements by their source's type of role ('unknown' as above).",
-    )
-    claims = serializers.IntegerField()
-    claims_on_anonymous_sources_only = serializers.ListField(child=serializers.IntegerField())
-    anonymous_only_share = serializers.FloatField(
-        help_text="Share of the article's claims that rest, in it, on anonymous sources only."
-    )
-    unexplained_anonymous_sources = serializers.ListField(child=serializers.IntegerField())
-    unattributed_statements = serializers.IntegerField()

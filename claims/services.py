@@ -2,13 +2,12 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Attribution, Claim, ClaimRelation, Finding, Review
-from sources.anchoring import AnchorStatus
-from tracker.services import acting_user, apply_fields, set_history_user
+from access.services import acting_user, apply_fields, set_history_user
+from articles.anchoring import AnchorStatus
+from claims.models import Attribution, Claim, ClaimRelation, Review
 
 
 def _mark_reviewed(attribution: Attribution, user) -> None:
@@ -88,21 +87,3 @@ def review_create(*, user=None, **data: Any) -> Review:
     set_history_user(review, user)
     review.save()
     return review
-
-
-@transaction.atomic
-def finding_triage(*, finding: Finding, state: str, note: str | None = None, user=None) -> Finding:
-    """Record a fact-checker's verdict on a finding (open, confirmed, dismissed).
-
-    The triage survives every recomputation of the finding.
-    """
-    if state not in Finding.State.values:
-        raise ValidationError({"state": f"Choose one of: {', '.join(Finding.State.values)}."})
-    finding.state = state
-    if note is not None:
-        finding.note = note
-    finding.triaged_at = timezone.now()
-    finding.triaged_by = acting_user(user)
-    set_history_user(finding, user)
-    finding.save(update_fields=["state", "note", "triaged_at", "triaged_by", "updated_at"])
-    return finding

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class SourcesConfig(AppConfig):
     name = "sources"
-    verbose_name = "Sources and articles"
+    verbose_name = "Sources"

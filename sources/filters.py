@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 
+from access.filters import TrackerFilterSet
+from articles.models import Article
 from sources.identifiers import Scheme, parse_identifier_query
-from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias, SourceIdentifier
-from tracker.filters import StrictBooleanFilter, TrackerFilterSet
+from sources.models import Source, SourceAlias, SourceIdentifier
 
 # ``role_type`` filters take "unknown" for sources whose type of role is not recorded.
 ROLE_TYPE_CHOICES = [*Source.RoleType.choices, (Source.UNKNOWN_ROLE_TYPE, "not known")]
@@ -36,59 +37,6 @@ class IdentifierField(forms.CharField):
 
 class IdentifierFilter(django_filters.CharFilter):
     field_class = IdentifierField
-
-
-class OutletFilter(TrackerFilterSet):
-    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Outlet.Kind.choices)
-    name = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", help_text="Part of the name, any case."
-    )
-
-    class Meta:
-        model = Outlet
-        fields = ["kind", "name"]
-
-
-class ArticleFilter(TrackerFilterSet):
-    outlet = django_filters.ModelChoiceFilter(
-        field_name="outlet", queryset=Outlet.objects.all(), help_text="Outlet id."
-    )
-    origin_outlet = django_filters.ModelChoiceFilter(
-        field_name="origin_outlet",
-        queryset=Outlet.objects.all(),
-        help_text="Id of the wire service the story came from.",
-    )
-    published_after = django_filters.IsoDateTimeFilter(
-        field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date-time, inclusive."
-    )
-    published_before = django_filters.IsoDateTimeFilter(
-        field_name="published_at", lookup_expr="lte", help_text="ISO 8601 date-time, inclusive."
-    )
-    status = django_filters.MultipleChoiceFilter(
-        field_name="status", choices=Article.Status.choices
-    )
-    language = django_filters.CharFilter(field_name="language", lookup_expr="iexact")
-    q = django_filters.CharFilter(
-        method="filter_text", help_text="Words in the headline or body (case-insensitive)."
-    )
-    has_anonymous_sources = StrictBooleanFilter(
-        method="filter_has_anonymous_sources",
-        help_text="Articles that quote (true) or do not quote (false) anonymous sources.",
-    )
-
-    class Meta:
-        model = Article
-        fields = ["outlet", "origin_outlet", "status", "language"]
-
-    def filter_text(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(Q(headline__icontains=word) | Q(body__icontains=word))
-        return queryset
-
-    def filter_has_anonymous_sources(self, queryset, name, value):
-        # Anonymous sources belong to the article that quotes them.
-        anonymous = Source.objects.filter(article=OuterRef("pk"), kind=Source.Kind.ANONYMOUS)
-        return queryset.filter(Exists(anonymous) if value else ~Exists(anonymous))
 
 
 class SourceFilter(TrackerFilterSet):
@@ -157,12 +105,3 @@ class SourceFilter(TrackerFilterSet):
     def filter_has_identifier(self, queryset, name, value):
         found = SourceIdentifier.objects.filter(source=OuterRef("pk"), scheme__in=value)
         return queryset.filter(Exists(found))
-
-
-class MetadataSpanFilter(TrackerFilterSet):
-    article = django_filters.ModelChoiceFilter(field_name="article", queryset=Article.objects.all())
-    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=MetadataSpan.Kind.choices)
-
-    class Meta:
-        model = MetadataSpan
-        fields = ["article", "kind"]

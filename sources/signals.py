@@ -5,14 +5,6 @@ Other apps (the cross-check) listen to them; ``sources`` never imports those app
 
 from django.dispatch import Signal
 
-# Sent after a body edit moved spans: ``sender`` is the span model, ``article`` the article,
-# ``ids`` the primary keys of the rows whose offsets, text or anchor status changed.
-spans_reanchored = Signal()
-
 # Sent after ``source_merge``: ``sender`` is Source, ``kept`` the kept source, ``merged_ids``
 # the ids of the sources merged into it (now deleted).
 sources_merged = Signal()
-
-# Sent after an article was retracted or its retraction withdrawn: ``sender`` is Article,
-# ``article`` the article. Its attributions count toward corroboration only while it stands.
-article_retraction_changed = Signal()

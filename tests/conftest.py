@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from access.roles import EDITORS, FACT_CHECKERS, READERS
 from claims.services import attribution_create, claim_relation_create
 from tests.factories import (
     ArticleFactory,
@@ -9,7 +10,6 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
-from tracker.roles import EDITORS, FACT_CHECKERS, READERS
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +60,7 @@ def reader_client(client, reader):
 def seed(db):
     """The seed article (the Baghouz report), loaded by the management command."""
     call_command("load_seed", verbosity=0)
-    from sources.models import Article
+    from articles.models import Article
 
     return Article.objects.get(headline__startswith="US-backed forces say ISIS")
 

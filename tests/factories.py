@@ -5,8 +5,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from articles.models import Article, MetadataSpan, Outlet
 from claims.models import Attribution, Claim, ClaimRelation, Review
-from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias, SourceIdentifier
+from sources.models import Source, SourceAlias, SourceIdentifier
 
 INVENTED_BODY = (
     "Mayor Ilse Varnok of the invented town of Quellbridge said on Monday that the river "

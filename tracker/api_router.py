@@ -5,34 +5,37 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
+from articles.api import ArticleViewSet, CorrectionViewSet, MetadataSpanViewSet, OutletViewSet
 from claims.api import (
     ArticleAttributionsView,
-    ArticleSourcingView,
     AttributionViewSet,
     ClaimRelationViewSet,
     ClaimViewSet,
-    FindingViewSet,
-    QuoteCheckView,
     ReviewViewSet,
     SourceStatementsView,
 )
-from claims.feeds import AttributionCSVView
-from claims.suggestion_api import (
+from crosscheck.api import (
+    ArticleSourcingView,
+    AttributionCheckViewSet,
+    ClaimCheckViewSet,
+    FindingViewSet,
+    QuoteCheckView,
+)
+from interchange.feeds import AttributionCSVView
+from sources.api import SourceViewSet
+from suggestions.api import (
     ArticleSuggestView,
     ExtractView,
     SuggestionAcceptView,
     SuggestionRejectView,
     SuggestionViewSet,
 )
-from sources.api import (
-    ArticleViewSet,
-    CorrectionViewSet,
-    MetadataSpanViewSet,
-    OutletViewSet,
-    SourceViewSet,
-)
 
 router = DefaultRouter()
+# The cross-check actions on claims and attributions (check, compare) come first, so that
+# /attributions/compare/ is not read as an attribution's id by the detail route.
+router.register("claims", ClaimCheckViewSet, basename="claim-crosscheck")
+router.register("attributions", AttributionCheckViewSet, basename="attribution-crosscheck")
 router.register("outlets", OutletViewSet)
 router.register("articles", ArticleViewSet)
 router.register("sources", SourceViewSet)

@@ -72,12 +72,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # The project's apps, in the order they may import each other (README, "Where the code
+    # is"; import-linter checks it). access comes last in this list only because it gives
+    # the roles their permissions after migrate, once the other apps' permissions exist.
+    "articles",
     "sources",
-    # claims extends the sources admin, so it must come after sources.
     "claims",
-    # tracker gives the roles their permissions after migrate, so it comes after the apps
-    # whose permissions it hands out.
-    "tracker",
+    "crosscheck",
+    "suggestions",
+    "interchange",
+    "pages",
+    "access",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +150,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "tracker" / "static"]
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -163,7 +167,7 @@ if not STATIC_MANIFEST:
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "pages:dashboard"
 
 # Security. Cookies are secure unless DEBUG is on; the TLS settings are for deployments
 # behind HTTPS and documented in .env.example.
@@ -190,18 +194,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["tracker.permissions.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "tracker.pagination.TrackerCursorPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["access.permissions.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "access.pagination.TrackerCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "tracker.filters.StrictOrderingFilter",
+        "access.filters.StrictOrderingFilter",
     ],
     # JSON only: form encodings cannot tell null from an empty string, nor a list from one
     # value, so the same request could mean two things.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "tracker.schema.TrackerAutoSchema",
-    "EXCEPTION_HANDLER": "tracker.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "access.schema.TrackerAutoSchema",
+    "EXCEPTION_HANDLER": "access.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -222,7 +226,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and docs are shown to the users who may read the API.
-    "SERVE_PERMISSIONS": ["tracker.permissions.ReadAccess"],
+    "SERVE_PERMISSIONS": ["access.permissions.ReadAccess"],
     # No call to the online validator at validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -233,11 +237,11 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "sources.models.Source.Kind",
         "AttributionKindEnum": "claims.models.Attribution.Kind",
         "ClaimRelationKindEnum": "claims.models.ClaimRelation.Kind",
-        "OutletKindEnum": "sources.models.Outlet.Kind",
-        "MetadataSpanKindEnum": "sources.models.MetadataSpan.Kind",
-        "ArticleStatusEnum": "sources.models.Article.Status",
+        "OutletKindEnum": "articles.models.Outlet.Kind",
+        "MetadataSpanKindEnum": "articles.models.MetadataSpan.Kind",
+        "ArticleStatusEnum": "articles.models.Article.Status",
         "ClaimStatusEnum": "claims.models.Claim.Status",
-        "SuggestionKindEnum": "claims.models.Suggestion.KINDS",
+        "SuggestionKindEnum": "suggestions.models.Suggestion.KINDS",
     },
 }
 

@@ -1,4 +1,4 @@
-"""The quote index behind claims.crosscheck.index: near-duplicate quote candidates.
+"""The quote index behind crosscheck.index: near-duplicate quote candidates.
 
 PostgreSQL: the pg_trgm extension (trusted: a database owner may create it); a GIN
 trigram index on claims_attribution.text, partial on kind <> 'unattributed'
@@ -13,7 +13,7 @@ rows already there.
 None of it is in Django's model state (a GinIndex in Meta.indexes would be created on
 SQLite too, and FTS5 tables are no model), so makemigrations has nothing to say about
 it. The SQL is written out here rather than imported, as migrations are history;
-claims.crosscheck.index keeps the same SQLite statements to put the triggers back after
+crosscheck.index keeps the same SQLite statements to put the triggers back after
 a later migration remakes the table, and a test checks that the two agree.
 """
 

@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.text
 import simple_history.models
-import sources.models
+import articles.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('last_updated_at', models.DateTimeField(blank=True, help_text="The outlet's own 'last update' time, if printed.", null=True)),
                 ('dateline', models.CharField(blank=True, help_text="Place line as printed, e.g. 'BEIRUT (AP)'.", max_length=200)),
                 ('language', models.CharField(default='en', help_text='BCP 47 code, e.g. en.', max_length=16)),
-                ('body', models.TextField(help_text='The canonical plain text. Every span points into it by character offsets; editing it re-anchors the spans, and any that cannot be found are flagged.', validators=[sources.models.validate_body_length, django.core.validators.ProhibitNullCharactersValidator()])),
+                ('body', models.TextField(help_text='The canonical plain text. Every span points into it by character offsets; editing it re-anchors the spans, and any that cannot be found are flagged.', validators=[articles.models.validate_body_length, django.core.validators.ProhibitNullCharactersValidator()])),
                 ('status', models.CharField(choices=[('draft', 'draft'), ('annotated', 'annotated'), ('reviewed', 'reviewed')], default='draft', max_length=12)),
                 ('notes', models.TextField(blank=True, help_text="Editors' notes; not part of the article.")),
             ],
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                 ('last_updated_at', models.DateTimeField(blank=True, help_text="The outlet's own 'last update' time, if printed.", null=True)),
                 ('dateline', models.CharField(blank=True, help_text="Place line as printed, e.g. 'BEIRUT (AP)'.", max_length=200)),
                 ('language', models.CharField(default='en', help_text='BCP 47 code, e.g. en.', max_length=16)),
-                ('body', models.TextField(help_text='The canonical plain text. Every span points into it by character offsets; editing it re-anchors the spans, and any that cannot be found are flagged.', validators=[sources.models.validate_body_length, django.core.validators.ProhibitNullCharactersValidator()])),
+                ('body', models.TextField(help_text='The canonical plain text. Every span points into it by character offsets; editing it re-anchors the spans, and any that cannot be found are flagged.', validators=[articles.models.validate_body_length, django.core.validators.ProhibitNullCharactersValidator()])),
                 ('status', models.CharField(choices=[('draft', 'draft'), ('annotated', 'annotated'), ('reviewed', 'reviewed')], default='draft', max_length=12)),
                 ('notes', models.TextField(blank=True, help_text="Editors' notes; not part of the article.")),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),

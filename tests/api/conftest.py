@@ -8,8 +8,9 @@ from django.apps import apps
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from articles.models import Article, MetadataSpan, Outlet
 from claims.models import Attribution, Claim, ClaimRelation, Review
-from sources.models import Article, MetadataSpan, Outlet, Source
+from sources.models import Source
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,
@@ -73,7 +74,7 @@ def database_snapshot() -> dict[str, list[dict]]:
     """Every row of every tracker model (history tables aside), to show a refused write
     changed nothing."""
     snapshot = {}
-    for label in ("sources", "claims"):
+    for label in ("articles", "sources", "claims", "crosscheck", "suggestions"):
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical"):
                 continue

@@ -5,8 +5,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claims.models import Attribution, Claim, ClaimRelation, Finding, Review, Suggestion
-from sources.models import Article, Correction, MetadataSpan, Outlet, Source
+from articles.models import Article, Correction, MetadataSpan, Outlet
+from claims.models import Attribution, Claim, ClaimRelation, Review
+from crosscheck.models import Finding
+from sources.models import Source
+from suggestions.models import Suggestion
 from tests.api.conftest import World
 from tests.factories import (
     INVENTED_BODY,
@@ -246,9 +249,9 @@ READ_ONLY_ROUTES: dict[str, Callable[[World], str]] = {
     "claim-attributions": lambda w: f"/api/claims/{w.claim.pk}/attributions/",
     "article-attributions": lambda w: f"/api/articles/{w.article.pk}/attributions/",
     "source-statements": lambda w: f"/api/sources/{w.person.pk}/statements/",
-    "claim-check": lambda w: f"/api/claims/{w.claim.pk}/check/",
-    "attribution-check": lambda w: f"/api/attributions/{w.attribution.pk}/check/",
-    "attribution-compare": (
+    "claim-crosscheck-check": lambda w: f"/api/claims/{w.claim.pk}/check/",
+    "attribution-crosscheck-check": lambda w: f"/api/attributions/{w.attribution.pk}/check/",
+    "attribution-crosscheck-compare": (
         lambda w: f"/api/attributions/compare/?a={w.attribution.pk}&b={w.attribution.pk}"
     ),
     "article-sourcing": lambda w: f"/api/articles/{w.article.pk}/sourcing/",

@@ -7,12 +7,12 @@ import time
 import pytest
 from django.db import connection
 
+from access.roles import EDITORS
 from claims.models import Claim
 from claims.serializers import ClaimSerializer
 from tests.api.conftest import database_snapshot, token_client
 from tests.api.resources import RESOURCES
 from tests.factories import AttributionFactory, ClaimFactory, SourceFactory, UserFactory
-from tracker.roles import EDITORS
 
 
 def offering(*methods: str) -> list[str]:

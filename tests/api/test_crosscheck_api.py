@@ -2,8 +2,9 @@
 
 import pytest
 
-from claims.crosscheck.service import Scope, recheck
-from claims.models import Attribution, Claim, Finding
+from claims.models import Attribution, Claim
+from crosscheck.models import Finding
+from crosscheck.services import Scope, recheck
 from tests.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db

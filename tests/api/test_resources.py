@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
+from articles.models import Article, Outlet
 from claims.models import Attribution, Claim
-from sources.models import Article, Outlet, Source
+from sources.models import Source
 from tests.api.conftest import database_snapshot
 from tests.factories import (
     INVENTED_BODY,

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from claims.models import Attribution, Suggestion
+from claims.models import Attribution
 from sources.models import Source
+from suggestions.models import Suggestion
 from tests.api.conftest import database_snapshot
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 

@@ -11,11 +11,13 @@ import re
 import pytest
 from django.core.management import call_command
 
-from claims.models import Attribution, Claim, Finding, Review
-from sources.models import Article, Source
+from access.roles import FACT_CHECKERS
+from articles.models import Article
+from claims.models import Attribution, Claim, Review
+from crosscheck.models import Finding
+from sources.models import Source
 from tests.browser.conftest import PASSWORD
 from tests.factories import ArticleFactory, AttributionFactory, SourceFactory, UserFactory
-from tracker.roles import FACT_CHECKERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,11 +12,12 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
-from claims.highlight import Highlight, highlight
+from articles import services as article_services
+from articles.anchoring import AnchorStatus
+from articles.highlight import Highlight, highlight
+from articles.models import Article
 from claims.models import Attribution, Claim, ClaimRelation, Review
-from sources import services as source_services
-from sources.anchoring import AnchorStatus
-from sources.models import Article, Source
+from sources.models import Source
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,
@@ -363,13 +364,13 @@ def test_inline_text_occurring_twice_asks_for_the_start_offset(editor_client):
 
 def test_validation_error_from_a_service_rolls_back_and_shows_the_form(editor_client, monkeypatch):
     article = ArticleFactory()
-    real_update = source_services.article_update
+    real_update = article_services.article_update
 
     def refusing_update(**kwargs):
         real_update(**kwargs)
         raise ValidationError({"headline": "An invented rule refused this headline."})
 
-    monkeypatch.setattr(source_services, "article_update", refusing_update)
+    monkeypatch.setattr(article_services, "article_update", refusing_update)
     response = post_article(
         editor_client, article, lambda data: data.update(headline="A refused headline")
     )

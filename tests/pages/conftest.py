@@ -5,10 +5,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from claims.crosscheck.service import Scope, recheck
-from claims.models import Attribution, Claim, Finding
+from articles.models import Article
+from claims.models import Attribution, Claim
 from claims.services import attribution_create, claim_relation_create
-from sources.models import Article
+from crosscheck.models import Finding
+from crosscheck.services import Scope, recheck
 from tests.factories import ArticleFactory, ClaimFactory, OutletFactory, SourceFactory
 
 # What an attacker might put in any text field; every page must show it as text.

@@ -4,7 +4,8 @@ reading is on; only fact-checkers and editors see and use the write forms."""
 import pytest
 from django.urls import reverse
 
-from claims.models import ClaimRelation, Finding, Review
+from claims.models import ClaimRelation, Review
+from crosscheck.models import Finding
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,16 +15,16 @@ LOGIN = reverse("login")
 
 def read_pages(article, source, claim, finding) -> list[str]:
     return [
-        reverse("dashboard"),
-        reverse("search") + "?q=bridge",
-        reverse("sources:article-list"),
-        reverse("sources:article-detail", args=[article.pk]),
-        reverse("sources:source-detail", args=[source.pk]),
-        reverse("claims:claim-detail", args=[claim.pk]),
-        reverse("claims:finding-list"),
-        reverse("claims:finding-detail", args=[finding.pk]),
-        reverse("claims:compare"),
-        reverse("claims:quote-check"),
+        reverse("pages:dashboard"),
+        reverse("pages:search") + "?q=bridge",
+        reverse("pages:article-list"),
+        reverse("pages:article-detail", args=[article.pk]),
+        reverse("pages:source-detail", args=[source.pk]),
+        reverse("pages:claim-detail", args=[claim.pk]),
+        reverse("pages:finding-list"),
+        reverse("pages:finding-detail", args=[finding.pk]),
+        reverse("pages:compare"),
+        reverse("pages:quote-check"),
     ]
 
 
@@ -44,15 +45,15 @@ def write_posts(archive) -> list[tuple[str, dict]]:
     finding = Finding.objects.current().first()
     return [
         (
-            reverse("claims:claim-relation-create", args=[claim.pk]),
+            reverse("pages:claim-relation-create", args=[claim.pk]),
             {"relation-kind": "supports", "relation-to_claim": other.pk},
         ),
         (
-            reverse("claims:claim-review-create", args=[claim.pk]),
+            reverse("pages:claim-review-create", args=[claim.pk]),
             {"review-rating": "true", "review-summary": "Checked."},
         ),
         (
-            reverse("claims:finding-detail", args=[finding.pk]),
+            reverse("pages:finding-detail", args=[finding.pk]),
             {"state": "confirmed", "note": ""},
         ),
     ]
@@ -96,11 +97,11 @@ def test_public_reading_never_lets_anonymous_visitors_write(client, archive, set
 
 
 def test_readers_see_no_write_forms(reader_client, archive):
-    claim = reverse("claims:claim-detail", args=[archive["claims"]["rebuild"].pk])
+    claim = reverse("pages:claim-detail", args=[archive["claims"]["rebuild"].pk])
     content = reader_client.get(claim).content.decode()
     assert "Add a relation" not in content
     assert "Add a review" not in content
-    findings = reader_client.get(reverse("claims:finding-list")).content.decode()
+    findings = reader_client.get(reverse("pages:finding-list")).content.decode()
     assert 'name="state" value="confirmed"' not in findings
 
 
@@ -114,17 +115,17 @@ def test_a_readers_post_is_refused_with_403(reader_client, archive):
 @pytest.mark.parametrize("role", ["factchecker", "editor"])
 def test_fact_checkers_and_editors_see_the_write_forms(client, archive, role, request):
     client.force_login(request.getfixturevalue(role))
-    claim = reverse("claims:claim-detail", args=[archive["claims"]["rebuild"].pk])
+    claim = reverse("pages:claim-detail", args=[archive["claims"]["rebuild"].pk])
     content = client.get(claim).content.decode()
     assert "Add a relation" in content
     assert "Add a review" in content
-    findings = client.get(reverse("claims:finding-list")).content.decode()
+    findings = client.get(reverse("pages:finding-list")).content.decode()
     assert 'name="state" value="confirmed"' in findings
 
 
 def test_write_views_answer_only_post(factchecker_client):
     claim = ClaimFactory()
-    url = reverse("claims:claim-relation-create", args=[claim.pk])
+    url = reverse("pages:claim-relation-create", args=[claim.pk])
     assert factchecker_client.get(url).status_code == 405
 
 
@@ -136,11 +137,11 @@ def test_login_page_logs_in_and_goes_to_the_dashboard(client, factchecker):
         LOGIN, {"username": "factchecker", "password": "correct horse battery staple"}
     )
     assert response.status_code == 302
-    assert response.url == reverse("dashboard")
+    assert response.url == reverse("pages:dashboard")
 
 
 def test_login_follows_next(client, factchecker):
-    target = reverse("claims:finding-list")
+    target = reverse("pages:finding-list")
     response = client.post(
         LOGIN,
         {"username": "factchecker", "password": "correct horse battery staple", "next": target},
@@ -159,4 +160,4 @@ def test_logout_is_a_post_and_shows_the_logged_out_page(factchecker_client):
     response = factchecker_client.post(reverse("logout"))
     assert response.status_code == 200
     assert b"Log in again" in response.content
-    assert factchecker_client.get(reverse("dashboard")).status_code == 302
+    assert factchecker_client.get(reverse("pages:dashboard")).status_code == 302

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def claim_page(client, claim) -> str:
-    response = client.get(reverse("claims:claim-detail", args=[claim.pk]))
+    response = client.get(reverse("pages:claim-detail", args=[claim.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -52,7 +52,7 @@ def test_supporting_and_contradicting_attributions_side_by_side(factchecker_clie
     assert "The bridge will reopen in June" in supporting
     assert "Ilse Varnok" in supporting
     closed = archive["claims"]["closed"]
-    assert reverse("claims:claim-detail", args=[closed.pk]) in contradicting
+    assert reverse("pages:claim-detail", args=[closed.pk]) in contradicting
     assert "the bridge will stay closed until next year" in contradicting
     assert "Kasia Molder" in contradicting
 
@@ -83,13 +83,13 @@ def test_relations_and_reviews_are_listed(factchecker_client, archive, factcheck
 
 def test_fact_checker_adds_a_relation(factchecker_client, archive, factchecker):
     rebuild, injured = archive["claims"]["rebuild"], archive["claims"]["injured"]
-    url = reverse("claims:claim-relation-create", args=[rebuild.pk])
+    url = reverse("pages:claim-relation-create", args=[rebuild.pk])
     response = factchecker_client.post(
         url,
         {"relation-kind": "refines", "relation-to_claim": injured.pk, "relation-note": "Why."},
     )
     assert response.status_code == 302
-    assert response.url == reverse("claims:claim-detail", args=[rebuild.pk]) + "#relations"
+    assert response.url == reverse("pages:claim-detail", args=[rebuild.pk]) + "#relations"
     relation = ClaimRelation.objects.get(from_claim=rebuild, to_claim=injured)
     assert relation.kind == "refines"
     assert relation.created_by == factchecker
@@ -109,7 +109,7 @@ def test_relation_form_suggests_claims_from_the_same_articles(factchecker_client
 def test_a_service_error_becomes_a_form_error_and_keeps_the_input(factchecker_client, archive):
     reopen, closed = archive["claims"]["reopen"], archive["claims"]["closed"]
     # closed -> reopen "contradicts" already exists the other way round.
-    url = reverse("claims:claim-relation-create", args=[closed.pk])
+    url = reverse("pages:claim-relation-create", args=[closed.pk])
     response = factchecker_client.post(
         url,
         {
@@ -135,7 +135,7 @@ def test_a_service_error_becomes_a_form_error_and_keeps_the_input(factchecker_cl
 )
 def test_invalid_relation_input_is_a_form_error(factchecker_client, archive, data, message):
     claim = archive["claims"]["rebuild"]
-    url = reverse("claims:claim-relation-create", args=[claim.pk])
+    url = reverse("pages:claim-relation-create", args=[claim.pk])
     response = factchecker_client.post(url, data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -143,7 +143,7 @@ def test_invalid_relation_input_is_a_form_error(factchecker_client, archive, dat
 
 def test_a_claim_cannot_be_related_to_itself(factchecker_client, archive):
     claim = archive["claims"]["rebuild"]
-    url = reverse("claims:claim-relation-create", args=[claim.pk])
+    url = reverse("pages:claim-relation-create", args=[claim.pk])
     response = factchecker_client.post(
         url, {"relation-kind": "supports", "relation-to_claim": claim.pk}
     )
@@ -153,7 +153,7 @@ def test_a_claim_cannot_be_related_to_itself(factchecker_client, archive):
 
 def test_a_duplicate_relation_is_a_form_error(factchecker_client, archive):
     rebuild, injured = archive["claims"]["rebuild"], archive["claims"]["injured"]
-    url = reverse("claims:claim-relation-create", args=[rebuild.pk])
+    url = reverse("pages:claim-relation-create", args=[rebuild.pk])
     data = {"relation-kind": "supports", "relation-to_claim": injured.pk}
     assert factchecker_client.post(url, data).status_code == 302
     response = factchecker_client.post(url, data)
@@ -163,7 +163,7 @@ def test_a_duplicate_relation_is_a_form_error(factchecker_client, archive):
 
 def test_fact_checker_adds_a_draft_review(factchecker_client, archive, factchecker):
     claim = archive["claims"]["injured"]
-    url = reverse("claims:claim-review-create", args=[claim.pk])
+    url = reverse("pages:claim-review-create", args=[claim.pk])
     response = factchecker_client.post(
         url, {"review-rating": "mixed", "review-summary": "Four or three: unclear."}
     )
@@ -177,7 +177,7 @@ def test_fact_checker_adds_a_draft_review(factchecker_client, archive, factcheck
 
 def test_invalid_review_keeps_the_input(factchecker_client, archive):
     claim = archive["claims"]["injured"]
-    url = reverse("claims:claim-review-create", args=[claim.pk])
+    url = reverse("pages:claim-review-create", args=[claim.pk])
     response = factchecker_client.post(
         url, {"review-rating": "", "review-summary": "Kept summary", "review-url": "not a url"}
     )
@@ -199,7 +199,7 @@ def test_published_review_puts_claim_review_json_ld_in_the_page(
 ):
     settings.TRACKER_PUBLISHER_NAME = "Quellbridge Fact Desk"
     claim = archive["claims"]["injured"]
-    url = reverse("claims:claim-review-create", args=[claim.pk])
+    url = reverse("pages:claim-review-create", args=[claim.pk])
     factchecker_client.post(
         url,
         {
@@ -237,12 +237,12 @@ def test_json_ld_falls_back_to_the_claim_page_and_the_reader(factchecker_client)
     AttributionFactory(article=article, claim=claim, source__kind="organization")
     ReviewFactory(claim=claim, rating="unproven", published_at=datetime(2031, 5, 1, tzinfo=UTC))
     data = json_ld(claim_page(factchecker_client, claim))
-    assert data["url"] == f"http://testserver{reverse('claims:claim-detail', args=[claim.pk])}"
+    assert data["url"] == f"http://testserver{reverse('pages:claim-detail', args=[claim.pk])}"
     assert "ratingValue" not in data["reviewRating"]
     assert data["reviewRating"]["alternateName"] == "unproven"
     assert data["datePublished"] == "2031-05-01"
     assert data["itemReviewed"]["author"][0]["@type"] == "Organization"
-    reader = f"http://testserver{reverse('sources:article-detail', args=[article.pk])}"
+    reader = f"http://testserver{reverse('pages:article-detail', args=[article.pk])}"
     assert data["itemReviewed"]["appearance"] == [{"@type": "CreativeWork", "url": reader}]
 
 

@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from claims.models import Finding
 from claims.services import claim_relation_create
+from crosscheck.models import Finding
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,
@@ -99,7 +99,7 @@ def assert_shown_as_text(client, url: str) -> str:
 
 
 def test_reader_shows_a_hostile_body_and_names_as_text(factchecker_client, hostile):
-    url = reverse("sources:article-detail", args=[hostile["article"].pk])
+    url = reverse("pages:article-detail", args=[hostile["article"].pk])
     content = assert_shown_as_text(factchecker_client, url)
     # The highlight wraps the escaped text.
     said = hostile["said"]
@@ -109,24 +109,24 @@ def test_reader_shows_a_hostile_body_and_names_as_text(factchecker_client, hosti
 
 def test_source_page_shows_hostile_text_as_text(factchecker_client, hostile):
     for source in (hostile["person"], hostile["anonymous"]):
-        assert_shown_as_text(factchecker_client, reverse("sources:source-detail", args=[source.pk]))
+        assert_shown_as_text(factchecker_client, reverse("pages:source-detail", args=[source.pk]))
 
 
 def test_claim_page_shows_hostile_text_as_text(factchecker_client, hostile):
     assert_shown_as_text(
-        factchecker_client, reverse("claims:claim-detail", args=[hostile["claim"].pk])
+        factchecker_client, reverse("pages:claim-detail", args=[hostile["claim"].pk])
     )
 
 
 def test_findings_pages_show_hostile_text_as_text(factchecker_client, hostile):
-    assert_shown_as_text(factchecker_client, reverse("claims:finding-list"))
+    assert_shown_as_text(factchecker_client, reverse("pages:finding-list"))
     assert_shown_as_text(
-        factchecker_client, reverse("claims:finding-detail", args=[hostile["finding"].pk])
+        factchecker_client, reverse("pages:finding-detail", args=[hostile["finding"].pk])
     )
 
 
 def test_quote_check_shows_the_query_and_matches_as_text(factchecker_client, hostile):
-    url = f"{reverse('claims:quote-check')}?q={quote(HOSTILE)}"
+    url = f"{reverse('pages:quote-check')}?q={quote(HOSTILE)}"
     content = assert_shown_as_text(factchecker_client, url)
     assert "Where the archive has it" in content
 
@@ -134,16 +134,16 @@ def test_quote_check_shows_the_query_and_matches_as_text(factchecker_client, hos
 def test_search_compare_dashboard_and_list_show_hostile_text_as_text(factchecker_client, hostile):
     said, again = hostile["said"], hostile["again"]
     for url in (
-        f"{reverse('search')}?q={quote('script')}",
-        f"{reverse('claims:compare')}?a={said.pk}&b={again.pk}",
-        reverse("dashboard"),
-        reverse("sources:article-list"),
+        f"{reverse('pages:search')}?q={quote('script')}",
+        f"{reverse('pages:compare')}?a={said.pk}&b={again.pk}",
+        reverse("pages:dashboard"),
+        reverse("pages:article-list"),
     ):
         assert_shown_as_text(factchecker_client, url)
 
 
 def test_a_hostile_query_is_echoed_as_text(factchecker_client, hostile):
-    response = factchecker_client.get(f"{reverse('search')}?q={quote(HOSTILE)}")
+    response = factchecker_client.get(f"{reverse('pages:search')}?q={quote(HOSTILE)}")
     content = response.content.decode()
     for raw in RAW:
         assert raw not in content

@@ -5,16 +5,16 @@ import re
 import pytest
 from django.urls import reverse
 
-from claims.models import Finding
+from crosscheck.models import Finding
 from tests.pages.conftest import finding_of
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("claims:finding-list")
+LIST = reverse("pages:finding-list")
 
 
 def triage_url(finding) -> str:
-    return reverse("claims:finding-detail", args=[finding.pk])
+    return reverse("pages:finding-detail", args=[finding.pk])
 
 
 def listed(client, query: str = "") -> str:
@@ -69,7 +69,7 @@ def test_quote_drift_shows_the_word_diff(factchecker_client, archive):
     assert '<del><span class="visually-hidden">removed: </span>winter</del>' in content
     assert '<ins><span class="visually-hidden">added: </span>spring</ins>' in content
     a, b = sorted(drift.attributions.values_list("id", flat=True))
-    assert f"{reverse('claims:compare')}?a={a}&amp;b={b}" in content
+    assert f"{reverse('pages:compare')}?a={a}&amp;b={b}" in content
 
 
 def test_numeric_conflict_shows_the_two_figures(factchecker_client, archive):

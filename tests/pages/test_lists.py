@@ -22,7 +22,7 @@ from tests.pages.conftest import finding_of
 
 pytestmark = pytest.mark.django_db
 
-ARTICLES = reverse("sources:article-list")
+ARTICLES = reverse("pages:article-list")
 
 
 def get(client, url) -> str:
@@ -38,35 +38,35 @@ def headlines(content: str) -> list[str]:
 def test_dashboard_shows_articles_open_findings_and_claims_to_watch(
     factchecker_client, checked_seed
 ):
-    content = get(factchecker_client, reverse("dashboard"))
+    content = get(factchecker_client, reverse("pages:dashboard"))
     assert checked_seed.headline in content
-    findings = reverse("claims:finding-list")
+    findings = reverse("pages:finding-list")
     assert f'<a href="{findings}?kind=unattributed">unattributed statement</a>' in content
     assert 'id="open-findings-title">Open findings <span class="count">19</span>' in content
     anonymous_only = Claim.objects.filter(status="anonymous_only").first()
-    assert reverse("claims:claim-detail", args=[anonymous_only.pk]) in content
+    assert reverse("pages:claim-detail", args=[anonymous_only.pk]) in content
     assert 'id="dashboard-search"' in content
 
 
 def test_dashboard_lists_contested_claims(factchecker_client, archive):
-    content = get(factchecker_client, reverse("dashboard"))
+    content = get(factchecker_client, reverse("pages:dashboard"))
     contested = content[content.index('id="claims-contested-title"') :]
     contested = contested[: contested.index("</section>")]
     assert archive["claims"]["reopen"].text in contested
 
 
 def test_search_finds_headlines_sources_by_alias_and_quotes(factchecker_client, checked_seed):
-    content = get(factchecker_client, reverse("search") + "?q=Afrin")
+    content = get(factchecker_client, reverse("pages:search") + "?q=Afrin")
     afrin = Source.objects.get(name="Adnan Afrin")
-    assert reverse("sources:source-detail", args=[afrin.pk]) in content
-    content = get(factchecker_client, reverse("search") + "?q=counterattack Baghouz")
-    assert reverse("sources:article-detail", args=[checked_seed.pk]) in content
-    content = get(factchecker_client, reverse("search") + "?q=night vision")
+    assert reverse("pages:source-detail", args=[afrin.pk]) in content
+    content = get(factchecker_client, reverse("pages:search") + "?q=counterattack Baghouz")
+    assert reverse("pages:article-detail", args=[checked_seed.pk]) in content
+    content = get(factchecker_client, reverse("pages:search") + "?q=night vision")
     assert "usually operate in daylight" in content
 
 
 def test_search_without_words_shows_only_the_box(factchecker_client):
-    content = get(factchecker_client, reverse("search"))
+    content = get(factchecker_client, reverse("pages:search"))
     assert 'id="search-page-q"' in content
     assert "Headlines <span" not in content
 
@@ -126,12 +126,12 @@ def test_article_list_paginates_and_keeps_the_filters(factchecker_client):
 
 def test_source_page_says_who_they_are(factchecker_client, checked_seed):
     commander = Source.objects.get(description__startswith="a commander with")
-    content = get(factchecker_client, reverse("sources:source-detail", args=[commander.pk]))
+    content = get(factchecker_client, reverse("pages:source-detail", args=[commander.pk]))
     assert "<dt>Reason for anonymity</dt><dd>not authorized to talk to the media</dd>" in content
     assert "<dt>Role</dt><dd>commander</dd>" in content
     sdf = Source.objects.get(name="Syrian Democratic Forces")
-    assert reverse("sources:source-detail", args=[sdf.pk]) in content
-    content = get(factchecker_client, reverse("sources:source-detail", args=[sdf.pk]))
+    assert reverse("pages:source-detail", args=[sdf.pk]) in content
+    content = get(factchecker_client, reverse("pages:source-detail", args=[sdf.pk]))
     assert "US-backed Syrian forces" in content  # an alias
     assert "<dt>Members</dt>" in content
     assert "Adnan Afrin" in content
@@ -144,7 +144,7 @@ def test_source_page_lists_statements_across_articles_in_time_order(factchecker_
     days = [date(2031, 3, 9), date(2030, 2, 1), date(2031, 1, 15)]
     for day in days:
         AttributionFactory(source=person, said_on=day)
-    content = get(factchecker_client, reverse("sources:source-detail", args=[person.pk]))
+    content = get(factchecker_client, reverse("pages:source-detail", args=[person.pk]))
     shown = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', content)
     assert shown == sorted(d.isoformat() for d in days)
     assert "<dd>Quillon</dd>" in content
@@ -153,10 +153,10 @@ def test_source_page_lists_statements_across_articles_in_time_order(factchecker_
 
 def test_source_page_lists_the_findings_that_involve_them(factchecker_client, archive):
     molder = archive["sources"]["molder"]
-    content = get(factchecker_client, reverse("sources:source-detail", args=[molder.pk]))
+    content = get(factchecker_client, reverse("pages:source-detail", args=[molder.pk]))
     finding = finding_of("contradiction")
     misattributions = [f.pk for f in molder.findings.filter(kind="misattribution")]
     assert misattributions
     for pk in misattributions:
-        assert reverse("claims:finding-detail", args=[pk]) in content
-    assert reverse("claims:finding-detail", args=[finding.pk]) not in content
+        assert reverse("pages:finding-detail", args=[pk]) in content
+    assert reverse("pages:finding-detail", args=[finding.pk]) not in content

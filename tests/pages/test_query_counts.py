@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.crosscheck import index
-from claims.models import Finding
+from crosscheck import index
+from crosscheck.models import Finding
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,
@@ -81,7 +81,7 @@ def article_with_attributions(n: int):
 
 def reader(n: int) -> str:
     article = article_with_attributions(n)
-    return reverse("sources:article-detail", args=[article.pk])
+    return reverse("pages:article-detail", args=[article.pk])
 
 
 def source_page(n: int) -> str:
@@ -102,7 +102,7 @@ def source_page(n: int) -> str:
         )
         finding.sources.add(person)
         finding.claims.add(ClaimFactory())
-    return reverse("sources:source-detail", args=[person.pk])
+    return reverse("pages:source-detail", args=[person.pk])
 
 
 def source_list(n: int) -> str:
@@ -111,7 +111,7 @@ def source_list(n: int) -> str:
         SourceAliasFactory(source=source)
         SourceIdentifierFactory(source=source)
         SourceIdentifierFactory(source=source, scheme="twitter", value=f"@invented{source.pk}")
-    return reverse("sources:source-list") + "?role_type=official&has_identifier=website"
+    return reverse("pages:source-list") + "?role_type=official&has_identifier=website"
 
 
 def claim_page(n: int) -> str:
@@ -131,7 +131,7 @@ def claim_page(n: int) -> str:
             "contradiction",
         )
         finding.claims.add(claim)
-    return reverse("claims:claim-detail", args=[claim.pk])
+    return reverse("pages:claim-detail", args=[claim.pk])
 
 
 def findings_list(n: int) -> str:
@@ -151,7 +151,7 @@ def findings_list(n: int) -> str:
         finding.attributions.add(a, b)
         finding.claims.add(a.claim)
         finding.sources.add(a.source)
-    return reverse("claims:finding-list") + "?state=all"
+    return reverse("pages:finding-list") + "?state=all"
 
 
 def finding_page(n: int) -> str:
@@ -161,14 +161,14 @@ def finding_page(n: int) -> str:
         finding.attributions.add(a)
         finding.claims.add(a.claim)
         finding.sources.add(a.source)
-    return reverse("claims:finding-detail", args=[finding.pk])
+    return reverse("pages:finding-detail", args=[finding.pk])
 
 
 def article_list(n: int) -> str:
     for _ in range(n):
         article = ArticleFactory(outlet=OutletFactory(), origin_outlet=OutletFactory())
         AnonymousSourceFactory(article=article)
-    return reverse("sources:article-list") + "?q=bridge"
+    return reverse("pages:article-list") + "?q=bridge"
 
 
 def dashboard(n: int) -> str:
@@ -178,7 +178,7 @@ def dashboard(n: int) -> str:
             ClaimFactory(status=status)
         new_finding("unattributed")
         new_finding("quote_drift")
-    return reverse("dashboard")
+    return reverse("pages:dashboard")
 
 
 def search(n: int) -> str:
@@ -186,7 +186,7 @@ def search(n: int) -> str:
         source = SourceFactory(name="Invented Ferryman", affiliation=OrganizationFactory())
         article = ArticleFactory(headline="Invented ferryman strike", outlet=OutletFactory())
         AttributionFactory(source=source, article=article, text="We will not rush it")
-    return reverse("search") + "?q=ferryman"
+    return reverse("pages:search") + "?q=ferryman"
 
 
 def compare(n: int) -> str:
@@ -194,13 +194,13 @@ def compare(n: int) -> str:
     independence groups take one query per level, whatever the archive's size)."""
     board = OrganizationFactory(affiliation=OrganizationFactory())
     rows = [AttributionFactory(source=SourceFactory(affiliation=board)) for _ in range(n + 1)]
-    return f"{reverse('claims:compare')}?a={rows[0].pk}&b={rows[-1].pk}"
+    return f"{reverse('pages:compare')}?a={rows[0].pk}&b={rows[-1].pk}"
 
 
 def quote_check(n: int) -> str:
     for _ in range(n):
         AttributionFactory(source=SourceFactory(affiliation=OrganizationFactory()))
-    return f"{reverse('claims:quote-check')}?q=We+will+not+rush+it"
+    return f"{reverse('pages:quote-check')}?q=We+will+not+rush+it"
 
 
 # (page, query budget, large size). The fact-checker's session, user and permissions are

@@ -7,9 +7,10 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from claims.models import Attribution, Source
-from claims.views.articles import link_labels
-from sources.anchoring import AnchorStatus
+from articles.anchoring import AnchorStatus
+from claims.models import Attribution
+from pages.views.articles import link_labels
+from sources.models import Source
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,
@@ -39,7 +40,7 @@ def visible_text(fragment: str) -> str:
 
 
 def read(client, article) -> str:
-    response = client.get(reverse("sources:article-detail", args=[article.pk]))
+    response = client.get(reverse("pages:article-detail", args=[article.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -66,8 +67,8 @@ def test_each_highlight_is_labelled_and_linked_to_its_source_and_claim(
     quote = Attribution.objects.filter(source=afrin).first()
     label = re.search(rf'<span class="hl-label hl hl-person hl-at-{quote.pk}">(.*?)</span>', body)
     assert label, "the label sits in front of the highlight"
-    source_url = reverse("sources:source-detail", args=[afrin.pk])
-    claim_url = reverse("claims:claim-detail", args=[quote.claim_id])
+    source_url = reverse("pages:source-detail", args=[afrin.pk])
+    claim_url = reverse("pages:claim-detail", args=[quote.claim_id])
     assert f'<a href="{source_url}">Adnan Afrin</a>' in label.group(1)
     assert f'href="{claim_url}"' in body
 
@@ -94,7 +95,7 @@ def test_side_panel_lists_the_sources_and_the_sourcing_profile(factchecker_clien
     content = read(factchecker_client, checked_seed)
     side = content[content.index('<aside class="reader-side"') :]
     for source in Source.objects.filter(attributions__article=checked_seed).distinct():
-        assert reverse("sources:source-detail", args=[source.pk]) in side
+        assert reverse("pages:source-detail", args=[source.pk]) in side
     assert "<dt>Unattributed statements</dt><dd>9</dd>" in side
     assert "<dt>Claims on anonymous sources only</dt>\n        <dd>3 " in side
 
@@ -103,7 +104,7 @@ def test_side_panel_links_to_the_findings_that_involve_the_article(
     factchecker_client, checked_seed
 ):
     content = read(factchecker_client, checked_seed)
-    findings = reverse("claims:finding-list")
+    findings = reverse("pages:finding-list")
     assert f"{findings}?article={checked_seed.pk}&amp;kind=unattributed&amp;state=all" in content
     assert f"{findings}?article={checked_seed.pk}&amp;kind=anonymous_only&amp;state=all" in content
 
@@ -166,7 +167,7 @@ def test_unattributed_statement_label_links_only_to_its_claim(factchecker_client
     body = body_html(read(factchecker_client, article))
     label = re.search(rf'<span class="hl-label hl hl-unattributed hl-at-{a.pk}">(.*?)</span>', body)
     assert label.group(1) == "<span>no source"
-    assert reverse("claims:claim-detail", args=[claim.pk]) in body
+    assert reverse("pages:claim-detail", args=[claim.pk]) in body
 
 
 def test_link_labels_leaves_unknown_labels_alone():

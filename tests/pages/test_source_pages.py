@@ -11,13 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def source_page(client, source) -> str:
-    response = client.get(reverse("sources:source-detail", args=[source.pk]))
+    response = client.get(reverse("pages:source-detail", args=[source.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
 
 def listed(client, query: str = "") -> list[str]:
-    response = client.get(reverse("sources:source-list") + query)
+    response = client.get(reverse("pages:source-list") + query)
     assert response.status_code == 200
     return [source.display_name for source in response.context["sources"]]
 
@@ -75,7 +75,7 @@ def test_source_list_filters_by_role_type_and_searches_identifiers(reader_client
 @pytest.mark.parametrize("query", ["?role_type=general", "?identifier=wikidata:Douglas"])
 def test_source_list_shows_bad_filters_as_form_errors(reader_client, query):
     SourceFactory()
-    response = reader_client.get(reverse("sources:source-list") + query)
+    response = reader_client.get(reverse("pages:source-list") + query)
     assert response.status_code == 200
     assert response.context["filters_invalid"]
     assert "Correct the filters to see sources." in response.content.decode()
@@ -84,18 +84,18 @@ def test_source_list_shows_bad_filters_as_form_errors(reader_client, query):
 def test_source_list_links_each_source_and_its_identifiers(reader_client):
     source = SourceFactory(name="Ilse Varnok")
     SourceIdentifierFactory(source=source, scheme="telegram", value="QuellNews")
-    content = reader_client.get(reverse("sources:source-list")).content.decode()
-    assert f'href="{reverse("sources:source-detail", args=[source.pk])}"' in content
+    content = reader_client.get(reverse("pages:source-list")).content.decode()
+    assert f'href="{reverse("pages:source-detail", args=[source.pk])}"' in content
     assert 'href="https://t.me/QuellNews"' in content
 
 
 def test_source_list_is_in_the_main_navigation(reader_client):
-    content = reader_client.get(reverse("sources:source-list")).content.decode()
-    assert f'<a href="{reverse("sources:source-list")}" aria-current="page">Sources</a>' in content
+    content = reader_client.get(reverse("pages:source-list")).content.decode()
+    assert f'<a href="{reverse("pages:source-list")}" aria-current="page">Sources</a>' in content
 
 
 def test_reader_profile_counts_the_seed_sources_by_role_type(factchecker_client, seed):
-    response = factchecker_client.get(reverse("sources:article-detail", args=[seed.pk]))
+    response = factchecker_client.get(reverse("pages:article-detail", args=[seed.pk]))
     assert response.context["profile_role_types"] == [
         ("spokesperson", 1),
         ("official", 1),

@@ -3,12 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from claims.models import Attribution, Source
+from claims.models import Attribution
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 
-COMPARE = reverse("claims:compare")
-QUOTE_CHECK = reverse("claims:quote-check")
+COMPARE = reverse("pages:compare")
+QUOTE_CHECK = reverse("pages:quote-check")
 
 
 def get(client, url) -> str:
@@ -56,8 +57,8 @@ def test_quote_check_finds_the_quote_and_its_source(factchecker_client, checked_
     content = get(factchecker_client, f"{QUOTE_CHECK}?q={said.text}&name=Afrin")
     assert '<h2 id="verdict-title">Attributed</h2>' in content
     assert "the archive credits these words to them" in content
-    assert reverse("sources:source-detail", args=[afrin.pk]) in content
-    assert reverse("sources:article-detail", args=[checked_seed.pk]) in content
+    assert reverse("pages:source-detail", args=[afrin.pk]) in content
+    assert reverse("pages:article-detail", args=[checked_seed.pk]) in content
 
 
 def test_quote_check_reports_a_conflict_with_the_name_given(factchecker_client, checked_seed):

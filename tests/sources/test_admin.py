@@ -11,9 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from articles.anchoring import AnchorStatus
+from articles.models import Article, MetadataSpan, Outlet
 from claims.models import Attribution
-from sources.anchoring import AnchorStatus
-from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias
+from sources.models import Source, SourceAlias
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from sources.models import Article, MetadataSpan, Source, SourceAlias
+from articles.models import Article, MetadataSpan
+from sources.models import Source, SourceAlias
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,

@@ -3,16 +3,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from articles.anchoring import AnchorStatus
+from articles.models import Article
+from articles.services import article_update, article_update_body
 from claims.models import Attribution
-from sources.anchoring import AnchorStatus
-from sources.models import Article, Source, SourceAlias
-from sources.services import (
-    article_update,
-    article_update_body,
-    source_add_alias,
-    source_create,
-    source_merge,
-)
+from sources.models import Source, SourceAlias
+from sources.services import source_add_alias, source_create, source_merge
 from tests.factories import (
     AnonymousSourceFactory,
     ArticleFactory,

@@ -1,0 +1,231 @@
+"""Admin for outlets, articles, sources, their aliases and the metadata spans of articles.
+
+``claims/admin.py`` extends the Article and Source admins with what needs claims data
+(attributions, the highlighted preview); nothing here imports ``claims``.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from simple_history.admin import SimpleHistoryAdmin
+
+from access.forms import (
+    AdminModelForm,
+    NormalizedTextField,
+    ParentInlineFormSet,
+    PreloadedAutocompleteSelect,
+)
+from access.services import set_history_user
+
+
+def count_of(model: type[models.Model], fk: str, **filters) -> Coalesce:
+    """The number of ``model`` rows pointing at each row, as a subquery annotation.
+
+    Subqueries rather than ``Count`` joins, so that two counts over different relations do
+    not multiply each other's rows.
+    """
+    rows = (
+        model._default_manager.filter(**{fk: OuterRef("pk")}, **filters)
+        .order_by()
+        .values(fk)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
+
+
+def field_values(instance: models.Model, names: Iterable[str]) -> dict:
+    """The values of the model fields ``names`` (form fields that are not model fields, and
+    the primary key, are skipped), as the validated form left them on ``instance``."""
+    opts = instance._meta
+    values = {}
+    for name in names:
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.concrete and not field.many_to_many and not field.primary_key:
+            values[name] = getattr(instance, name)
+    return values
+
+
+def adopt(target: models.Model, saved: models.Model) -> None:
+    """Make the admin's unsaved ``target`` the row a service created: the admin goes on to use
+    its instance (inlines, log entry, redirect), not the one the service returned."""
+    for field in saved._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+class DeferringChangeList(ChangeList):
+    """Leaves out the large columns a list page never shows (``ModelAdmin.list_defer``)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        if self.model_admin.list_defer:
+            queryset = queryset.defer(*self.model_admin.list_defer)
+        return queryset
+
+
+class AutocompleteMixin:
+    """Autocompletes that render their selected option without a query (see the widget)."""
+
+    formfield_overrides = {
+        models.TextField: {"form_class": NormalizedTextField},
+        # Editors paste addresses without a scheme; today that means https.
+        models.URLField: {"assume_scheme": "https"},
+    }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TrackerAdmin(AutocompleteMixin, SimpleHistoryAdmin):
+    """Base of every ModelAdmin here: history, services on save, errors never a 500.
+
+    ``save_model`` and the inlines' hooks call the services. A ``ValidationError`` a service
+    raises after the form validated (a race, or a rule only the service knows) rolls the
+    whole submit back and shows the form again with the error.
+    """
+
+    form = AdminModelForm
+    list_defer: tuple[str, ...] = ()
+    list_per_page = 50
+
+    class Media:
+        css = {"all": ["access/admin.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return DeferringChangeList
+
+    def get_inlines(self, request, obj):
+        # Read-only lists of related rows (``only_on_change``) have nothing to show yet
+        # on an add page.
+        inlines = super().get_inlines(request, obj)
+        if obj is None:
+            inlines = [i for i in inlines if not getattr(i, "only_on_change", False)]
+        return inlines
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # changeform_view's atomic block has rolled the submit back by now.
+            if request.method != "POST" or hasattr(request, "_service_error"):
+                raise
+            request._service_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "_service_error", None)
+        if error is None:
+            return form_class
+
+        class ServiceErrorForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                self._update_errors(error)
+
+        return ServiceErrorForm
+
+    def get_search_results(self, request, queryset, search_term):
+        # Used by the list and by autocompletes, neither of which shows the large columns.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if self.list_defer:
+            queryset = queryset.defer(*self.list_defer)
+        return queryset, may_have_duplicates
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.after_save(request, form.instance, change)
+
+    def after_save(self, request, obj, change) -> None:
+        """Hook run once the object and its inlines are saved: report, don't write."""
+
+    def save_formset(self, request, form, formset, change):
+        inline = getattr(formset, "admin_inline", None)
+        if not isinstance(inline, ServiceInlineMixin):
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            inline.delete_object(request, obj)
+        new = {id(obj) for obj in formset.new_objects}
+        changed = {id(obj): names for obj, names in formset.changed_objects}
+        for row in formset.forms:
+            obj = row.instance
+            if id(obj) in new:
+                inline.create_object(request, obj, field_values(obj, row.fields))
+            elif id(obj) in changed:
+                inline.update_object(request, obj, field_values(obj, changed[id(obj)]))
+        formset.save_m2m()
+        return None
+
+
+class ServiceInlineMixin(AutocompleteMixin):
+    """An inline whose rows are written through hooks (services where they exist).
+
+    Rows are kept compact: related objects can be added or viewed from a row, not changed
+    or deleted (that is for their own page), and with ``row_help = False`` the fields' help
+    is left to the inline's introduction instead of repeating on every row.
+    """
+
+    form = AdminModelForm
+    formset = ParentInlineFormSet
+    view_on_site = False
+    row_help = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is None:
+            return None
+        if not self.row_help:
+            formfield.help_text = ""
+        if isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget.can_change_related = False
+            formfield.widget.can_delete_related = False
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.admin_inline = self
+        return formset
+
+    def create_object(self, request, obj, data: dict) -> None:
+        set_history_user(obj, request.user)
+        obj.save()
+
+    def update_object(self, request, obj, data: dict) -> None:
+        set_history_user(obj, request.user)
+        obj.save()
+
+    def delete_object(self, request, obj) -> None:
+        set_history_user(obj, request.user)
+        obj.delete()
+
+
+class ReadOnlyInlineMixin:
+    """An inline that lists related rows without letting anyone add, change or delete them."""
+
+    view_on_site = False
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,215 @@
+"""What every API view shares: error shapes, ETags and optimistic concurrency."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from access.services import apply_fields, set_history_user
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = (
+        "The resource changed since you read it (its ETag no longer matches If-Match). "
+        "Fetch it again and reapply your change."
+    )
+    default_code = "precondition_failed"
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with stored data."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: model validation errors become 400s with field messages; a
+    violated database constraint or an oversized request is a 400, a protected delete a
+    409; never a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = ValidationError(
+            {
+                "detail": "The request body is larger than the "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes the server accepts."
+            }
+        )
+    elif isinstance(exc, DjangoValidationError):
+        exc = ValidationError(detail=as_serializer_error(exc))
+    elif isinstance(exc, ProtectedError):
+        blockers = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        exc = Conflict(
+            f"Cannot delete: {', '.join(blockers)} still refer to it. "
+            "Reassign or delete them first (sources can be merged)."
+        )
+    elif isinstance(exc, IntegrityError):
+        exc = ValidationError(
+            {"non_field_errors": ["The change conflicts with stored data (a database rule)."]}
+        )
+    return drf_exception_handler(exc, context)
+
+
+def compute_etag(data) -> str:
+    payload = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return '"' + hashlib.sha256(payload.encode()).hexdigest()[:32] + '"'
+
+
+def _etag_values(header: str) -> set[str]:
+    return {value.strip().removeprefix("W/") for value in header.split(",") if value.strip()}
+
+
+class TrackerViewSet(viewsets.ModelViewSet):
+    """A model viewset whose detail responses carry an ETag, honour ``If-None-Match``
+    (304) and refuse a stale ``If-Match`` on writes (412), and whose writes go through the
+    serializer's service call inside a transaction with the row locked."""
+
+    # Set by update and destroy inside their transaction. Not derived from the request
+    # method: OPTIONS and the browsable API look objects up "as PUT" outside any
+    # transaction, where PostgreSQL refuses SELECT ... FOR UPDATE.
+    lock_rows = False
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.lock_rows:
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
+
+    def current_etag(self, instance) -> str:
+        return compute_etag(self.get_serializer(instance).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        etag = compute_etag(data)
+        if etag in _etag_values(request.headers.get("If-None-Match", "")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+    def check_if_match(self, instance) -> None:
+        header = self.request.headers.get("If-Match")
+        if header is None or header.strip() == "*":
+            return
+        if self.current_etag(instance) not in _etag_values(header):
+            raise PreconditionFailed()
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            self.lock_rows = True
+            instance = self.get_object()
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+            # Read the row back through the view's queryset, so that the answer (and its
+            # ETag) is what a GET gives now, not the serializer's stale annotations and
+            # prefetched relations.
+            instance = self.get_queryset().get(pk=serializer.instance.pk)
+        data = self.get_serializer(instance).data
+        return Response(data, headers={"ETag": compute_etag(data)})
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        # As for update: answer with what a GET gives, and its ETag.
+        instance = self.get_queryset().get(pk=serializer.instance.pk)
+        data = self.get_serializer(instance).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": compute_etag(data)})
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.lock_rows = True
+            instance = self.get_object()
+            self.check_if_match(instance)
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_create(self, serializer):
+        serializer.save(user=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.save(user=self.request.user)
+
+    def perform_destroy(self, instance):
+        if self.request.user.is_authenticated:
+            instance._history_user = self.request.user
+        instance.delete()
+
+
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: DRF's CharField would store the number 0 as "0", and
+    would accept a string over ``max_length`` that fits once its outer spaces are trimmed."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF's BooleanField would also take 0, 1, "yes" and "off"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictURLField(StrictCharField, serializers.URLField):
+    pass
+
+
+class StrictEmailField(StrictCharField, serializers.EmailField):
+    pass
+
+
+class ServiceModelSerializer(serializers.ModelSerializer):
+    """A model serializer that writes through the app's services.
+
+    ``create_service(user=..., **data)`` and ``update_service(instance, user=..., **data)``
+    are the domain functions; without them the row is validated with ``full_clean`` and
+    saved. Model validation errors surface as 400s through ``exception_handler``.
+    """
+
+    create_service = None
+    update_service = None
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.URLField: StrictURLField,
+        models.EmailField: StrictEmailField,
+    }
+
+    def create(self, validated_data):
+        user = validated_data.pop("user", None)
+        if self.create_service is not None:
+            return type(self).create_service(user=user, **validated_data)
+        instance = self.Meta.model(**validated_data)
+        instance.full_clean()
+        set_history_user(instance, user)
+        instance.save()
+        return instance
+
+    def update(self, instance, validated_data):
+        user = validated_data.pop("user", None)
+        if self.update_service is not None:
+            type(self).update_service(instance, user=user, **validated_data)
+            return instance
+        apply_fields(instance, validated_data)
+        instance.full_clean()
+        set_history_user(instance, user)
+        instance.save()
+        return instance

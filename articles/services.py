@@ -1,0 +1,153 @@
+"""Writes on outlets, articles and sources that every path (admin, API, pages, commands) shares."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+
+from access.services import acting_user, apply_fields, set_history_user
+from articles.anchoring import AnchorStatus, Span, reanchor
+from articles.models import AnchoredSpan, Article, Correction, normalize_newlines
+from articles.signals import article_retraction_changed, spans_reanchored
+
+
+@transaction.atomic
+def article_create(*, user=None, **data: Any) -> Article:
+    """Create an article after full validation (unique URL, body limits)."""
+    article = Article(**data)
+    article.full_clean()
+    set_history_user(article, user)
+    article.save()
+    return article
+
+
+@dataclass
+class ReanchorReport:
+    """What a body edit did to the spans that point into the body."""
+
+    counts: Counter = field(default_factory=Counter)
+    flagged: list[AnchoredSpan] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return sum(n for status, n in self.counts.items() if status != AnchorStatus.ANCHORED)
+
+    def summary(self) -> str:
+        if not self.counts:
+            return "No spans to re-anchor."
+        parts = [f"{n} {status}" for status, n in sorted(self.counts.items())]
+        return "Spans: " + ", ".join(parts) + "."
+
+
+def anchored_span_models() -> list[type[AnchoredSpan]]:
+    """Every concrete model whose rows are spans of an article's body."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, AnchoredSpan) and not model._meta.abstract
+    ]
+
+
+@transaction.atomic
+def article_update(*, article: Article, user=None, **data: Any) -> ReanchorReport:
+    """Change an article's fields; a new body re-anchors every span that points into it.
+
+    Validation happens before anything is written: a rejected edit changes nothing.
+    """
+    stored_body, stored_retraction = (
+        Article.objects.select_for_update().values_list("body", "retracted_at").get(pk=article.pk)
+    )
+    apply_fields(article, data)
+    article.full_clean()
+    set_history_user(article, user)
+    article.save()
+    if (stored_retraction is None) != (article.retracted_at is None):
+        article_retraction_changed.send(sender=Article, article=article)
+    if article.body == stored_body:
+        return ReanchorReport()
+    return _reanchor_spans(article=article, old_body=stored_body, user=user)
+
+
+@transaction.atomic
+def article_correct(
+    *,
+    article: Article,
+    published_at,
+    what_changed: str,
+    note: str = "",
+    body: str | None = None,
+    user=None,
+) -> tuple[Correction, ReanchorReport]:
+    """Record a correction the outlet published and, when ``body`` is given, the corrected
+    text: the body's history keeps the version before it, and every span is re-anchored
+    to the new one (those that cannot be found are flagged, never deleted)."""
+    correction = Correction(
+        article=article, published_at=published_at, what_changed=what_changed, note=note
+    )
+    correction.full_clean()
+    report = ReanchorReport()
+    if body is not None:
+        body = normalize_newlines(body)
+        if body != article.body:
+            correction.changed_body = True
+            report = article_update(article=article, user=user, body=body)
+    set_history_user(correction, user)
+    correction.save()
+    return correction, report
+
+
+def article_update_body(*, article: Article, body: str, user=None) -> ReanchorReport:
+    """Replace the body and re-anchor every span (see ``article_update``)."""
+    return article_update(article=article, user=user, body=body)
+
+
+def _reanchor_spans(*, article: Article, old_body: str, user) -> ReanchorReport:
+    """Move each span to where its text now stands. Call inside a transaction.
+
+    A span found exactly keeps its text; one found only approximately takes the new text and
+    is marked fuzzy; one not found is orphaned (offsets cleared, text kept). None is deleted.
+    """
+    report = ReanchorReport()
+    threshold = settings.TRACKER_REANCHOR_FUZZY_THRESHOLD
+    for model in anchored_span_models():
+        rows = list(model.objects.filter(article=article).order_by("pk"))
+        if not rows:
+            continue
+        anchors = reanchor(
+            old_body,
+            article.body,
+            [Span(row.start, row.end, row.text) for row in rows],
+            fuzzy_threshold=threshold,
+        )
+        changed = []
+        for row, anchor in zip(rows, anchors, strict=True):
+            report.counts[anchor.status] += 1
+            if anchor.status != AnchorStatus.ORPHANED and (
+                article.body[anchor.start : anchor.end] != anchor.text
+            ):
+                raise AssertionError("re-anchoring produced a span that does not match the body")
+            if (row.start, row.end, row.text, row.anchor_status) != (
+                anchor.start,
+                anchor.end,
+                anchor.text,
+                anchor.status,
+            ):
+                row.start, row.end, row.text = anchor.start, anchor.end, anchor.text
+                row.anchor_status = anchor.status
+                changed.append(row)
+            if anchor.status in (AnchorStatus.FUZZY, AnchorStatus.ORPHANED):
+                report.flagged.append(row)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                model,
+                ["start", "end", "text", "anchor_status", "updated_at"],
+                default_user=acting_user(user),
+                default_change_reason="re-anchored after a body edit",
+            )
+            spans_reanchored.send(model, article=article, ids=[row.pk for row in changed])
+    return report

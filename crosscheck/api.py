@@ -1,0 +1,162 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from access.api import TrackerViewSet
+from articles.models import Article
+from claims.models import Attribution, Claim
+from crosscheck import index, reports
+from crosscheck.filters import FindingFilter
+from crosscheck.models import Finding
+from crosscheck.serializers import (
+    AttributionCheckSerializer,
+    ClaimCheckSerializer,
+    CompareQuerySerializer,
+    ComparisonSerializer,
+    FindingSerializer,
+    QuoteCheckRequestSerializer,
+    QuoteCheckSerializer,
+    SourcingSerializer,
+)
+
+
+class FindingViewSet(TrackerViewSet):
+    """What the cross-check found, with its evidence. Findings are made by the engine;
+    fact-checkers triage them with PATCH (state: open, confirmed, dismissed; note)."""
+
+    queryset = Finding.objects.with_related()
+    serializer_class = FindingSerializer
+    filterset_class = FindingFilter
+    ordering_fields = ["id", "kind", "state"]
+    ordering = ["-id"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+
+class QuoteCheckView(generics.GenericAPIView):
+    """Where the archive has this quote, near-verbatim, and whether the attribution holds:
+    ``attributed`` (one source, the given one if any), ``conflicting`` (different sources,
+    or not the given one) or ``not_found``."""
+
+    serializer_class = QuoteCheckRequestSerializer
+    queryset = Attribution.objects.none()
+    pagination_class = None
+    filter_backends = []
+    required_permissions = {"*": ["claims.view_attribution"]}
+
+    @extend_schema(request=QuoteCheckRequestSerializer, responses=QuoteCheckSerializer)
+    def post(self, request):
+        query = QuoteCheckRequestSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        result = reports.quote_check(
+            query.validated_data["text"], query.validated_data.get("source")
+        )
+        return Response(QuoteCheckSerializer(result, context=self.get_serializer_context()).data)
+
+
+class ArticleSourcingView(generics.GenericAPIView):
+    """The article's sourcing profile: sources by kind, the share of its claims resting
+    (in it) on anonymous sources only, anonymous sources given no reason, and statements
+    it gives no source for."""
+
+    serializer_class = SourcingSerializer
+    queryset = Attribution.objects.none()
+    pagination_class = None
+    filter_backends = []
+
+    def get(self, request, pk):
+        article = get_object_or_404(Article.objects.only("id"), pk=pk)
+        return Response(SourcingSerializer(reports.article_sourcing(article)).data)
+
+
+class CheckViewSet(viewsets.GenericViewSet):
+    """Cross-check actions on another app's resource: no list, create or detail routes of
+    their own, the same role permissions as the resource's viewset."""
+
+    filter_backends = []
+    pagination_class = None
+
+
+# /api/claims/{id}/check/. The docstring is the claims resource's, shown in the API docs.
+class ClaimCheckViewSet(CheckViewSet):
+    """Claims: propositions in the editor's words, with a derived status."""
+
+    queryset = Claim.objects.with_counts()
+    serializer_class = ClaimCheckSerializer
+
+    @extend_schema(
+        responses=ClaimCheckSerializer,
+        filters=False,
+        summary="The claim's status, the independence groups that decided it, its "
+        "supporting and contradicting attributions, and its findings",
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def check(self, request, pk=None):
+        report = reports.claim_report(self.get_object())
+        data = {
+            "claim": report.claim,
+            "status": report.status.status,
+            "groups": [group.as_dict() for group in report.status.groups],
+            "supporting": report.supporting,
+            "denying": report.denying,
+            "not_counted": report.not_counted,
+            "contradicting_claims": report.contradicting_claims,
+            "findings": report.findings,
+        }
+        return Response(ClaimCheckSerializer(data, context=self.get_serializer_context()).data)
+
+
+# /api/attributions/{id}/check/ and /api/attributions/compare/. The docstring is the
+# attributions resource's, shown in the API docs.
+class AttributionCheckViewSet(CheckViewSet):
+    """Attributions: who said what, in which article, where in its text."""
+
+    queryset = Attribution.objects.with_selectors()
+    serializer_class = AttributionCheckSerializer
+
+    @extend_schema(
+        responses=AttributionCheckSerializer,
+        filters=False,
+        summary="The findings that involve this attribution and its near-identical quotes",
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def check(self, request, pk=None):
+        attribution = self.get_object()
+        matches = index.similar_quotes(
+            attribution.text,
+            limit=settings.TRACKER_QUOTE_CANDIDATES,
+            min_similarity=settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY,
+            exclude_ids=(attribution.pk,),
+        )
+        rows = Attribution.objects.with_selectors().in_bulk([m.attribution_id for m in matches])
+        data = {
+            "attribution": attribution,
+            "findings": Finding.objects.current().filter(attributions=attribution).with_related(),
+            "near_identical": [
+                {"attribution": rows[m.attribution_id], "similarity": m.similarity}
+                for m in matches
+                if m.attribution_id in rows
+            ],
+        }
+        context = self.get_serializer_context()
+        return Response(AttributionCheckSerializer(data, context=context).data)
+
+    @extend_schema(
+        parameters=[CompareQuerySerializer],
+        responses=ComparisonSerializer,
+        filters=False,
+        summary="Compare two attributions: similarity, word diff and a verdict",
+    )
+    @action(detail=False, pagination_class=None, filter_backends=[])
+    def compare(self, request):
+        query = CompareQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        a, b = (
+            Attribution.objects.with_selectors().get(pk=query.validated_data[side].pk)
+            for side in ("a", "b")
+        )
+        comparison = reports.compare_attributions(a, b)
+        context = self.get_serializer_context()
+        return Response(ComparisonSerializer(comparison, context=context).data)

@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from access.models import TimeStampedModel
+from claims.models import Attribution, Claim
+from sources.models import Source
+
+
+class Checkpoint(models.Model):
+    """Where a long-running command stopped, so it can resume there."""
+
+    name = models.CharField(max_length=100, unique=True)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # The table kept its name when the model moved here from ``tracker``.
+        db_table = "tracker_checkpoint"
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.position}"
+
+    @classmethod
+    def get(cls, name: str) -> int:
+        return cls.objects.filter(name=name).values_list("position", flat=True).first() or 0
+
+    @classmethod
+    def put(cls, name: str, position: int) -> None:
+        cls.objects.update_or_create(name=name, defaults={"position": position})
+
+    @classmethod
+    def clear(cls, name: str) -> None:
+        cls.objects.filter(name=name).delete()
+
+
+class FindingQuerySet(models.QuerySet):
+    def current(self):
+        """Findings that still hold (not resolved by a later recomputation)."""
+        return self.filter(resolved_at__isnull=True)
+
+    def get_by_natural_key(self, key: str) -> "Finding":
+        return self.get(key=key)
+
+    def with_related(self):
+        return self.select_related("triaged_by").prefetch_related(
+            "claims", "sources", models.Prefetch("attributions", Attribution.objects.only("id"))
+        )
+
+
+class Finding(TimeStampedModel):
+    """What the cross-check found, with its evidence, and a fact-checker's triage.
+
+    The engine names each finding by ``key``; a recomputation that finds it again updates it
+    in place, so its triage survives. A finding that no longer holds is marked resolved,
+    never deleted.
+    """
+
+    class Kind(models.TextChoices):
+        MISATTRIBUTION = "misattribution", "misattribution"
+        QUOTE_DRIFT = "quote_drift", "quote drift"
+        CONTRADICTION = "contradiction", "contradiction"
+        NUMERIC_CONFLICT = "numeric_conflict", "numeric conflict"
+        ANONYMOUS_ONLY = "anonymous_only", "anonymous sources only"
+        SINGLE_SOURCE = "single_source", "single source"
+        UNEXPLAINED_ANONYMITY = "unexplained_anonymity", "unexplained anonymity"
+        UNATTRIBUTED = "unattributed", "unattributed statement"
+
+    class State(models.TextChoices):
+        OPEN = "open", "open"
+        CONFIRMED = "confirmed", "confirmed"
+        DISMISSED = "dismissed", "dismissed"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    key = models.CharField(
+        max_length=255, unique=True, editable=False, help_text="The engine's name for it."
+    )
+    summary = models.CharField(max_length=500, blank=True)
+    details = models.JSONField(
+        default=dict, blank=True, help_text="The evidence: similarity, word diff, figures."
+    )
+    claims = models.ManyToManyField(
+        Claim, blank=True, related_name="findings", db_table="claims_finding_claims"
+    )
+    attributions = models.ManyToManyField(
+        Attribution, blank=True, related_name="findings", db_table="claims_finding_attributions"
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="findings", db_table="claims_finding_sources"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    note = models.TextField(blank=True, help_text="The fact-checker's note on the triage.")
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="triaged_findings",
+        editable=False,
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_seen_at = models.DateTimeField(auto_now_add=True, editable=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a recomputation stopped finding it; empty while it holds.",
+    )
+
+    objects = FindingQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["last_seen_at"], table_name="claims_historicalfinding"
+    )
+
+    class Meta:
+        # The table kept its name when the model moved here from ``claims``.
+        db_table = "claims_finding"
+        ordering = ["-id"]
+        indexes = [
+            # The triage list: current findings by state and kind, newest first.
+            models.Index(
+                fields=["state", "kind", "-id"],
+                condition=Q(resolved_at__isnull=True),
+                name="finding_triage_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary or f"{self.get_kind_display()} ({self.key})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pages:finding-detail", args=[self.pk])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -1,0 +1,566 @@
+"""The cross-check's one entry point: load what a change touches, run the rules, store.
+
+``recheck`` takes the ids a change touched (attributions, claims, sources), widens them to
+everything whose results could change (the claims of those attributions, all attributions of
+those claims, claims related to them, the near-identical quotes the index finds), runs the
+pure rules in ``rules``, and then:
+
+- stores each finding by its key: a finding found again keeps its id and triage state, and
+  one that was resolved is reopened;
+- marks resolved (never deletes) each stored finding that this recomputation was complete
+  enough to judge and did not find again;
+- updates the status of every claim in scope.
+
+``recheck(scope, partners=archive_partners())`` is the full recomputation's form: the
+near-duplicate quotes of the whole archive are paired once, up front, instead of one index
+query per attribution. Findings and claim statuses are written in bulk, with their history.
+
+``schedule_recheck`` queues a recheck for after the current transaction commits; the model
+signals in ``claims/signals.py`` call it, so every write path (admin, API, commands) keeps
+findings current.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from access.services import acting_user, set_history_user
+from claims.models import Attribution, Claim, ClaimRelation
+from crosscheck import index, rules
+from crosscheck.inputs import source_inputs, story_key
+from crosscheck.models import Finding
+from sources.models import Source
+
+PAIR_KINDS = {Finding.Kind.MISATTRIBUTION, Finding.Kind.QUOTE_DRIFT}
+CLAIM_KINDS = {
+    Finding.Kind.CONTRADICTION,
+    Finding.Kind.NUMERIC_CONFLICT,
+    Finding.Kind.ANONYMOUS_ONLY,
+    Finding.Kind.SINGLE_SOURCE,
+}
+SOURCE_KINDS = {Finding.Kind.UNEXPLAINED_ANONYMITY}
+ATTRIBUTION_KINDS = {Finding.Kind.UNATTRIBUTED}
+# Relations whose claims are judged together (pooled figures, contradictions).
+LINKING_RELATIONS = (ClaimRelation.Kind.SAME_AS, ClaimRelation.Kind.CONTRADICTS)
+
+
+@dataclass
+class Scope:
+    """Ids a change touched. ``finding_ids`` are findings whose rows may be gone (an
+    attribution deleted), to be resolved unless found again."""
+
+    attribution_ids: set[int] = field(default_factory=set)
+    claim_ids: set[int] = field(default_factory=set)
+    source_ids: set[int] = field(default_factory=set)
+    finding_ids: set[int] = field(default_factory=set)
+
+    def add(
+        self,
+        *,
+        attribution_ids: Iterable[int | None] = (),
+        claim_ids: Iterable[int | None] = (),
+        source_ids: Iterable[int | None] = (),
+        finding_ids: Iterable[int] = (),
+    ) -> None:
+        self.attribution_ids.update(i for i in attribution_ids if i is not None)
+        self.claim_ids.update(i for i in claim_ids if i is not None)
+        self.source_ids.update(i for i in source_ids if i is not None)
+        self.finding_ids.update(finding_ids)
+
+    def __bool__(self) -> bool:
+        return bool(self.attribution_ids or self.claim_ids or self.source_ids or self.finding_ids)
+
+
+@dataclass
+class RecheckReport:
+    claims: int = 0
+    attributions: int = 0
+    created: int = 0
+    updated: int = 0
+    reopened: int = 0
+    resolved: int = 0
+    statuses_changed: int = 0
+
+
+@dataclass
+class _Loaded:
+    """The widened scope, as rows and plain inputs."""
+
+    primary: set[int]  # attributions whose quotes were compared against the index
+    claim_ids: set[int]
+    claim_attributions: set[int]  # every attribution of the claims in scope
+    source_ids: set[int]
+    snapshot: rules.Snapshot
+    claim_of: dict[int, int | None]
+
+
+def thresholds() -> dict:
+    return {
+        "misattribution_min_similarity": settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY,
+        "drift_min_similarity": settings.TRACKER_DRIFT_MIN_SIMILARITY,
+        "min_quote_words": settings.TRACKER_MIN_QUOTE_WORDS,
+    }
+
+
+def _attribution_input(row: dict) -> rules.AttributionInput:
+    return rules.AttributionInput(
+        id=row["id"],
+        article_id=row["article_id"],
+        kind=row["kind"],
+        text=row["text"],
+        source_id=row["source_id"],
+        claim_id=row["claim_id"],
+        stance=row["stance"],
+        said_on=row["said_on"],
+        story_key=story_key(row["article__origin_outlet_id"], row["article__headline"]),
+        retracted=row["article__retracted_at"] is not None,
+    )
+
+
+ATTRIBUTION_FIELDS = (
+    "id",
+    "article_id",
+    "kind",
+    "text",
+    "source_id",
+    "claim_id",
+    "stance",
+    "said_on",
+    "article__origin_outlet_id",
+    "article__headline",
+    "article__retracted_at",
+)
+
+
+def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -> _Loaded:
+    primary = set(scope.attribution_ids)
+    claim_ids = set(scope.claim_ids)
+    source_ids = set(scope.source_ids)
+
+    # A changed source changes the groups of every claim it (or a member) supports.
+    if source_ids:
+        members = set(
+            Source.objects.filter(affiliation_id__in=source_ids).values_list("id", flat=True)
+        )
+        primary |= set(
+            Attribution.objects.filter(source_id__in=source_ids | members).values_list(
+                "id", flat=True
+            )
+        )
+    rows = {
+        r["id"]: r for r in Attribution.objects.filter(id__in=primary).values(*ATTRIBUTION_FIELDS)
+    }
+    primary &= rows.keys()
+    claim_ids |= {r["claim_id"] for r in rows.values() if r["claim_id"] is not None}
+    # Findings that name the changed attributions: each is read by its own id below, so
+    # that every read is an index lookup, however the planner sees the link tables.
+    linked = set(
+        Finding.attributions.through.objects.filter(attribution_id__in=primary).values_list(
+            "finding_id", flat=True
+        )
+    )
+    # Claims the changed attributions were linked to before (an open finding names them).
+    claim_ids |= set(
+        Finding.claims.through.objects.filter(
+            finding_id__in=linked, finding__resolved_at__isnull=True
+        ).values_list("claim_id", flat=True)
+    )
+    related = ClaimRelation.objects.filter(
+        Q(from_claim_id__in=claim_ids) | Q(to_claim_id__in=claim_ids),
+        kind__in=LINKING_RELATIONS,
+    ).values_list("from_claim_id", "to_claim_id")
+    for a, b in related:
+        claim_ids.update((a, b))
+
+    for r in Attribution.objects.filter(claim_id__in=claim_ids).values(*ATTRIBUTION_FIELDS):
+        rows[r["id"]] = r
+    claim_attributions = {i for i, r in rows.items() if r["claim_id"] in claim_ids}
+
+    pairs: list[tuple[int, int]] = []
+    min_similarity = min(
+        settings.TRACKER_DRIFT_MIN_SIMILARITY, settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY
+    )
+    for attribution_id in sorted(primary):
+        row = rows[attribution_id]
+        if row["kind"] == Attribution.Kind.UNATTRIBUTED or row["source_id"] is None:
+            continue
+        if partners is not None:
+            pairs.extend(
+                (attribution_id, other) for other in sorted(partners.get(attribution_id, ()))
+            )
+            continue
+        matches = index.similar_quotes(
+            row["text"],
+            limit=settings.TRACKER_QUOTE_CANDIDATES,
+            min_similarity=min_similarity,
+            exclude_ids=(attribution_id,),
+        )
+        pairs.extend((attribution_id, m.attribution_id) for m in matches)
+    # Pairs already found are judged again whichever side changed, even if the index
+    # does not offer them from this side (its candidates need not be symmetric): a pair
+    # finding is resolved when the rules no longer find it, not when one side's query
+    # happens to miss the other.
+    known = Finding.attributions.through.objects.filter(
+        finding_id__in=linked,
+        finding__kind__in=PAIR_KINDS,
+        finding__resolved_at__isnull=True,
+    ).values_list("finding_id", "attribution_id")
+    by_finding: dict[int, list[int]] = {}
+    for finding_id, attribution_id in known:
+        by_finding.setdefault(finding_id, []).append(attribution_id)
+    pairs.extend(
+        (a, b) for ids in by_finding.values() for a, b in itertools.combinations(sorted(ids), 2)
+    )
+    missing = {i for pair in pairs for i in pair} - rows.keys()
+    for r in Attribution.objects.filter(id__in=missing).values(*ATTRIBUTION_FIELDS):
+        rows[r["id"]] = r
+
+    in_scope_sources = source_ids | {
+        r["source_id"]
+        for i, r in rows.items()
+        if r["source_id"] is not None and (i in primary or i in claim_attributions)
+    }
+    sources = source_inputs(
+        {r["source_id"] for r in rows.values() if r["source_id"] is not None} | source_ids
+    )
+
+    claims = Claim.objects.filter(id__in=claim_ids).values("id", "text", "event_date")
+    relations = ClaimRelation.objects.filter(
+        Q(from_claim_id__in=claim_ids) | Q(to_claim_id__in=claim_ids)
+    ).values("id", "from_claim_id", "to_claim_id", "kind", "note")
+    snapshot = rules.Snapshot(
+        claims=[rules.ClaimInput(**c) for c in claims],
+        attributions=[_attribution_input(r) for r in rows.values()],
+        sources=list(sources.values()),
+        relations=[rules.RelationInput(**r) for r in relations],
+        candidate_pairs=pairs,
+    )
+    return _Loaded(
+        primary=primary,
+        claim_ids={c.id for c in snapshot.claims},
+        claim_attributions=claim_attributions,
+        source_ids=in_scope_sources,
+        snapshot=snapshot,
+        claim_of={i: r["claim_id"] for i, r in rows.items()},
+    )
+
+
+def archive_partners(workers: int | None = None) -> dict[int, set[int]]:
+    """Each sourced attribution's near-duplicate partners across the whole archive
+    (:func:`crosscheck.index.archive_pairs`), for ``recheck(partners=...)``: what
+    a full recomputation uses instead of one index query per attribution. Reads every
+    sourced quote once. ``workers``: processes for the pairing (default the setting
+    ``TRACKER_RECHECK_WORKERS``; 0, one per core)."""
+    rows = Attribution.objects.exclude(kind=Attribution.Kind.UNATTRIBUTED).filter(
+        source_id__isnull=False
+    )
+    unnamed_kind = dict(
+        Source.objects.filter(kind__in=(Source.Kind.ANONYMOUS, Source.Kind.GROUP)).values_list(
+            "id", "kind"
+        )
+    )
+    quotes = []
+    for pk, text, kind, source_id, origin, headline in rows.values_list(
+        "id", "text", "kind", "source_id", "article__origin_outlet_id", "article__headline"
+    ).iterator(chunk_size=10_000):
+        # As rules._same_speaker: one source, or one kind of unnamed source in the
+        # copies of one wire story.
+        speakers: tuple = (source_id,)
+        key = story_key(origin, headline)
+        if key and source_id in unnamed_kind:
+            speakers = (source_id, (unnamed_kind[source_id], key))
+        quotes.append(
+            index.ArchiveQuote(
+                id=pk, text=text, direct=kind == Attribution.Kind.DIRECT, speakers=speakers
+            )
+        )
+    return index.archive_pairs(
+        quotes,
+        drift_min_similarity=settings.TRACKER_DRIFT_MIN_SIMILARITY,
+        misattribution_min_similarity=settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY,
+        min_words=settings.TRACKER_MIN_QUOTE_WORDS,
+        workers=(workers if workers is not None else settings.TRACKER_RECHECK_WORKERS)
+        or os.cpu_count()
+        or 1,
+    )
+
+
+def _judged(
+    kind: str,
+    attribution_ids: Iterable[int],
+    claim_ids: Iterable[int],
+    source_ids: Iterable[int],
+    loaded: _Loaded,
+) -> bool:
+    """Whether this recomputation saw everything needed to say if such a finding holds."""
+    attribution_ids = set(attribution_ids)
+    if kind in PAIR_KINDS:
+        if attribution_ids & loaded.primary:
+            return True
+        claims = {loaded.claim_of.get(i) for i in attribution_ids}
+        return attribution_ids <= loaded.claim_attributions and len(claims) == 1
+    if kind in CLAIM_KINDS:
+        return bool(set(claim_ids) & loaded.claim_ids)
+    if kind in SOURCE_KINDS:
+        return bool(set(source_ids) & loaded.source_ids)
+    return bool(attribution_ids & (loaded.primary | loaded.claim_attributions))
+
+
+def summarize(finding: rules.Finding, labels: dict[int, str]) -> str:
+    """One line a fact-checker can read in a list."""
+    d = finding.details
+    who = [labels.get(s, f"source #{s}") for s in finding.source_ids]
+    if finding.kind == rules.FindingKind.MISATTRIBUTION:
+        return f"Near-identical quote ({d['similarity']:.0f}%) credited to " + " and ".join(who)
+    if finding.kind == rules.FindingKind.QUOTE_DRIFT:
+        return f"{d['source']}'s quote reworded between articles ({d['similarity']:.0f}% alike)"
+    if finding.kind == rules.FindingKind.CONTRADICTION:
+        if d.get("source"):
+            return f"{d['source']} says contradictory things"
+        return "Claims marked as contradicting each other"
+    if finding.kind == rules.FindingKind.NUMERIC_CONFLICT:
+        figures = "; ".join(" vs ".join(c["figures"]) for c in d["conflicts"])
+        return f"Figures that cannot both hold: {figures}"[:500]
+    if finding.kind == rules.FindingKind.ANONYMOUS_ONLY:
+        return "Claim rests on anonymous sources only"
+    if finding.kind == rules.FindingKind.SINGLE_SOURCE:
+        groups = d.get("groups") or [{}]
+        return f"Claim rests on one independent source: {groups[0].get('label', '')}"
+    if finding.kind == rules.FindingKind.UNEXPLAINED_ANONYMITY:
+        return f"{d['source']}: no reason given for anonymity"
+    return "Statement the article gives no source for"
+
+
+@transaction.atomic
+def recheck(
+    scope: Scope, *, partners: Mapping[int, Collection[int]] | None = None
+) -> RecheckReport:
+    """Recompute findings and claim statuses for what ``scope`` touched. Idempotent.
+
+    ``partners``, when given, replaces the index: the quotes each attribution is compared
+    with, as :func:`archive_partners` finds them for the whole archive at once (a full
+    recomputation); an attribution missing from it has none."""
+    report = RecheckReport()
+    if not scope:
+        return report
+    loaded = _load(scope, partners)
+    found = rules.run_rules(loaded.snapshot, **thresholds())
+    found = [
+        f for f in found if _judged(f.kind, f.attribution_ids, f.claim_ids, f.source_ids, loaded)
+    ]
+    statuses = rules.claim_statuses(loaded.snapshot)
+    labels = {s.id: s.label for s in loaded.snapshot.sources}
+    now = timezone.now()
+    report.claims = len(loaded.claim_ids)
+    report.attributions = len(loaded.snapshot.attributions)
+
+    existing = Finding.objects.in_bulk([f.key for f in found], field_name="key")
+    to_create: list[Finding] = []
+    to_update: list[Finding] = []
+    seen: list[int] = []
+    for new in found:
+        summary = summarize(new, labels)
+        row = existing.get(new.key)
+        if row is None:
+            to_create.append(
+                Finding(
+                    kind=new.kind,
+                    key=new.key,
+                    summary=summary,
+                    details=new.details,
+                    last_seen_at=now,
+                )
+            )
+            continue
+        if row.is_resolved:
+            report.reopened += 1
+        if row.details != new.details or row.summary != summary or row.is_resolved:
+            row.details, row.summary, row.resolved_at, row.updated_at = (
+                new.details,
+                summary,
+                None,
+                now,
+            )
+            to_update.append(row)
+        seen.append(row.pk)
+    user = _history_user()
+    history = {"default_user": user, "default_date": now}
+    created = bulk_create_with_history(to_create, Finding, **history) if to_create else []
+    if to_update:
+        bulk_update_with_history(
+            to_update, Finding, ["details", "summary", "resolved_at", "updated_at"], **history
+        )
+    if seen:
+        Finding.objects.filter(pk__in=seen).update(last_seen_at=now)
+    report.created, report.updated = len(created), len(to_update)
+    rows = {row.key: row for row in [*existing.values(), *created]}
+    _set_links([(rows[new.key].pk, new) for new in found], new_ids={r.pk for r in created})
+
+    found_keys = {f.key for f in found}
+    stale = (
+        Finding.objects.current()
+        .filter(id__in=_open_findings_in(loaded) | scope.finding_ids)
+        .exclude(key__in=found_keys)
+        .prefetch_related("attributions", "claims", "sources")
+    )
+    resolved = []
+    for row in stale:
+        judged = row.id in scope.finding_ids or _judged(
+            row.kind,
+            [a.id for a in row.attributions.all()],
+            [c.id for c in row.claims.all()],
+            [s.id for s in row.sources.all()],
+            loaded,
+        )
+        if judged:
+            row.resolved_at = row.updated_at = now
+            resolved.append(row)
+    if resolved:
+        # One UPDATE for all (the values are the same), then their history rows.
+        Finding.objects.filter(pk__in=[row.pk for row in resolved]).update(
+            resolved_at=now, updated_at=now
+        )
+        bulk_update_with_history(resolved, Finding, [], **history)
+    report.resolved = len(resolved)
+
+    current = dict(Claim.objects.filter(id__in=statuses).values_list("id", "status"))
+    changed = {
+        claim_id: status.status
+        for claim_id, status in statuses.items()
+        if claim_id in loaded.claim_ids and current.get(claim_id) != status.status
+    }
+    claims = list(Claim.objects.filter(id__in=changed).order_by("id"))
+    for claim in claims:
+        claim.status, claim.updated_at = changed[claim.id], now
+        claim._change_reason = "status recomputed"
+    # One UPDATE per status (bulk_update would write a CASE with a branch per claim, each
+    # row testing the branches in turn), then the history rows.
+    for status in set(changed.values()):
+        Claim.objects.filter(id__in=[c.id for c in claims if c.status == status]).update(
+            status=status, updated_at=now
+        )
+    if claims:
+        bulk_update_with_history(claims, Claim, [], **history)
+    report.statuses_changed = len(claims)
+    return report
+
+
+def _open_findings_in(loaded: _Loaded) -> set[int]:
+    """Ids of the open findings this recomputation may judge (see ``_judged``), each kind
+    found by the links that decide it: a busy source's other findings are no business of
+    this scope. One indexed read of a link table per kind of link (a single query joining
+    all three link tables with OR reads every open finding's links on PostgreSQL)."""
+    other_kinds = set(Finding.Kind.values) - CLAIM_KINDS - SOURCE_KINDS
+    wanted = (
+        ("claims", "claim_id", loaded.claim_ids, CLAIM_KINDS),
+        ("sources", "source_id", loaded.source_ids, SOURCE_KINDS),
+        ("attributions", "attribution_id", loaded.primary | loaded.claim_attributions, other_kinds),
+    )
+    ids: set[int] = set()
+    for name, column, values, kinds in wanted:
+        if values:
+            ids.update(
+                getattr(Finding, name)
+                .through.objects.filter(
+                    **{f"{column}__in": values},
+                    finding__kind__in=kinds,
+                    finding__resolved_at__isnull=True,
+                )
+                .values_list("finding_id", flat=True)
+            )
+    return ids
+
+
+def _history_user():
+    """Who the history rows name, as a save would: the user of the request being served
+    (simple_history's middleware), if any."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+_LINKS = (
+    ("claims", "claim_id", lambda f: f.claim_ids),
+    ("attributions", "attribution_id", lambda f: f.attribution_ids),
+    ("sources", "source_id", lambda f: f.source_ids),
+)
+
+
+def _set_links(rows: list[tuple[int, rules.Finding]], new_ids: set[int]) -> None:
+    """Make each stored finding's claims, attributions and sources those found: three
+    reads, then the rows to delete and to add in bulk."""
+    old_ids = [pk for pk, _ in rows if pk not in new_ids]
+    for name, column, wanted_of in _LINKS:
+        through = getattr(Finding, name).through
+        have: dict[int, set[int]] = {pk: set() for pk, _ in rows}
+        if old_ids:
+            for finding_id, other in through.objects.filter(finding_id__in=old_ids).values_list(
+                "finding_id", column
+            ):
+                have[finding_id].add(other)
+        add = []
+        for pk, new in rows:
+            wanted = set(wanted_of(new))
+            if gone := have[pk] - wanted:
+                through.objects.filter(finding_id=pk, **{f"{column}__in": gone}).delete()
+            add.extend(through(finding_id=pk, **{column: other}) for other in wanted - have[pk])
+        if add:
+            through.objects.bulk_create(add)
+
+
+def schedule_recheck(**ids: Iterable[int | None]) -> None:
+    """Queue a recheck of these ids for when the current transaction commits (at once
+    outside a transaction). Calls within one transaction share a single recheck."""
+    if not settings.TRACKER_CROSSCHECK_ON_SAVE:
+        return
+    pending: _Pending | None = getattr(connection, "_tracker_pending_recheck", None)
+    if pending is None or not pending.queued():
+        pending = _Pending()
+        connection._tracker_pending_recheck = pending
+        pending.scope.add(**ids)
+        transaction.on_commit(pending.run)
+    else:
+        pending.scope.add(**ids)
+
+
+class _Pending:
+    def __init__(self) -> None:
+        self.scope = Scope()
+
+    def queued(self) -> bool:
+        # A rolled-back transaction drops its callbacks: then this scope is stale.
+        return any(func == self.run for _, func, _ in connection.run_on_commit)
+
+    def run(self) -> None:
+        if getattr(connection, "_tracker_pending_recheck", None) is self:
+            connection._tracker_pending_recheck = None
+        recheck(self.scope)
+
+
+@transaction.atomic
+def finding_triage(*, finding: Finding, state: str, note: str | None = None, user=None) -> Finding:
+    """Record a fact-checker's verdict on a finding (open, confirmed, dismissed).
+
+    The triage survives every recomputation of the finding.
+    """
+    if state not in Finding.State.values:
+        raise ValidationError({"state": f"Choose one of: {', '.join(Finding.State.values)}."})
+    finding.state = state
+    if note is not None:
+        finding.note = note
+    finding.triaged_at = timezone.now()
+    finding.triaged_by = acting_user(user)
+    set_history_user(finding, user)
+    finding.save(update_fields=["state", "note", "triaged_at", "triaged_by", "updated_at"])
+    return finding

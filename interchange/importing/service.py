@@ -1,0 +1,640 @@
+"""Writing imported articles: each record in its own savepoint, through the services.
+
+``import_files`` reads the files as a stream (never a whole JSON Lines file in memory),
+checks each record (``records``, ``documents``) and writes it through ``article_create`` /
+``article_update`` and the claims services, so validation, history and re-anchoring apply
+as on every other path. A record that fails rolls back only itself; the others are kept.
+Records are committed in batches (``batch_size``) so that a large file does not pay for a
+commit per article; a batch the database refuses at commit is written again one record at a
+time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+
+from articles.models import Article, Outlet, body_hash
+from articles.services import article_create, article_update
+from claims.models import Attribution, Claim
+from claims.services import attribution_create, claim_create
+from crosscheck.services import RecheckReport, Scope, recheck
+from interchange.annotations.load import (
+    LoadReport,
+    _creation_order,
+    _outlet_get_or_create,
+    _source_get_or_create,
+)
+from interchange.annotations.parse import ATTRIBUTION_MODEL_FIELDS, CLAIM_MODEL_FIELDS
+from interchange.importing import documents, jsonl
+from interchange.importing.records import ArticleRecord, RecordError, parse_record
+from sources.models import Source, normalize_name
+from sources.services import source_create
+
+# One plain-text or HTML file is one article; a larger file is refused unread.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+# Problems kept in the report for display; all of them go to ``on_problem``.
+MAX_PROBLEMS_KEPT = 500
+
+
+class Format(StrEnum):
+    AUTO = "auto"
+    JSONL = "jsonl"
+    TEXT = "text"
+    HTML = "html"
+
+
+EXTENSIONS = {
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+    ".txt": Format.TEXT,
+    ".text": Format.TEXT,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".xhtml": Format.HTML,
+}
+
+
+class Status(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    SKIPPED = "skipped"
+    CONFLICT = "conflict"
+    FAILED = "failed"
+
+
+# Why a record was skipped: the summary counts each reason.
+SKIP_UNCHANGED = "unchanged: an article with this URL and body is already stored"
+SKIP_DIFFERENT_FIELDS = (
+    "same URL and body as a stored article, other fields differ (--update replaces them)"
+)
+SKIP_SAME_BODY = "no URL, and an article with the same body is already stored"
+
+
+@dataclass
+class ImportFile:
+    """A file to import: ``name`` is how messages refer to it; ``open`` opens it for
+    reading bytes."""
+
+    name: str
+    open: Callable[[], BinaryIO]
+    format: Format = Format.AUTO
+
+    @classmethod
+    def from_path(cls, path: str | Path, format: Format | str = Format.AUTO) -> ImportFile:
+        path = Path(path)
+        return cls(name=str(path), open=lambda: path.open("rb"), format=Format(format))
+
+    def resolved_format(self) -> Format | None:
+        if self.format != Format.AUTO:
+            return self.format
+        name = self.name.lower()
+        return next((fmt for ext, fmt in EXTENSIONS.items() if name.endswith(ext)), None)
+
+
+def files_from_paths(paths: Iterable[str | Path], format: Format | str) -> list[ImportFile]:
+    """The files to import: each path, and in each folder every file whose extension
+    tells its format (sorted by name, subfolders included)."""
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in EXTENSIONS:
+                    files.append(ImportFile.from_path(child, format))
+        else:
+            files.append(ImportFile.from_path(path, format))
+    return files
+
+
+@dataclass
+class Problem:
+    """A record that was not imported (failed) or not changed (conflict), and why."""
+
+    status: Status
+    file: str
+    line: int | None
+    messages: list[str]
+    url: str = ""
+    headline: str = ""
+    article_id: int | None = None
+
+    @property
+    def location(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def as_json(self) -> str:
+        data = {
+            "file": self.file,
+            "line": self.line,
+            "status": str(self.status),
+            "errors": self.messages,
+            "url": self.url,
+            "headline": self.headline,
+            "article": self.article_id,
+        }
+        return json.dumps(data, ensure_ascii=False)
+
+
+@dataclass
+class Outcome:
+    status: Status
+    article: Article | None = None
+    reason: str = ""
+    messages: list[str] = field(default_factory=list)
+    attributions: int = 0
+    detail: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What an import did. Counts are exact; ``problems`` keeps the first
+    ``MAX_PROBLEMS_KEPT`` failures and conflicts (``problem_count`` counts them all)."""
+
+    dry_run: bool = False
+    files: int = 0
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    conflicts: int = 0
+    failed: int = 0
+    attributions: int = 0
+    outlets_created: list[str] = field(default_factory=list)
+    # What updates did to spans ("file:line: article #12: Spans: 3 anchored, 1 fuzzy."),
+    # the first MAX_PROBLEMS_KEPT.
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    rechecked: RecheckReport | None = None
+    seconds: float = 0.0
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.conflicts)
+
+    @property
+    def problems_not_shown(self) -> int:
+        return self.problem_count - len(self.problems)
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.seconds if self.seconds else 0.0
+
+    def headline(self) -> str:
+        verb = "Checked" if self.dry_run else "Imported"
+        parts = [
+            f"{self.created:,} created",
+            f"{self.updated:,} updated",
+            f"{self.skipped_total:,} skipped",
+            f"{self.conflicts:,} conflicts",
+            f"{self.failed:,} failed",
+        ]
+        files = f"{self.files:,} file{'' if self.files == 1 else 's'}"
+        records = f"{self.records:,} record{'' if self.records == 1 else 's'}"
+        text = f"{verb} {records} from {files}: {', '.join(parts)}."
+        if self.dry_run:
+            text += " Dry run: nothing was stored."
+        return text
+
+    def summary_lines(self, *, problems_shown: int = 50) -> list[str]:
+        lines = [self.headline()]
+        if self.attributions:
+            lines.append(f"Attributions created: {self.attributions:,}.")
+        if self.outlets_created:
+            lines.append("New outlets: " + ", ".join(self.outlets_created) + ".")
+        for reason, n in self.skipped.most_common():
+            lines.append(f"Skipped {n:,}: {reason}.")
+        lines += [f"Updated {note}" for note in self.notes[:problems_shown]]
+        if self.rechecked is not None:
+            r = self.rechecked
+            lines.append(
+                f"Cross-check of {r.attributions:,} attributions: findings {r.created:,} new, "
+                f"{r.updated:,} updated, {r.resolved:,} resolved; "
+                f"{r.statuses_changed:,} claim statuses changed."
+            )
+        shown = self.problems[:problems_shown]
+        for problem in shown:
+            label = "conflict" if problem.status == Status.CONFLICT else "failed"
+            lines.append(f"{problem.location}: {label}: " + "; ".join(problem.messages))
+        hidden = self.problem_count - len(shown)
+        if hidden > 0:
+            lines.append(f"... and {hidden:,} more problems.")
+        return lines
+
+
+# Hooks run after each article is written, inside its savepoint: ``hook(article, outcome)``.
+# A hook that raises ``ValidationError`` fails the record (and rolls it back).
+ArticleHook = Callable[[Article, Outcome], None]
+
+
+@dataclass
+class _Item:
+    """One record read from a file: the record, or why it cannot be read."""
+
+    file: str
+    line: int | None
+    record: ArticleRecord | None = None
+    messages: list[str] = field(default_factory=list)
+    blank: bool = False
+
+
+def import_files(
+    files: Sequence[ImportFile],
+    *,
+    outlet: str = "",
+    update: bool = False,
+    dry_run: bool = False,
+    run_recheck: bool = False,
+    user=None,
+    batch_size: int = 100,
+    after_write: Sequence[ArticleHook] = (),
+    progress: Callable[[int], None] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> ImportReport:
+    """Import ``files`` (see the package help for formats and rules) and report.
+
+    ``outlet`` names the outlet of records that name none. ``update`` replaces the stored
+    article when a record has its URL and a different body (otherwise that is a conflict
+    and nothing changes). ``dry_run`` checks every record against the database and rolls
+    everything back. ``run_recheck`` runs the cross-check on the attributions of the
+    articles created or updated, after each batch commits. ``progress(n)`` is called as
+    records (and blank lines) are read; ``on_problem`` with every failure and conflict.
+    Do not call inside a transaction that must commit everything or nothing: batches
+    commit as they go.
+    """
+    importer = _Importer(
+        outlet=outlet,
+        update=update,
+        dry_run=dry_run,
+        run_recheck=run_recheck,
+        user=user,
+        after_write=after_write,
+        on_problem=on_problem,
+    )
+    started = time.monotonic()
+    importer.report.files = len(files)
+    items = _read(files, default_outlet=outlet)
+    while chunk := list(islice(items, max(1, batch_size))):
+        importer.write_batch(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    importer.report.seconds = time.monotonic() - started
+    return importer.report
+
+
+def _read(files: Sequence[ImportFile], *, default_outlet: str) -> Iterator[_Item]:
+    for file in files:
+        fmt = file.resolved_format()
+        if fmt is None:
+            suffix = Path(file.name).suffix or "no extension"
+            yield _Item(
+                file.name,
+                None,
+                messages=[
+                    f"cannot tell the format from the name ({suffix}); give the format "
+                    "(jsonl, text or html)"
+                ],
+            )
+            continue
+        try:
+            stream = file.open()
+        except OSError as error:
+            yield _Item(file.name, None, messages=[f"cannot read the file: {error.strerror}"])
+            continue
+        with stream:
+            try:
+                if fmt == Format.JSONL:
+                    yield from _read_jsonl(file.name, stream, default_outlet)
+                else:
+                    yield _read_document(file.name, stream, fmt, default_outlet)
+            except OSError as error:
+                yield _Item(file.name, None, messages=[f"cannot read the file: {error}"])
+
+
+def _read_jsonl(name: str, stream: BinaryIO, default_outlet: str) -> Iterator[_Item]:
+    for line in jsonl.read_lines(stream):
+        if jsonl.is_blank(line):
+            yield _Item(name, line.number, blank=True)
+        elif line.error:
+            yield _Item(name, line.number, messages=[line.error])
+        else:
+            try:
+                record = parse_record(line.value, default_outlet=default_outlet)
+            except RecordError as error:
+                yield _Item(name, line.number, messages=error.messages)
+            else:
+                yield _Item(name, line.number, record=record)
+
+
+def _read_document(name: str, stream: BinaryIO, fmt: Format, default_outlet: str) -> _Item:
+    data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return _Item(name, None, messages=[f"the file is larger than {MAX_DOCUMENT_BYTES:,} bytes"])
+    parse = documents.parse_html if fmt == Format.HTML else documents.parse_text
+    try:
+        record = parse(data, name=Path(name).name, default_outlet=default_outlet)
+    except RecordError as error:
+        return _Item(name, None, messages=error.messages)
+    return _Item(name, None, record=record)
+
+
+class _Importer:
+    def __init__(self, *, outlet, update, dry_run, run_recheck, user, after_write, on_problem):
+        self.update = update
+        self.dry_run = dry_run
+        self.run_recheck = run_recheck
+        self.user = user
+        self.after_write = after_write
+        self.on_problem = on_problem
+        self.report = ImportReport(dry_run=dry_run)
+        # Outlets by lower-case name, once their creation has committed.
+        self.outlets: dict[str, Outlet] = {}
+
+    # Batches
+
+    def write_batch(self, chunk: list[_Item]) -> None:
+        results: list[tuple[_Item, Outcome]] = []
+        new_outlets: dict[str, Outlet] = {}
+        try:
+            with transaction.atomic():
+                for item in chunk:
+                    if item.blank:
+                        continue
+                    if item.record is None:
+                        results.append((item, Outcome(Status.FAILED, messages=item.messages)))
+                        continue
+                    results.append((item, self.write_one(item.record, new_outlets)))
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as error:
+            if len(chunk) > 1:
+                for item in chunk:
+                    self.write_batch([item])
+                return
+            results = [(chunk[0], Outcome(Status.FAILED, messages=[_database_message(error)]))]
+            new_outlets = {}
+        if not self.dry_run:
+            self.outlets.update(new_outlets)
+            self.report.outlets_created += [o.name for o in new_outlets.values()]
+        for item, outcome in results:
+            self.tally(item, outcome)
+        if self.run_recheck and not self.dry_run:
+            self.recheck(
+                outcome.article
+                for _item, outcome in results
+                if outcome.status in (Status.CREATED, Status.UPDATED)
+            )
+
+    def tally(self, item: _Item, outcome: Outcome) -> None:
+        report = self.report
+        report.records += 1
+        if outcome.status == Status.CREATED:
+            report.created += 1
+            report.attributions += outcome.attributions
+        elif outcome.status == Status.UPDATED:
+            report.updated += 1
+            if outcome.detail and len(report.notes) < MAX_PROBLEMS_KEPT:
+                where = item.file if item.line is None else f"{item.file}:{item.line}"
+                report.notes.append(f"{where}: article #{outcome.article.pk}: {outcome.detail}")
+        elif outcome.status == Status.SKIPPED:
+            report.skipped[outcome.reason] += 1
+        else:
+            if outcome.status == Status.CONFLICT:
+                report.conflicts += 1
+            else:
+                report.failed += 1
+            record = item.record
+            problem = Problem(
+                status=outcome.status,
+                file=item.file,
+                line=item.line,
+                messages=outcome.messages,
+                url=record.url if record else "",
+                headline=record.headline if record else "",
+                article_id=outcome.article.pk if outcome.article is not None else None,
+            )
+            report.problem_count += 1
+            if len(report.problems) < MAX_PROBLEMS_KEPT:
+                report.problems.append(problem)
+            if self.on_problem is not None:
+                self.on_problem(problem)
+
+    def recheck(self, articles: Iterable[Article | None]) -> None:
+        ids = {a.pk for a in articles if a is not None and a.pk is not None}
+        if not ids:
+            return
+        attribution_ids = set(
+            Attribution.objects.filter(article_id__in=ids).values_list("id", flat=True)
+        )
+        if not attribution_ids:
+            return
+        result = recheck(Scope(attribution_ids=attribution_ids))
+        total = self.report.rechecked or RecheckReport()
+        for name in ("attributions", "created", "updated", "reopened", "resolved"):
+            setattr(total, name, getattr(total, name) + getattr(result, name))
+        total.statuses_changed += result.statuses_changed
+        self.report.rechecked = total
+
+    # One record
+
+    def write_one(self, record: ArticleRecord, new_outlets: dict[str, Outlet]) -> Outcome:
+        created_outlet: list[Outlet] = []
+        try:
+            with transaction.atomic():
+                outcome = self.write(record, new_outlets, created_outlet)
+                if outcome.article is not None and outcome.status in (
+                    Status.CREATED,
+                    Status.UPDATED,
+                ):
+                    for hook in self.after_write:
+                        hook(outcome.article, outcome)
+        except ValidationError as error:
+            return Outcome(Status.FAILED, messages=_validation_messages(error))
+        except DatabaseError as error:
+            return Outcome(Status.FAILED, messages=[_database_message(error)])
+        for outlet in created_outlet:
+            new_outlets[outlet.name.lower()] = outlet
+        return outcome
+
+    def write(
+        self, record: ArticleRecord, new_outlets: dict[str, Outlet], created_outlet: list[Outlet]
+    ) -> Outcome:
+        new_hash = body_hash(record.body)
+        if record.url:
+            # The exclude repeats the unique index's condition, so that SQLite uses it.
+            existing = (
+                Article.objects.select_related("outlet")
+                .filter(url=record.url)
+                .exclude(url="")
+                .first()
+            )
+        else:
+            existing = Article.objects.filter(content_hash=new_hash).order_by("pk").first()
+            if existing is not None:
+                return Outcome(Status.SKIPPED, existing, reason=SKIP_SAME_BODY)
+        if existing is None:
+            return self.create(record, self.outlet(record.outlet, new_outlets, created_outlet))
+        stored_hash = existing.content_hash or body_hash(existing.body)
+        changed = _changed_fields(existing, record)
+        # An outlet is looked up (or created) only if the article is going to change.
+        other_outlet = existing.outlet.name.lower() != record.outlet.lower()
+        if other_outlet:
+            changed["outlet"] = None
+        if stored_hash == new_hash:
+            if not changed:
+                return Outcome(Status.SKIPPED, existing, reason=SKIP_UNCHANGED)
+            if not self.update:
+                return Outcome(Status.SKIPPED, existing, reason=SKIP_DIFFERENT_FIELDS)
+        elif not self.update:
+            return Outcome(
+                Status.CONFLICT,
+                existing,
+                messages=[
+                    f"article #{existing.pk} already has this URL with a different body "
+                    f"(stored {len(existing.body):,} characters, this record "
+                    f"{len(record.body):,}); nothing was changed. Import with --update (or "
+                    "tick “Replace”) to replace it."
+                ],
+            )
+        if other_outlet:
+            changed["outlet"] = self.outlet(record.outlet, new_outlets, created_outlet)
+        report = article_update(article=existing, user=self.user, **changed)
+        detail = report.summary() if "body" in changed else ""
+        if record.attribution_count:
+            detail += (
+                f" The record's {record.attribution_count} attributions were not added: "
+                "attributions are imported with new articles only."
+            )
+        return Outcome(Status.UPDATED, existing, detail=detail.strip())
+
+    def outlet(
+        self, name: str, new_outlets: dict[str, Outlet], created_outlet: list[Outlet]
+    ) -> Outlet:
+        key = name.lower()
+        cached = self.outlets.get(key) or new_outlets.get(key)
+        if cached is not None:
+            return cached
+        counts = LoadReport()
+        outlet = _outlet_get_or_create(
+            {"name": name, "kind": Outlet.Kind.NEWSPAPER, "domain": ""},
+            user=self.user,
+            report=counts,
+        )
+        if counts.created[Outlet]:
+            created_outlet.append(outlet)
+        else:
+            self.outlets[key] = outlet
+        return outlet
+
+    def create(self, record: ArticleRecord, outlet: Outlet) -> Outcome:
+        article = article_create(user=self.user, outlet=outlet, **record.stored_values())
+        count = self.write_annotation(article, record)
+        return Outcome(Status.CREATED, article, attributions=count)
+
+    def write_annotation(self, article: Article, record: ArticleRecord) -> int:
+        """The record's sources, claims and attributions, for a new article."""
+        data = record.annotation
+        if not data.get("attributions"):
+            return 0
+        counts = LoadReport()
+        sources: dict[str, Source] = {}
+        for index in _creation_order(data["sources"]):
+            item = data["sources"][index]
+            if item["key"] in record.named_sources:
+                sources[item["key"]] = self.source_by_name(item["name"], index)
+            else:
+                sources[item["key"]] = _source_get_or_create(
+                    item, article=article, sources=sources, user=self.user, report=counts
+                )
+        claims: dict[str, Claim] = {}
+        for item in data["claims"]:
+            claims[item["key"]] = claim_create(
+                user=self.user, **{name: item[name] for name in CLAIM_MODEL_FIELDS}
+            )
+        for index, item in enumerate(data["attributions"]):
+            try:
+                attribution_create(
+                    user=self.user,
+                    article=article,
+                    source=sources.get(item["source"]) if item["source"] else None,
+                    claim=claims.get(item["claim"]) if item["claim"] else None,
+                    start=item["start"],
+                    end=item["end"],
+                    **{name: item[name] for name in ATTRIBUTION_MODEL_FIELDS},
+                )
+            except ValidationError as error:
+                raise ValidationError(
+                    [f"attributions[{index}]: {m}" for m in _validation_messages(error)]
+                ) from error
+        return len(data["attributions"])
+
+    def source_by_name(self, name: str, index: int) -> Source:
+        """The named source (person, organisation, official account, document) with this
+        name or alias, preferring the name itself, then the oldest; a new person if none.
+        Raises ``ValidationError`` if the name fits sources of different kinds."""
+        normalized = normalize_name(name)
+        candidates = list(
+            Source.objects.filter(kind__in=Source.NAMED_KINDS, article__isnull=True)
+            .filter(Q(name__iexact=name.strip()) | Q(aliases__normalized=normalized))
+            .distinct()
+            .order_by("pk")[:50]
+        )
+        exact = [c for c in candidates if normalize_name(c.name) == normalized]
+        pool = exact or candidates
+        kinds = sorted({c.kind for c in pool})
+        if len(kinds) > 1:
+            found = ", ".join(f"#{c.pk} {c.get_kind_display()}" for c in pool[:5])
+            raise ValidationError(
+                f"source {name!r} fits sources of different kinds ({found}); give the source "
+                'as an object with its kind, e.g. {"name": ..., "kind": "organization"}'
+            )
+        if pool:
+            return pool[0]
+        return source_create(user=self.user, kind=Source.Kind.PERSON, name=name.strip())
+
+
+def _changed_fields(existing: Article, record: ArticleRecord) -> dict[str, Any]:
+    return {
+        name: value
+        for name, value in record.stored_values().items()
+        if getattr(existing, name) != value
+    }
+
+
+def _validation_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [
+            message if name == "__all__" else f"{name}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return list(error.messages)
+
+
+def _database_message(error: DatabaseError) -> str:
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"the database refused the record: {first_line}"
+
+
+def write_problems(stream: IO[str]) -> Callable[[Problem], None]:
+    """An ``on_problem`` callback writing each problem as a JSON line to ``stream``."""
+
+    def write(problem: Problem) -> None:
+        stream.write(problem.as_json() + "\n")
+
+    return write

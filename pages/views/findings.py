@@ -1,0 +1,179 @@
+"""Findings: the filterable triage list and one finding's page, each showing its evidence
+(word diff, conflicting figures, groups, attributions involved)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import DetailView, TemplateView
+
+from access.views import PageAccessMixin
+from articles.models import Article
+from claims.models import Attribution, Claim
+from crosscheck import rules
+from crosscheck.models import Finding
+from crosscheck.services import finding_triage
+from pages.forms import ANY_STATE, FindingFilterForm, FindingTriageForm, add_service_errors
+from pages.views.articles import findings_involving
+from sources.models import Source
+
+
+@dataclass
+class FindingRow:
+    """A finding with what shows its evidence: the attributions involved and, by kind,
+    a word diff, the conflicting figures or the groups."""
+
+    finding: Finding
+    attributions: list[Attribution] = field(default_factory=list)
+    diff: list[dict] = field(default_factory=list)
+    figures: list[list[str]] = field(default_factory=list)
+    groups: list[dict] = field(default_factory=list)
+    compare_url: str = ""
+
+
+def finding_rows(findings: list[Finding]) -> list[FindingRow]:
+    """Evidence for each finding, with one query for all their attributions (the findings
+    come with their attribution ids prefetched)."""
+    ids = {a.pk for f in findings for a in f.attributions.all()}
+    loaded = Attribution.objects.with_selectors().in_bulk(ids) if ids else {}
+    rows = []
+    for f in findings:
+        involved = sorted(
+            (loaded[a.pk] for a in f.attributions.all() if a.pk in loaded), key=lambda a: a.pk
+        )
+        row = FindingRow(finding=f, attributions=involved)
+        details = f.details or {}
+        if f.kind == Finding.Kind.QUOTE_DRIFT:
+            row.diff = details.get("diff", [])
+        elif f.kind == Finding.Kind.MISATTRIBUTION and len(involved) == 2:
+            row.diff = [op.as_dict() for op in rules.word_diff(involved[0].text, involved[1].text)]
+        elif f.kind == Finding.Kind.NUMERIC_CONFLICT:
+            row.figures = [c.get("figures", []) for c in details.get("conflicts", [])]
+        if f.kind in (Finding.Kind.SINGLE_SOURCE, Finding.Kind.ANONYMOUS_ONLY):
+            row.groups = details.get("groups", [])
+        if len(involved) == 2 and f.kind in PAIR_KINDS:
+            row.compare_url = compare_url(*involved)
+        rows.append(row)
+    return rows
+
+
+PAIR_KINDS = (
+    Finding.Kind.QUOTE_DRIFT,
+    Finding.Kind.MISATTRIBUTION,
+    Finding.Kind.NUMERIC_CONFLICT,
+    Finding.Kind.CONTRADICTION,
+)
+
+
+def compare_url(a: Attribution, b: Attribution) -> str:
+    return f"{reverse('pages:compare')}?a={a.pk}&b={b.pk}"
+
+
+FINDINGS_PER_PAGE = 20
+
+
+class FindingListView(PageAccessMixin, TemplateView):
+    template_name = "pages/finding_list.html"
+    read_permissions = ("crosscheck.view_finding", "claims.view_attribution")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = FindingFilterForm(self.request.GET)
+        findings = Finding.objects.current().with_related().order_by("-id")
+        scope = {}
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["kind"]:
+                findings = findings.filter(kind=data["kind"])
+            if data["state"] != ANY_STATE:
+                findings = findings.filter(state=data["state"])
+            if data["article"]:
+                scope["article"] = get_object_or_404(
+                    Article.objects.only("id", "headline"), pk=data["article"]
+                )
+                findings = findings.filter(findings_involving(article=scope["article"]))
+            if data["source"]:
+                scope["source"] = get_object_or_404(Source, pk=data["source"])
+                findings = findings.filter(findings_involving(source=scope["source"]))
+            if data["claim"]:
+                scope["claim"] = get_object_or_404(
+                    Claim.objects.only("id", "text"), pk=data["claim"]
+                )
+                findings = findings.filter(claims=scope["claim"])
+        else:
+            findings = findings.none()
+        page = Paginator(findings, FINDINGS_PER_PAGE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            scope=scope,
+            page_obj=page,
+            rows=finding_rows(list(page.object_list)),
+            page_query=query.urlencode(),
+            here=self.request.get_full_path(),
+            can_triage=self.request.user.has_perm("crosscheck.change_finding"),
+            triage_states=Finding.State,
+        )
+        return context
+
+
+class FindingDetailView(PageAccessMixin, DetailView):
+    """One finding with its evidence; POST triages it (confirm, dismiss, reopen, note)."""
+
+    template_name = "pages/finding_detail.html"
+    context_object_name = "finding"
+    read_permissions = ("crosscheck.view_finding", "claims.view_attribution")
+    write_permissions = ("crosscheck.change_finding",)
+
+    def get_queryset(self):
+        return Finding.objects.with_related()
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        finding = self.object
+        if form is None and self.request.user.has_perm("crosscheck.change_finding"):
+            form = FindingTriageForm(initial={"state": finding.state, "note": finding.note})
+        context.update(
+            row=finding_rows([finding])[0],
+            form=form,
+            next=self.safe_next(),
+            triage_states=Finding.State,
+        )
+        return context
+
+    def safe_next(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        allowed = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return target if allowed else ""
+
+    def post(self, request, *args, **kwargs):
+        self.object = finding = self.get_object()
+        form = FindingTriageForm(request.POST)
+        if form.is_valid():
+            try:
+                finding_triage(
+                    finding=finding,
+                    state=form.cleaned_data["state"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                verb = {
+                    Finding.State.CONFIRMED: "confirmed",
+                    Finding.State.DISMISSED: "dismissed",
+                    Finding.State.OPEN: "open",
+                }[finding.state]
+                messages.success(request, f"Finding #{finding.pk} is {verb}.")
+                target = self.safe_next() or reverse("pages:finding-detail", args=[finding.pk])
+                return HttpResponseRedirect(f"{target.split('#')[0]}#finding-{finding.pk}")
+        return self.render_to_response(self.get_context_data(form=form), status=400)

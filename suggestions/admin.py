@@ -1,0 +1,412 @@
+"""Admin for suggested attributions: the "Suggest attributions" action on articles and
+the review screen where editors accept, edit or reject each suggestion."""
+
+from collections import Counter
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+
+from access.admin_base import TrackerAdmin, count_of
+from access.text import shorten
+from articles.admin import (
+    ARTICLE_FIELDSETS,
+    ARTICLE_RECORD_FIELDSETS,
+    FLAGGED_STATUSES,
+    ArticleAdmin,
+    anchor_badge,
+    span_in_context,
+)
+from articles.forms import SpanForm
+from articles.highlight import Highlight, highlight
+from articles.models import Article
+from claims.admin import AttributionInline
+from claims.models import Attribution
+from sources.models import Source
+from suggestions import services as service
+from suggestions.models import Suggestion
+
+
+@admin.action(description="Suggest attributions (store for review)", permissions=["suggest"])
+def suggest_attributions(modeladmin, request, queryset):
+    """Run the extractor on each selected article; one article's failure stops only it."""
+    done, failed = [], []
+    for pk, headline in queryset.order_by("pk").values_list("pk", "headline"):
+        article = Article(pk=pk, headline=headline)
+        try:
+            report = service.suggest_attributions(article=article, user=request.user)
+        except ValidationError as error:
+            failed.append(f"{article.headline}: {' '.join(error.messages)}")
+            continue
+        done.append((article, report))
+    for article, report in done:
+        url = (
+            reverse("admin:suggestions_suggestion_changelist")
+            + "?"
+            + urlencode(
+                {"article__id__exact": article.pk, "state__exact": Suggestion.State.PENDING}
+            )
+        )
+        modeladmin.message_user(
+            request,
+            format_html('{}: {}. <a href="{}">Review them</a>.', article.headline, report, url),
+            messages.SUCCESS,
+        )
+    for message in failed:
+        modeladmin.message_user(request, message, messages.ERROR)
+
+
+class SuggestionForm(SpanForm):
+    class Meta:
+        model = Suggestion
+        fields = "__all__"
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(TrackerAdmin):
+    """The review queue. Accept or reject suggestions from the list (actions) or one at a
+    time from its page, after editing it if needed ("Save and accept")."""
+
+    form = SuggestionForm
+    change_form_template = "admin/suggestions/suggestion/change_form.html"
+    list_display = [
+        "short_text",
+        "speaker",
+        "kind",
+        "cue",
+        "confidence_shown",
+        "state",
+        "article",
+        "anchor",
+    ]
+    list_filter = ["state", "kind", "channel", "anchor_status"]
+    list_select_related = ["source", "article", "attribution"]
+    list_defer = ("article__body", "article__notes", "note")
+    search_fields = ["text", "speaker_mention", "cue", "article__headline", "source__name"]
+    autocomplete_fields = ["source"]
+    readonly_fields = [
+        "article",
+        "in_context",
+        "anchor_status",
+        "proposed_speaker",
+        "confidence",
+        "state",
+        "attribution_link",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            "Where in the article",
+            {"fields": ["article", "in_context", "text", ("start", "end"), "anchor_status"]},
+        ),
+        (
+            "Who said it",
+            {
+                "fields": [("source", "speaker_mention"), "proposed_speaker", "kind"],
+                "description": (
+                    "Leave the source empty to create the proposed speaker when you accept; "
+                    "choose a source to use one already in the archive instead."
+                ),
+            },
+        ),
+        ("How and when", {"fields": [("cue", "channel"), "recipient_name", "said_when_text"]}),
+        (
+            "Review",
+            {
+                "fields": [
+                    ("state", "confidence"),
+                    "attribution_link",
+                    ("reviewed_by", "reviewed_at"),
+                    "note",
+                ]
+            },
+        ),
+        ("Record", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+    actions = ["accept_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        # Suggestions come from the extractor ("Suggest attributions" on articles).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.state != Suggestion.State.PENDING:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "source", "attribution", "reviewed_by")
+        )
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, obj):
+        return shorten(obj.text)
+
+    @admin.display(description="speaker")
+    def speaker(self, obj):
+        return obj.speaker_label
+
+    @admin.display(description="confidence", ordering="confidence")
+    def confidence_shown(self, obj):
+        return f"{obj.confidence:.2f}"
+
+    @admin.display(description="anchor", ordering="anchor_status")
+    def anchor(self, obj):
+        return anchor_badge(obj)
+
+    @admin.display(description="in context")
+    def in_context(self, obj):
+        if obj is None or obj.article_id is None:
+            return "—"
+        return span_in_context(obj, obj.article.body)
+
+    @admin.display(description="proposed speaker")
+    def proposed_speaker(self, obj):
+        data = obj.proposed_source or {}
+        if not data:
+            return "—"
+        rows = [
+            ("kind", data.get("kind", "")),
+            ("name", data.get("name", "")),
+            ("description", data.get("description", "")),
+            ("role", data.get("role", "")),
+            ("anonymity reason", data.get("anonymity_reason", "")),
+            ("aliases", ", ".join(a for a in data.get("aliases", []) if isinstance(a, str))),
+        ]
+        affiliation = data.get("affiliation")
+        if isinstance(affiliation, dict):
+            rows.append(("affiliation", affiliation.get("name") or affiliation.get("description")))
+        return format_html(
+            '<dl class="proposed-source">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((k, v) for k, v in rows if v)),
+        )
+
+    @admin.display(description="attribution")
+    def attribution_link(self, obj):
+        if obj is None or obj.attribution_id is None:
+            return "—"
+        url = reverse("admin:claims_attribution_change", args=[obj.attribution_id])
+        return format_html('<a href="{}">{}</a>', url, obj.attribution)
+
+    def save_model(self, request, obj, form, change):
+        edits = {name: getattr(obj, name) for name in form.changed_data}
+        if "_accept" in request.POST:
+            request._accepted = service.suggestion_accept(
+                suggestion=obj, user=request.user, **edits
+            )
+        elif "_reject" in request.POST:
+            if edits:
+                service.suggestion_update(suggestion=obj, user=request.user, **edits)
+            service.suggestion_reject(suggestion=obj, user=request.user, note=obj.note)
+        else:
+            service.suggestion_update(suggestion=obj, user=request.user, **edits)
+
+    def response_change(self, request, obj):
+        accepted = getattr(request, "_accepted", None)
+        if accepted is not None:
+            self.message_user(
+                request,
+                format_html(
+                    'Accepted: <a href="{}">{}</a>. Link it to a claim there.',
+                    reverse("admin:claims_attribution_change", args=[accepted.pk]),
+                    accepted,
+                ),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(self._queue_url(obj))
+        if "_reject" in request.POST:
+            self.message_user(request, f"Rejected: {obj}", messages.SUCCESS)
+            return HttpResponseRedirect(self._queue_url(obj))
+        return super().response_change(request, obj)
+
+    @staticmethod
+    def _queue_url(obj) -> str:
+        return (
+            reverse("admin:suggestions_suggestion_changelist")
+            + "?"
+            + urlencode(
+                {"article__id__exact": obj.article_id, "state__exact": Suggestion.State.PENDING}
+            )
+        )
+
+    def _review(self, request, queryset, *, accept: bool) -> None:
+        done, failed = 0, []
+        rows = queryset.filter(state=Suggestion.State.PENDING).select_related("article", "source")
+        for suggestion in rows.defer(None):
+            try:
+                if accept:
+                    service.suggestion_accept(suggestion=suggestion, user=request.user)
+                else:
+                    service.suggestion_reject(suggestion=suggestion, user=request.user)
+            except ValidationError as error:
+                failed.append(f"“{shorten(suggestion.text, 50)}”: {' '.join(error.messages)}")
+                continue
+            done += 1
+        verb = "accepted" if accept else "rejected"
+        self.message_user(request, f"{done} suggestion(s) {verb}.", messages.SUCCESS)
+        for message in failed:
+            self.message_user(request, f"Not {verb}: {message}", messages.ERROR)
+
+    @admin.action(description="Accept selected suggestions", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        self._review(request, queryset, accept=True)
+
+    @admin.action(description="Reject selected suggestions", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        self._review(request, queryset, accept=False)
+
+
+# Colour classes of the preview, by kind of source; the legend lists them in this order.
+HIGHLIGHT_KINDS = [
+    *((kind.value, kind.label) for kind in Source.Kind),
+    ("unattributed", "unattributed statement"),
+    ("metadata", "metadata (not a claim)"),
+]
+
+
+def article_preview(body: str, attributions, metadata_spans) -> str:
+    """The body with every attribution (by kind of source) and metadata span highlighted."""
+    items, counts = [], Counter()
+    for span in metadata_spans:
+        if span.start is not None and body[span.start : span.end] == span.text:
+            counts["metadata"] += 1
+            title = f"Metadata: {span.get_kind_display()}"
+            items.append(Highlight(span.start, span.end, "hl hl-metadata", title))
+    for attribution in attributions:
+        if (
+            attribution.start is None
+            or body[attribution.start : attribution.end] != attribution.text
+        ):
+            continue
+        source = attribution.source
+        kind = source.kind if source is not None else "unattributed"
+        who = source.display_name if source is not None else "Unattributed"
+        # The colour says what kind of source it is; the label says which one.
+        label = (source.name or source.description) if source is not None else "unattributed"
+        kind_label = source.get_kind_display() if source is not None else "no source"
+        claim = f"Claim: {attribution.claim}" if attribution.claim_id else "No claim linked yet"
+        title = f"{who} ({kind_label}), {attribution.get_kind_display()}. {claim}"
+        css = f"hl hl-{kind}"
+        if attribution.anchor_status in FLAGGED_STATUSES:
+            css += " hl-flagged"
+            title += ". Re-anchored to a close match: check it"
+        counts[kind] += 1
+        items.append(Highlight(attribution.start, attribution.end, css, title, shorten(label, 28)))
+    legend = format_html_join(
+        "",
+        '<li><span class="hl-swatch hl-{}"></span>{} <span class="hl-count">{}</span></li>',
+        ((kind, label, counts[kind]) for kind, label in HIGHLIGHT_KINDS),
+    )
+    return format_html(
+        '<div class="tracker-preview-wrap"><ul class="hl-legend">{}</ul>'
+        '<p class="hl-hint">Hover over a highlight for its source and claim. Dashed: '
+        "re-anchored after a body edit, check it.</p>"
+        '<div class="tracker-preview">{}</div></div>',
+        legend,
+        highlight(body, items),
+    )
+
+
+@admin.register(Article)
+class ArticleWithClaimsAdmin(ArticleAdmin):
+    list_display = [
+        "headline",
+        "outlet",
+        "origin_outlet",
+        "published_at",
+        "status",
+        "attribution_count",
+        "flagged",
+    ]
+    readonly_fields = [*ArticleAdmin.readonly_fields, "preview", "spans_needing_attention"]
+    fieldsets = [
+        ARTICLE_FIELDSETS[0],
+        ("Spans that need attention", {"fields": ["spans_needing_attention"]}),
+        *ARTICLE_FIELDSETS[1:],
+        (
+            "Highlighted preview",
+            {
+                "fields": ["preview"],
+                "description": "The body as stored, with every attribution highlighted.",
+            },
+        ),
+        *ARTICLE_RECORD_FIELDSETS,
+    ]
+    inlines = [AttributionInline, *ArticleAdmin.inlines]
+    actions = [*ArticleAdmin.actions, suggest_attributions]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(attribution_count=count_of(Attribution, "article"))
+        )
+
+    def has_suggest_permission(self, request):
+        return request.user.has_perm("suggestions.add_suggestion")
+
+    @admin.display(description="attributions", ordering="attribution_count")
+    def attribution_count(self, obj):
+        return obj.attribution_count
+
+    def _spans(self, obj: Article):
+        """The article's attributions and metadata spans, loaded once for the page."""
+        if not hasattr(obj, "_admin_spans"):
+            attributions = obj.attributions.select_related("source", "claim").in_text_order()
+            metadata = obj.metadata_spans.order_by(F("start").asc(nulls_last=True), "id")
+            obj._admin_spans = (list(attributions), list(metadata))
+        return obj._admin_spans
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the article to see its attributions highlighted here."
+        return article_preview(obj.body, *self._spans(obj))
+
+    @admin.display(description="flagged spans")
+    def spans_needing_attention(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        attributions, metadata = self._spans(obj)
+        flagged = [s for s in (*attributions, *metadata) if s.anchor_status in FLAGGED_STATUSES]
+        if not flagged:
+            return "None: every span matches the body."
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td><a href="{}">{} #{}</a></td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    anchor_badge(span),
+                    reverse(
+                        f"admin:{span._meta.app_label}_{span._meta.model_name}_change",
+                        args=[span.pk],
+                    ),
+                    span._meta.verbose_name,
+                    span.pk,
+                    self._span_owner(span),
+                    span_in_context(span, obj.body),
+                )
+                for span in flagged
+            ),
+        )
+        return format_html(
+            '<table class="flagged-spans"><thead><tr><th>status</th><th>span</th>'
+            "<th>who / what</th><th>text in context</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @staticmethod
+    def _span_owner(span) -> str:
+        if isinstance(span, Attribution):
+            return span.source.display_name if span.source_id else "unattributed"
+        return span.get_kind_display()

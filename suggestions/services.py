@@ -1,0 +1,442 @@
+"""Suggested attributions: run the extractor on an article, store what it proposes for
+an editor to review, and accept or reject each proposal.
+
+Storing is idempotent. Running the extractor again on the same body updates the pending
+suggestions in place (same id), adds new ones, removes pending ones it no longer makes,
+and leaves alone every suggestion already accepted or rejected and every span already
+annotated as an attribution: an editor's work is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from access.services import acting_user, apply_fields, set_history_user
+from articles.anchoring import AnchorStatus
+from articles.models import Article, Outlet
+from claims.models import Attribution
+from claims.services import attribution_create
+from sources.models import Source, SourceAlias, normalize_name
+from sources.services import source_add_alias, source_create
+from suggestions.extraction import Extraction, ExtractionError, KnownSource, ProposedSource, extract
+from suggestions.models import Suggestion
+
+__all__ = [
+    "SuggestReport",
+    "extract_for_text",
+    "known_sources_for",
+    "suggest_attributions",
+    "suggestion_accept",
+    "suggestion_reject",
+    "suggestion_update",
+]
+
+# Capitalised words (with inner hyphens, apostrophes and dots: "al-Baghdadi", "O'Neill",
+# "U.S."), possibly joined by a few lower-case particles: the phrases that can name a
+# source already in the archive.
+_CAP_WORD = r"[A-Z][\w'’.\-]*"
+_NAME_RUN = re.compile(
+    rf"{_CAP_WORD}(?:\s+(?:(?:of|the|de|del|da|al|bin|van|von|for|and)\s+)*{_CAP_WORD})*"
+)
+_FOLLOWING = re.compile(r"(?:\s+[\w'’\-]+){1,2}")
+MAX_NAME_WORDS = 6
+# More look-up phrases than this (a very long article) are not all sent to the database.
+MAX_LOOKUP_PHRASES = 5_000
+_LOOKUP_CHUNK = 500
+
+
+@dataclass
+class SuggestReport:
+    """What one run stored, and what it left alone and why."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped_reviewed: int = 0
+    skipped_annotated: int = 0
+    suggestion_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.removed} withdrawn; left alone: {self.skipped_reviewed} already reviewed, "
+            f"{self.skipped_annotated} already annotated"
+        )
+
+
+def _lookup_phrases(text: str) -> set[str]:
+    """Every run of 1-6 consecutive capitalised words (and their particles), and each such
+    run with the one or two words after it ("US-led coalition"), normalised."""
+    phrases: set[str] = set()
+    for match in _NAME_RUN.finditer(text):
+        words = match.group().split()
+        following = _FOLLOWING.match(text, match.end())
+        tail = following.group().split() if following else []
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + MAX_NAME_WORDS) + 1):
+                part = words[i:j]
+                if part[-1][0].isupper():
+                    phrases.add(normalize_name(" ".join(part).strip(".,")))
+            for extra in range(1, len(tail) + 1):
+                if len(words) - i + extra <= MAX_NAME_WORDS:
+                    phrases.add(normalize_name(" ".join(words[i:] + tail[:extra]).strip(".,")))
+        if len(phrases) >= MAX_LOOKUP_PHRASES:
+            break
+    phrases.discard("")
+    return phrases
+
+
+def known_sources_for(text: str, *, article: Article | None = None) -> list[KnownSource]:
+    """Sources of the archive the text may name, by full name or alias.
+
+    Only the capitalised phrases of the text are looked up (a few queries, whatever the
+    size of the archive). Anonymous sources and unnamed groups belong to one article, so
+    only the given article's own are offered.
+    """
+    phrases = sorted(_lookup_phrases(text))
+    if not phrases:
+        return []
+    ids: set[int] = set()
+    for i in range(0, len(phrases), _LOOKUP_CHUNK):
+        chunk = phrases[i : i + _LOOKUP_CHUNK]
+        ids.update(
+            Source.objects.annotate(lower_name=Lower("name"))
+            .filter(lower_name__in=chunk)
+            .values_list("id", flat=True)
+        )
+        ids.update(
+            SourceAlias.objects.filter(normalized__in=chunk).values_list("source_id", flat=True)
+        )
+    if not ids:
+        return []
+    local = Q(article__isnull=True)
+    if article is not None and article.pk:
+        local |= Q(article=article)
+    sources = Source.objects.filter(local, id__in=ids).prefetch_related("aliases").order_by("id")
+    return [
+        KnownSource(
+            id=source.id,
+            kind=source.kind,
+            name=source.name,
+            aliases=tuple(alias.name for alias in source.aliases.all()),
+            role=source.role,
+            affiliation_id=source.affiliation_id,
+        )
+        for source in sources
+    ]
+
+
+def extract_for_text(text: str, *, use_archive: bool = True) -> Extraction:
+    """The extractor on ``text``, with the archive's sources it names as known sources.
+    Raises ``ValidationError`` on text it cannot take (too long)."""
+    known = known_sources_for(text) if use_archive else []
+    try:
+        return extract(text, known_sources=known, max_chars=settings.TRACKER_MAX_BODY_CHARS)
+    except ExtractionError as error:
+        raise ValidationError({"text": str(error)}) from error
+
+
+def _proposal(proposed: ProposedSource, by_key: dict[str, ProposedSource]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": proposed.key,
+        "kind": proposed.kind,
+        "name": proposed.name,
+        "description": proposed.description,
+        "role": proposed.role,
+        "anonymity_reason": proposed.anonymity_reason,
+        "aliases": list(proposed.aliases),
+    }
+    if proposed.affiliation_id is not None:
+        data["affiliation_id"] = proposed.affiliation_id
+    elif proposed.affiliation_key and proposed.affiliation_key in by_key:
+        data["affiliation"] = _proposal(by_key[proposed.affiliation_key], {})
+    return data
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end in spans)
+
+
+@transaction.atomic
+def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
+    """Run the extractor on the article and store its suggestions for review."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    extraction = extract_for_text_article(article)
+    by_key = {proposed.key: proposed for proposed in extraction.proposed_sources}
+    report = SuggestReport()
+
+    existing = {
+        (row.start, row.end): row
+        for row in Suggestion.objects.filter(article=article, start__isnull=False)
+    }
+    annotated = list(
+        Attribution.objects.filter(article=article, start__isnull=False).values_list("start", "end")
+    )
+    wanted: set[int] = set()
+    known_ids = {s.source_id for s in extraction.suggestions if s.source_id is not None}
+    known = Source.objects.in_bulk(known_ids)
+    for item in extraction.suggestions:
+        row = existing.get((item.start, item.end))
+        if row is not None and row.state != Suggestion.State.PENDING:
+            report.skipped_reviewed += 1
+            continue
+        if row is None and _overlaps(item.start, item.end, annotated):
+            report.skipped_annotated += 1
+            continue
+        values = {
+            "kind": item.kind,
+            "text": item.text,
+            "cue": item.cue[:60],
+            "cue_start": item.cue_start,
+            "speaker_mention": item.speaker_mention[:300],
+            "speaker_start": item.speaker_start,
+            "source": known.get(item.source_id) if item.source_id is not None else None,
+            "proposed_source": (
+                _proposal(by_key[item.proposed_source], by_key)
+                if item.proposed_source in by_key
+                else {}
+            ),
+            "proposed_key": (item.proposed_source or "")[:100],
+            "channel": item.channel,
+            "recipient_name": item.recipient[:200],
+            "said_when_text": item.said_when_text[:200],
+            "confidence": item.confidence,
+        }
+        if row is None:
+            row = Suggestion(article=article, start=item.start, end=item.end, **values)
+            row.full_clean()
+            set_history_user(row, user)
+            row.save()
+            report.created += 1
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            apply_fields(row, values)
+            row.anchor_status = AnchorStatus.ANCHORED
+            row.full_clean()
+            set_history_user(row, user)
+            row.save()
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        wanted.add(row.pk)
+        report.suggestion_ids.append(row.pk)
+    # Pending suggestions this run no longer makes (the body changed, or the extractor did)
+    # are withdrawn; their history keeps them.
+    for stale in Suggestion.objects.filter(article=article, state=Suggestion.State.PENDING).exclude(
+        pk__in=wanted
+    ):
+        set_history_user(stale, user)
+        stale.delete()
+        report.removed += 1
+    return report
+
+
+def extract_for_text_article(article: Article) -> Extraction:
+    known = known_sources_for(article.body, article=article)
+    try:
+        return extract(article.body, known_sources=known, max_chars=len(article.body) + 1)
+    except ExtractionError as error:
+        raise ValidationError({"body": str(error)}) from error
+
+
+def _locked_pending(suggestion: Suggestion) -> Suggestion:
+    row = Suggestion.objects.select_for_update().select_related("article").get(pk=suggestion.pk)
+    if row.state != Suggestion.State.PENDING:
+        raise ValidationError(
+            {"state": f"This suggestion was already {row.get_state_display()}."},
+            code="reviewed",
+        )
+    return row
+
+
+# Fields an editor may change on a suggestion before accepting it.
+EDITABLE_FIELDS = (
+    "kind",
+    "text",
+    "start",
+    "end",
+    "cue",
+    "speaker_mention",
+    "source",
+    "channel",
+    "recipient_name",
+    "said_when_text",
+    "note",
+)
+
+
+def _apply_edits(row: Suggestion, edits: dict[str, Any]) -> None:
+    unknown = set(edits) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    apply_fields(row, edits)
+    if {"start", "end", "text"} & edits.keys():
+        if "start" not in edits and "end" not in edits:
+            row.start = row.end = None
+        elif "text" not in edits:
+            row.text = ""
+        row.anchor_status = AnchorStatus.ANCHORED
+
+
+@transaction.atomic
+def suggestion_update(*, suggestion: Suggestion, user=None, **edits: Any) -> Suggestion:
+    """Change a pending suggestion without accepting it."""
+    row = _locked_pending(suggestion)
+    _apply_edits(row, edits)
+    row.full_clean()
+    set_history_user(row, user)
+    row.save()
+    return row
+
+
+def _platform_for(row: Suggestion) -> str:
+    cue = row.cue.casefold()
+    if "tweet" in cue or "posted on x" in cue:
+        return Source.Platform.TWITTER
+    return Source.Platform.OTHER
+
+
+def _existing_named(kind: str, name: str) -> Source | None:
+    if not name or kind not in Source.NAMED_KINDS:
+        return None
+    return (
+        Source.objects.filter(kind=kind)
+        .filter(Q(name__iexact=name) | Q(aliases__normalized=normalize_name(name)))
+        .distinct()
+        .order_by("id")
+        .first()
+    )
+
+
+def _create_proposed(
+    data: dict[str, Any], *, article: Article, row: Suggestion | None, user
+) -> Source:
+    """The source a proposal describes: one already in the archive by the same name and
+    kind, else a new one (with its affiliation, found or created the same way)."""
+    kind = data.get("kind")
+    if kind not in Source.Kind.values:
+        raise ValidationError({"source": "The proposed speaker has no valid kind; choose one."})
+    name = (data.get("name") or "").strip()
+    found = _existing_named(kind, name)
+    if found is not None:
+        return found
+    affiliation = None
+    if data.get("affiliation_id"):
+        affiliation = Source.objects.filter(
+            pk=data["affiliation_id"], kind=Source.Kind.ORGANIZATION
+        ).first()
+    elif isinstance(data.get("affiliation"), dict):
+        affiliation = _create_proposed(data["affiliation"], article=article, row=None, user=user)
+        if affiliation.kind != Source.Kind.ORGANIZATION:
+            affiliation = None
+    values: dict[str, Any] = {
+        "kind": kind,
+        "name": name if kind not in Source.ARTICLE_BOUND_KINDS else "",
+        "description": (data.get("description") or "")[:500],
+        "role": (data.get("role") or "")[:200],
+        "affiliation": affiliation,
+    }
+    if kind in Source.ARTICLE_BOUND_KINDS:
+        values["article"] = article
+        if kind == Source.Kind.ANONYMOUS:
+            values["anonymity_reason"] = (data.get("anonymity_reason") or "")[:500]
+    if kind == Source.Kind.OFFICIAL_ACCOUNT:
+        values["platform"] = _platform_for(row) if row is not None else Source.Platform.OTHER
+    source = source_create(user=user, **values)
+    if kind not in Source.ARTICLE_BOUND_KINDS:
+        for alias in data.get("aliases") or ():
+            if isinstance(alias, str) and normalize_name(alias) != normalize_name(name):
+                source_add_alias(source=source, name=alias[:300], user=user)
+    return source
+
+
+def _recipient(name: str, user) -> Outlet | None:
+    name = name.strip()
+    if not name:
+        return None
+    outlet = Outlet.objects.filter(name__iexact=name).first()
+    if outlet is None:
+        outlet = Outlet(name=name[:200])
+        outlet.full_clean()
+        set_history_user(outlet, user)
+        outlet.save()
+    return outlet
+
+
+@transaction.atomic
+def suggestion_accept(*, suggestion: Suggestion, user=None, claim=None, **edits: Any):
+    """Accept a suggestion, with the editor's edits: creates the attribution (marked
+    suggested and reviewed), and the speaker when it was only proposed. Raises
+    ``ValidationError`` (nothing stored) when the result would not be a valid attribution.
+    """
+    row = _locked_pending(suggestion)
+    _apply_edits(row, edits)
+    row.full_clean()
+    source = row.source
+    created_source = False
+    if source is None:
+        source = _create_proposed(row.proposed_source, article=row.article, row=row, user=user)
+        created_source = True
+    attribution = attribution_create(
+        user=user,
+        article=row.article,
+        source=source,
+        claim=claim,
+        kind=row.kind,
+        start=row.start,
+        end=row.end,
+        text=row.text,
+        cue=row.cue,
+        speaker_mention=row.speaker_mention,
+        channel=row.channel,
+        recipient=_recipient(row.recipient_name, user),
+        said_when_text=row.said_when_text,
+        is_suggested=True,
+        is_reviewed=True,
+        note=row.note,
+    )
+    row.source = source
+    row.state = Suggestion.State.ACCEPTED
+    row.attribution = attribution
+    row.reviewed_by = acting_user(user)
+    row.reviewed_at = timezone.now()
+    set_history_user(row, user)
+    row.save()
+    if created_source and row.proposed_key:
+        # The article's other suggestions of the same speaker now point at the new source.
+        for other in Suggestion.objects.filter(
+            article=row.article,
+            proposed_key=row.proposed_key,
+            state=Suggestion.State.PENDING,
+            source__isnull=True,
+        ):
+            other.source = source
+            set_history_user(other, user)
+            other.save()
+    return attribution
+
+
+@transaction.atomic
+def suggestion_reject(*, suggestion: Suggestion, user=None, note: str = "") -> Suggestion:
+    """Reject a suggestion. It is kept, so the extractor does not propose it again."""
+    row = _locked_pending(suggestion)
+    row.state = Suggestion.State.REJECTED
+    if note:
+        row.note = note
+    row.reviewed_by = acting_user(user)
+    row.reviewed_at = timezone.now()
+    set_history_user(row, user)
+    row.save()
+    return row
