@@ -50,7 +50,9 @@ document twice writes nothing the second time.
 
 from claims.annotations.dump import canonical_form, dump_annotation
 from claims.annotations.load import LoadReport, load_annotation
-from claims.annotations.parse import FORMAT, AnnotationError, parse_annotation
+from claims.annotations.parse import parse_annotation
+from claims.annotations.schema import FORMAT
+from claims.annotations.values import AnnotationError
 
 __all__ = [
     "FORMAT",

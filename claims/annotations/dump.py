@@ -10,16 +10,16 @@ from django.db import models
 from django.db.models import F
 from django.utils.text import slugify
 
-from claims.annotations.parse import (
+from claims.annotations.parse import parse_annotation
+from claims.annotations.schema import (
     ARTICLE_MODEL_FIELDS,
     ATTRIBUTION_MODEL_FIELDS,
     CLAIM_MODEL_FIELDS,
     FORMAT,
     OUTLET_MODEL_FIELDS,
     SOURCE_MODEL_FIELDS,
-    parse_annotation,
-    ref,
 )
+from claims.annotations.values import ref
 from claims.models import Attribution, Claim, ClaimRelation
 from sources.identifiers import normalize_identifier
 from sources.models import Article, MetadataSpan, Outlet, Source, SourceAlias, SourceIdentifier

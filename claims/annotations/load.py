@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
-from claims.annotations.parse import (
+from claims.annotations.parse import parse_annotation
+from claims.annotations.schema import (
     ARTICLE_MODEL_FIELDS,
     ATTRIBUTION_MODEL_FIELDS,
     CLAIM_MODEL_FIELDS,
@@ -19,10 +20,8 @@ from claims.annotations.parse import (
     OUTLET_MODEL_FIELDS,
     RELATION_MODEL_FIELDS,
     SOURCE_MODEL_FIELDS,
-    AnnotationError,
-    parse_annotation,
-    ref,
 )
+from claims.annotations.values import AnnotationError, ref
 from claims.models import Attribution, Claim, ClaimRelation
 from claims.services import attribution_create, claim_create, claim_relation_create
 from sources.identifiers import normalize_identifier

@@ -30,18 +30,9 @@ Rules:
 "Import articles" page call it.
 """
 
-from claims.importing.service import (
-    EXTENSIONS,
-    ArticleHook,
-    Format,
-    ImportFile,
-    ImportReport,
-    Problem,
-    Status,
-    files_from_paths,
-    import_files,
-    write_problems,
-)
+from claims.importing.reading import EXTENSIONS, Format, ImportFile, files_from_paths
+from claims.importing.report import ImportReport, Problem, Status, write_problems
+from claims.importing.service import ArticleHook, import_files
 
 __all__ = [
     "EXTENSIONS",

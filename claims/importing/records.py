@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from claims.annotations import FORMAT, AnnotationError, parse_annotation
-from claims.annotations.parse import json_type
+from claims.annotations.values import json_type
 from sources.models import Source, normalize_name, normalize_newlines
 
 # The fields of a JSON Lines record; ``*`` in the help marks the required ones.
