@@ -50,7 +50,9 @@ document twice writes nothing the second time.
 
 from interchange.annotations.dump import canonical_form, dump_annotation
 from interchange.annotations.load import LoadReport, load_annotation
-from interchange.annotations.parse import FORMAT, AnnotationError, parse_annotation
+from interchange.annotations.parse import parse_annotation
+from interchange.annotations.schema import FORMAT
+from interchange.annotations.values import AnnotationError
 
 __all__ = [
     "FORMAT",

@@ -12,16 +12,16 @@ from django.utils.text import slugify
 
 from articles.models import Article, MetadataSpan, Outlet
 from claims.models import Attribution, Claim, ClaimRelation
-from interchange.annotations.parse import (
+from interchange.annotations.parse import parse_annotation
+from interchange.annotations.schema import (
     ARTICLE_MODEL_FIELDS,
     ATTRIBUTION_MODEL_FIELDS,
     CLAIM_MODEL_FIELDS,
     FORMAT,
     OUTLET_MODEL_FIELDS,
     SOURCE_MODEL_FIELDS,
-    parse_annotation,
-    ref,
 )
+from interchange.annotations.values import ref
 from sources.identifiers import normalize_identifier
 from sources.models import Source, SourceAlias, SourceIdentifier
 

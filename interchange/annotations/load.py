@@ -16,7 +16,8 @@ from articles.models import Article, MetadataSpan, Outlet
 from articles.services import article_create
 from claims.models import Attribution, Claim, ClaimRelation
 from claims.services import attribution_create, claim_create, claim_relation_create
-from interchange.annotations.parse import (
+from interchange.annotations.parse import parse_annotation
+from interchange.annotations.schema import (
     ARTICLE_MODEL_FIELDS,
     ATTRIBUTION_MODEL_FIELDS,
     CLAIM_MODEL_FIELDS,
@@ -24,10 +25,8 @@ from interchange.annotations.parse import (
     OUTLET_MODEL_FIELDS,
     RELATION_MODEL_FIELDS,
     SOURCE_MODEL_FIELDS,
-    AnnotationError,
-    parse_annotation,
-    ref,
 )
+from interchange.annotations.values import AnnotationError, ref
 from sources.identifiers import normalize_identifier
 from sources.models import Source, SourceAlias, SourceIdentifier, normalize_name
 from sources.services import source_add_alias, source_add_identifier, source_create

@@ -30,18 +30,9 @@ Rules:
 "Import articles" page call it.
 """
 
-from interchange.importing.service import (
-    EXTENSIONS,
-    ArticleHook,
-    Format,
-    ImportFile,
-    ImportReport,
-    Problem,
-    Status,
-    files_from_paths,
-    import_files,
-    write_problems,
-)
+from interchange.importing.reading import EXTENSIONS, Format, ImportFile, files_from_paths
+from interchange.importing.report import ImportReport, Problem, Status, write_problems
+from interchange.importing.service import ArticleHook, import_files
 
 __all__ = [
     "EXTENSIONS",

@@ -17,7 +17,7 @@ from typing import Any
 
 from articles.models import normalize_newlines
 from interchange.annotations import FORMAT, AnnotationError, parse_annotation
-from interchange.annotations.parse import json_type
+from interchange.annotations.values import json_type
 from sources.models import Source, normalize_name
 
 # The fields of a JSON Lines record; ``*`` in the help marks the required ones.

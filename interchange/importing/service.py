@@ -11,15 +11,10 @@ time.
 
 from __future__ import annotations
 
-import json
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
-from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -36,43 +31,12 @@ from interchange.annotations.load import (
     _outlet_get_or_create,
     _source_get_or_create,
 )
-from interchange.annotations.parse import ATTRIBUTION_MODEL_FIELDS, CLAIM_MODEL_FIELDS
-from interchange.importing import documents, jsonl
-from interchange.importing.records import ArticleRecord, RecordError, parse_record
+from interchange.annotations.schema import ATTRIBUTION_MODEL_FIELDS, CLAIM_MODEL_FIELDS
+from interchange.importing.reading import ImportFile, _Item, _read
+from interchange.importing.records import ArticleRecord
+from interchange.importing.report import MAX_PROBLEMS_KEPT, ImportReport, Outcome, Problem, Status
 from sources.models import Source, normalize_name
 from sources.services import source_create
-
-# One plain-text or HTML file is one article; a larger file is refused unread.
-MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
-# Problems kept in the report for display; all of them go to ``on_problem``.
-MAX_PROBLEMS_KEPT = 500
-
-
-class Format(StrEnum):
-    AUTO = "auto"
-    JSONL = "jsonl"
-    TEXT = "text"
-    HTML = "html"
-
-
-EXTENSIONS = {
-    ".jsonl": Format.JSONL,
-    ".ndjson": Format.JSONL,
-    ".txt": Format.TEXT,
-    ".text": Format.TEXT,
-    ".html": Format.HTML,
-    ".htm": Format.HTML,
-    ".xhtml": Format.HTML,
-}
-
-
-class Status(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    SKIPPED = "skipped"
-    CONFLICT = "conflict"
-    FAILED = "failed"
-
 
 # Why a record was skipped: the summary counts each reason.
 SKIP_UNCHANGED = "unchanged: an article with this URL and body is already stored"
@@ -82,175 +46,9 @@ SKIP_DIFFERENT_FIELDS = (
 SKIP_SAME_BODY = "no URL, and an article with the same body is already stored"
 
 
-@dataclass
-class ImportFile:
-    """A file to import: ``name`` is how messages refer to it; ``open`` opens it for
-    reading bytes."""
-
-    name: str
-    open: Callable[[], BinaryIO]
-    format: Format = Format.AUTO
-
-    @classmethod
-    def from_path(cls, path: str | Path, format: Format | str = Format.AUTO) -> ImportFile:
-        path = Path(path)
-        return cls(name=str(path), open=lambda: path.open("rb"), format=Format(format))
-
-    def resolved_format(self) -> Format | None:
-        if self.format != Format.AUTO:
-            return self.format
-        name = self.name.lower()
-        return next((fmt for ext, fmt in EXTENSIONS.items() if name.endswith(ext)), None)
-
-
-def files_from_paths(paths: Iterable[str | Path], format: Format | str) -> list[ImportFile]:
-    """The files to import: each path, and in each folder every file whose extension
-    tells its format (sorted by name, subfolders included)."""
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in EXTENSIONS:
-                    files.append(ImportFile.from_path(child, format))
-        else:
-            files.append(ImportFile.from_path(path, format))
-    return files
-
-
-@dataclass
-class Problem:
-    """A record that was not imported (failed) or not changed (conflict), and why."""
-
-    status: Status
-    file: str
-    line: int | None
-    messages: list[str]
-    url: str = ""
-    headline: str = ""
-    article_id: int | None = None
-
-    @property
-    def location(self) -> str:
-        return self.file if self.line is None else f"{self.file}:{self.line}"
-
-    def as_json(self) -> str:
-        data = {
-            "file": self.file,
-            "line": self.line,
-            "status": str(self.status),
-            "errors": self.messages,
-            "url": self.url,
-            "headline": self.headline,
-            "article": self.article_id,
-        }
-        return json.dumps(data, ensure_ascii=False)
-
-
-@dataclass
-class Outcome:
-    status: Status
-    article: Article | None = None
-    reason: str = ""
-    messages: list[str] = field(default_factory=list)
-    attributions: int = 0
-    detail: str = ""
-
-
-@dataclass
-class ImportReport:
-    """What an import did. Counts are exact; ``problems`` keeps the first
-    ``MAX_PROBLEMS_KEPT`` failures and conflicts (``problem_count`` counts them all)."""
-
-    dry_run: bool = False
-    files: int = 0
-    records: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    conflicts: int = 0
-    failed: int = 0
-    attributions: int = 0
-    outlets_created: list[str] = field(default_factory=list)
-    # What updates did to spans ("file:line: article #12: Spans: 3 anchored, 1 fuzzy."),
-    # the first MAX_PROBLEMS_KEPT.
-    notes: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    rechecked: RecheckReport | None = None
-    seconds: float = 0.0
-
-    @property
-    def skipped_total(self) -> int:
-        return sum(self.skipped.values())
-
-    @property
-    def ok(self) -> bool:
-        return not (self.failed or self.conflicts)
-
-    @property
-    def problems_not_shown(self) -> int:
-        return self.problem_count - len(self.problems)
-
-    @property
-    def rate(self) -> float:
-        return self.records / self.seconds if self.seconds else 0.0
-
-    def headline(self) -> str:
-        verb = "Checked" if self.dry_run else "Imported"
-        parts = [
-            f"{self.created:,} created",
-            f"{self.updated:,} updated",
-            f"{self.skipped_total:,} skipped",
-            f"{self.conflicts:,} conflicts",
-            f"{self.failed:,} failed",
-        ]
-        files = f"{self.files:,} file{'' if self.files == 1 else 's'}"
-        records = f"{self.records:,} record{'' if self.records == 1 else 's'}"
-        text = f"{verb} {records} from {files}: {', '.join(parts)}."
-        if self.dry_run:
-            text += " Dry run: nothing was stored."
-        return text
-
-    def summary_lines(self, *, problems_shown: int = 50) -> list[str]:
-        lines = [self.headline()]
-        if self.attributions:
-            lines.append(f"Attributions created: {self.attributions:,}.")
-        if self.outlets_created:
-            lines.append("New outlets: " + ", ".join(self.outlets_created) + ".")
-        for reason, n in self.skipped.most_common():
-            lines.append(f"Skipped {n:,}: {reason}.")
-        lines += [f"Updated {note}" for note in self.notes[:problems_shown]]
-        if self.rechecked is not None:
-            r = self.rechecked
-            lines.append(
-                f"Cross-check of {r.attributions:,} attributions: findings {r.created:,} new, "
-                f"{r.updated:,} updated, {r.resolved:,} resolved; "
-                f"{r.statuses_changed:,} claim statuses changed."
-            )
-        shown = self.problems[:problems_shown]
-        for problem in shown:
-            label = "conflict" if problem.status == Status.CONFLICT else "failed"
-            lines.append(f"{problem.location}: {label}: " + "; ".join(problem.messages))
-        hidden = self.problem_count - len(shown)
-        if hidden > 0:
-            lines.append(f"... and {hidden:,} more problems.")
-        return lines
-
-
 # Hooks run after each article is written, inside its savepoint: ``hook(article, outcome)``.
 # A hook that raises ``ValidationError`` fails the record (and rolls it back).
 ArticleHook = Callable[[Article, Outcome], None]
-
-
-@dataclass
-class _Item:
-    """One record read from a file: the record, or why it cannot be read."""
-
-    file: str
-    line: int | None
-    record: ArticleRecord | None = None
-    messages: list[str] = field(default_factory=list)
-    blank: bool = False
 
 
 def import_files(
@@ -295,62 +93,6 @@ def import_files(
             progress(len(chunk))
     importer.report.seconds = time.monotonic() - started
     return importer.report
-
-
-def _read(files: Sequence[ImportFile], *, default_outlet: str) -> Iterator[_Item]:
-    for file in files:
-        fmt = file.resolved_format()
-        if fmt is None:
-            suffix = Path(file.name).suffix or "no extension"
-            yield _Item(
-                file.name,
-                None,
-                messages=[
-                    f"cannot tell the format from the name ({suffix}); give the format "
-                    "(jsonl, text or html)"
-                ],
-            )
-            continue
-        try:
-            stream = file.open()
-        except OSError as error:
-            yield _Item(file.name, None, messages=[f"cannot read the file: {error.strerror}"])
-            continue
-        with stream:
-            try:
-                if fmt == Format.JSONL:
-                    yield from _read_jsonl(file.name, stream, default_outlet)
-                else:
-                    yield _read_document(file.name, stream, fmt, default_outlet)
-            except OSError as error:
-                yield _Item(file.name, None, messages=[f"cannot read the file: {error}"])
-
-
-def _read_jsonl(name: str, stream: BinaryIO, default_outlet: str) -> Iterator[_Item]:
-    for line in jsonl.read_lines(stream):
-        if jsonl.is_blank(line):
-            yield _Item(name, line.number, blank=True)
-        elif line.error:
-            yield _Item(name, line.number, messages=[line.error])
-        else:
-            try:
-                record = parse_record(line.value, default_outlet=default_outlet)
-            except RecordError as error:
-                yield _Item(name, line.number, messages=error.messages)
-            else:
-                yield _Item(name, line.number, record=record)
-
-
-def _read_document(name: str, stream: BinaryIO, fmt: Format, default_outlet: str) -> _Item:
-    data = stream.read(MAX_DOCUMENT_BYTES + 1)
-    if len(data) > MAX_DOCUMENT_BYTES:
-        return _Item(name, None, messages=[f"the file is larger than {MAX_DOCUMENT_BYTES:,} bytes"])
-    parse = documents.parse_html if fmt == Format.HTML else documents.parse_text
-    try:
-        record = parse(data, name=Path(name).name, default_outlet=default_outlet)
-    except RecordError as error:
-        return _Item(name, None, messages=error.messages)
-    return _Item(name, None, record=record)
 
 
 class _Importer:
@@ -629,12 +371,3 @@ def _validation_messages(error: ValidationError) -> list[str]:
 def _database_message(error: DatabaseError) -> str:
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return f"the database refused the record: {first_line}"
-
-
-def write_problems(stream: IO[str]) -> Callable[[Problem], None]:
-    """An ``on_problem`` callback writing each problem as a JSON line to ``stream``."""
-
-    def write(problem: Problem) -> None:
-        stream.write(problem.as_json() + "\n")
-
-    return write
