@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from claims.extraction.extractor import fold_mention
+from claims.extraction.mentions import fold_mention
 from claims.extraction.types import Extraction, Suggestion
 
 # --- scoring -------------------------------------------------------------------------------
