@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from suggestions.extraction.extractor import fold_mention
+from suggestions.extraction.mentions import fold_mention
 from suggestions.extraction.types import Extraction, Suggestion
 
 # --- scoring -------------------------------------------------------------------------------
