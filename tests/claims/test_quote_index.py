@@ -23,6 +23,7 @@ from claims.crosscheck.index import (
     candidate_ids,
     similar_quotes,
 )
+from claims.crosscheck.index import sqlite as sqlite_index
 from claims.crosscheck.rules import MIN_QUOTE_WORDS
 from claims.models import Attribution
 from sources.models import Article, Outlet, Source
@@ -534,7 +535,8 @@ def test_sqlite_word_groups_find_the_same_copies_however_ordered(monkeypatch):
     def run(**setting):
         with monkeypatch.context() as patch:
             for name, value in setting.items():
-                patch.setattr(index, name, value)
+                # Where the SQLite back end reads them (GROUP_SIMILARITY_ROWS is shared).
+                patch.setattr(sqlite_index, name, value)
             with CaptureQueriesContext(connection) as captured:
                 found = [
                     {m.attribution_id for m in similar_quotes(text)} & wanted
