@@ -2,7 +2,8 @@
 
 - ``rules``: the rules as pure functions over plain data (independence and claim status,
   misattribution, quote drift, contradictions, numeric conflicts, sourcing findings);
-- ``quantities``: reading figures ("at least four", "10,000", "thousands") as intervals;
+- ``quantities``: reading figures ("at least four", "10,000", "thousands") as intervals,
+  with ``number_words`` reading the numbers themselves (numerals, number words);
 - ``index``: near-duplicate quote candidates from a database index (pg_trgm on PostgreSQL,
   FTS5 trigrams on SQLite), re-ranked exactly;
 - ``services``: the one entry point that loads what a change touches, runs the rules and

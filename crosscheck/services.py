@@ -16,7 +16,7 @@ near-duplicate quotes of the whole archive are paired once, up front, instead of
 query per attribution. Findings and claim statuses are written in bulk, with their history.
 
 ``schedule_recheck`` queues a recheck for after the current transaction commits; the model
-signals in ``claims/signals.py`` call it, so every write path (admin, API, commands) keeps
+signals in ``crosscheck/signals.py`` call it, so every write path (admin, API, commands) keeps
 findings current.
 """
 

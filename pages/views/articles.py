@@ -1,7 +1,5 @@
 """The article reader (every attribution highlighted in place) and the source page
-(statements across articles). They show attributions and findings, so they live here rather
-than in ``sources``, which never imports ``claims``; ``tracker/urls.py`` mounts them in the
-``sources`` URL namespace."""
+(statements across articles)."""
 
 import re
 from collections import Counter

@@ -1,10 +1,4 @@
-"""Pages about articles and sources that need nothing from ``claims``: the filtered article
-and source lists.
-
-The article reader and the source page show attributions and findings, so they live in
-``claims/views.py`` (this app never imports ``claims``, as in the admin); ``tracker/urls.py``
-mounts them in this app's URL namespace.
-"""
+"""The filtered article and source lists."""
 
 from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Subquery

@@ -23,6 +23,7 @@ from articles.models import Article, Outlet
 from claims.models import Attribution, Claim
 from crosscheck import index
 from crosscheck.index import ArchiveQuote, archive_pairs
+from crosscheck.index import archive as archive_index
 from crosscheck.models import Checkpoint, Finding
 from crosscheck.rules import quote_similarity
 from sources.models import Source
@@ -165,17 +166,19 @@ def check_one_word_copies() -> tuple[list[ArchiveQuote], dict[int, set[int]]]:
 
 def test_processes_pair_as_one_process_does(monkeypatch):
     quotes, pairs = check_one_word_copies()
-    monkeypatch.setattr(index, "PARALLEL_MIN_QUOTES", 1)
+    monkeypatch.setattr(archive_index, "PARALLEL_MIN_QUOTES", 1)
     started = []
-    real = index._run_join
+    real = archive_index._run_join
     monkeypatch.setattr(
-        index, "_run_join", lambda size, workers: started.append(workers) or real(size, workers)
+        archive_index,
+        "_run_join",
+        lambda size, workers: started.append(workers) or real(size, workers),
     )
 
     assert archive_pairs(quotes, workers=2, **THRESHOLDS) == pairs
     assert started == [2]
     # With fewer quotes than PARALLEL_MIN_QUOTES, no process is started.
-    monkeypatch.setattr(index, "PARALLEL_MIN_QUOTES", len(quotes) + 1)
+    monkeypatch.setattr(archive_index, "PARALLEL_MIN_QUOTES", len(quotes) + 1)
     assert archive_pairs(quotes, workers=2, **THRESHOLDS) == pairs
     assert started == [2, 1]
 
@@ -437,16 +440,16 @@ def test_refresh_planner_statistics_analyzes_the_finding_tables(invented_archive
 def test_sqlite_remembers_the_counts_of_common_trigrams_only(invented_archive, monkeypatch):
     from django.test.utils import CaptureQueriesContext
 
-    from crosscheck import index
+    from crosscheck.index import sqlite as sqlite_index
 
-    monkeypatch.setattr(index, "SQLITE_COMMON_ROWS", 2)
-    monkeypatch.setattr(index, "_sqlite_common", {})
+    monkeypatch.setattr(sqlite_index, "SQLITE_COMMON_ROWS", 2)
+    monkeypatch.setattr(sqlite_index, "_sqlite_common", {})
     text = "We will rebuild the river bridge before the spring floods arrive"
     first = index.similar_quotes(text)
     assert {m.attribution_id for m in first} == {
         invented_archive[k].pk for k in ("varnok_quote", "varnok_drifted", "molder_quote")
     }
-    (_, common), *_ = index._sqlite_common.values()
+    (_, common), *_ = sqlite_index._sqlite_common.values()
     # In three of the quotes, so remembered; in one only, so read again next time.
     assert common["riv"] == 3
     assert "spr" not in common

@@ -21,6 +21,7 @@ from articles.services import article_update_body
 from claims.models import Attribution
 from crosscheck import index
 from crosscheck.index import QuoteMatch, brute_force_similar_quotes, candidate_ids, similar_quotes
+from crosscheck.index import sqlite as sqlite_index
 from crosscheck.rules import MIN_QUOTE_WORDS
 from sources.models import Source
 from tests.factories import ArticleFactory, AttributionFactory, SourceFactory
@@ -530,7 +531,8 @@ def test_sqlite_word_groups_find_the_same_copies_however_ordered(monkeypatch):
     def run(**setting):
         with monkeypatch.context() as patch:
             for name, value in setting.items():
-                patch.setattr(index, name, value)
+                # Where the SQLite back end reads them (GROUP_SIMILARITY_ROWS is shared).
+                patch.setattr(sqlite_index, name, value)
             with CaptureQueriesContext(connection) as captured:
                 found = [
                     {m.attribution_id for m in similar_quotes(text)} & wanted

@@ -1,4 +1,4 @@
-"""Reading, checking, loading and dumping annotation documents (claims/annotations.py)."""
+"""Reading, checking, loading and dumping annotation documents (interchange/annotations/)."""
 
 import copy
 import json

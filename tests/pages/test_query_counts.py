@@ -15,7 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from crosscheck import index
+from crosscheck.index import postgres as postgres_index
+from crosscheck.index import sqlite as sqlite_index
 from crosscheck.models import Finding
 from tests.factories import (
     AnonymousSourceFactory,
@@ -227,8 +228,8 @@ PAGES: list[tuple[Callable[[int], str], int, int]] = [
 def count_queries(client, url: str) -> int:
     # The quote index keeps trigram statistics in the process for a while: measure every
     # page as the process's first request, not as whichever ran after another.
-    index._pg_statistics.clear()
-    index._sqlite_common.clear()
+    postgres_index._pg_statistics.clear()
+    sqlite_index._sqlite_common.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url

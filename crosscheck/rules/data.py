@@ -1,0 +1,234 @@
+"""The rules' vocabulary: thresholds, kinds, stances and statuses, the plain dataclasses the
+rules take and return, and the helpers that build findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+# Two quotes from different sources this similar (0-100, after normalising) are one quote.
+MISATTRIBUTION_MIN_SIMILARITY = 90.0
+# The same source's direct quotes this similar, but not identical, are one quote reworded.
+DRIFT_MIN_SIMILARITY = 60.0
+# Shorter quotes ("we will win") are too common to say who said them first.
+MIN_QUOTE_WORDS = 4
+
+
+class SourceKind(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    OFFICIAL_ACCOUNT = "official_account"
+    ANONYMOUS = "anonymous"
+    GROUP = "group"
+    DOCUMENT = "document"
+
+
+class AttributionKind(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+    UNATTRIBUTED = "unattributed"
+    # "... declined to comment": a source was asked and said nothing; it supports nothing.
+    DECLINED = "declined"
+
+
+class Stance(StrEnum):
+    ASSERTS = "asserts"
+    DENIES = "denies"
+
+
+class RelationKind(StrEnum):
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+    REFINES = "refines"
+    SAME_AS = "same_as"
+
+
+class Status(StrEnum):
+    CONTESTED = "contested"
+    ANONYMOUS_ONLY = "anonymous_only"
+    CORROBORATED = "corroborated"
+    SINGLE_SOURCE = "single_source"
+    UNSUPPORTED = "unsupported"
+
+
+class FindingKind(StrEnum):
+    MISATTRIBUTION = "misattribution"
+    QUOTE_DRIFT = "quote_drift"
+    CONTRADICTION = "contradiction"
+    NUMERIC_CONFLICT = "numeric_conflict"
+    ANONYMOUS_ONLY = "anonymous_only"
+    SINGLE_SOURCE = "single_source"
+    UNEXPLAINED_ANONYMITY = "unexplained_anonymity"
+    UNATTRIBUTED = "unattributed"
+
+
+QUOTE_KINDS = frozenset({AttributionKind.DIRECT, AttributionKind.MIXED})
+
+
+# --- inputs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInput:
+    """A source row. ``affiliation_id`` and ``owner_id`` point at other sources, which
+    must be in the same snapshot for their names to show (grouping works without them)."""
+
+    id: int
+    kind: str
+    name: str = ""
+    description: str = ""
+    affiliation_id: int | None = None
+    owner_id: int | None = None
+    article_id: int | None = None
+    anonymity_reason: str = ""
+
+    @property
+    def label(self) -> str:
+        """As ``Source.display_name``: the name, else the article's description."""
+        if self.name:
+            return self.name
+        if self.kind == SourceKind.ANONYMOUS:
+            return f"Anonymous: {self.description}"
+        return self.description or f"source #{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionInput:
+    """One act of saying. ``story_key`` is shared by the copies of one wire story (same
+    origin outlet, near-identical text); empty when the article is no such copy."""
+
+    id: int
+    article_id: int
+    kind: str
+    text: str
+    source_id: int | None = None
+    claim_id: int | None = None
+    stance: str = Stance.ASSERTS
+    said_on: date | None = None
+    story_key: str = ""
+    # The article was retracted: the attribution stays on record but supports nothing.
+    retracted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimInput:
+    id: int
+    text: str = ""
+    event_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationInput:
+    id: int
+    from_claim_id: int
+    to_claim_id: int
+    kind: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The rows the rules look at. ``candidate_pairs`` are attribution id pairs whose
+    texts an index found similar (in either order; unknown ids are ignored); pairs within
+    one claim are compared anyway."""
+
+    claims: Sequence[ClaimInput] = ()
+    attributions: Sequence[AttributionInput] = ()
+    sources: Sequence[SourceInput] = ()
+    relations: Sequence[RelationInput] = ()
+    candidate_pairs: Sequence[tuple[int, int]] = ()
+
+
+# --- outputs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndependenceGroup:
+    """Supporting attributions that count as one independent source."""
+
+    key: str
+    label: str
+    attribution_ids: tuple[int, ...]
+    source_ids: tuple[int, ...]
+    anonymous: bool  # every member's source is anonymous
+
+    def as_dict(self) -> dict[str, Any]:
+        return _as_json(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimStatus:
+    """A claim's status and what decided it: the supporting groups, the denials and the
+    claims that contradict it."""
+
+    claim_id: int
+    status: Status
+    groups: tuple[IndependenceGroup, ...] = ()
+    denying_attribution_ids: tuple[int, ...] = ()
+    contradicting_claim_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found. ``key`` names the finding independently of input order, so a
+    recomputation finds "the same finding" again and keeps its triage state. ``details``
+    holds JSON types only (no infinities); being a dict, it makes findings unhashable."""
+
+    kind: FindingKind
+    key: str
+    claim_ids: tuple[int, ...] = ()
+    attribution_ids: tuple[int, ...] = ()
+    source_ids: tuple[int, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    """One step of a word diff: ``op`` is equal, insert, delete or replace."""
+
+    op: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return _as_json(self)
+
+
+def _as_json(obj: IndependenceGroup | DiffOp) -> dict[str, Any]:
+    """A flat dataclass as a dict of JSON types: tuples become lists, so details read
+    back from a JSON column compare equal to freshly computed ones."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(obj).items()}
+
+
+# --- building findings -----------------------------------------------------------------
+
+
+def _finding(
+    kind: FindingKind,
+    key: str,
+    attributions: Iterable[AttributionInput] = (),
+    details: dict[str, Any] | None = None,
+    claim_ids: Iterable[int] = (),
+) -> Finding:
+    """A finding whose ids are taken from the attributions involved, sorted."""
+    involved = sorted(attributions, key=lambda a: a.id)
+    claims = set(claim_ids) | {a.claim_id for a in involved if a.claim_id is not None}
+    return Finding(
+        kind=kind,
+        key=f"{kind}:{key}",
+        claim_ids=tuple(sorted(claims)),
+        attribution_ids=tuple(a.id for a in involved),
+        source_ids=tuple(sorted({a.source_id for a in involved if a.source_id is not None})),
+        details=details or {},
+    )
+
+
+def _unique(findings: Iterable[Finding]) -> list[Finding]:
+    by_key: dict[str, Finding] = {}
+    for f in findings:
+        by_key.setdefault(f.key, f)
+    return [by_key[k] for k in sorted(by_key)]

@@ -1,0 +1,65 @@
+"""Quotes as the rules compare them: normalised, scored for similarity, and diffed word by
+word (with caches of each text's words)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from crosscheck.rules.data import DiffOp
+
+_QUOTE_MARKS = str.maketrans(dict.fromkeys("“”„‟«»″〝〞＂", '"') | dict.fromkeys("‘’‚‛′‹›`´", "'"))
+# Numbers keep their separators ("10,000", "1.5"); words keep inner apostrophes ("we'll").
+_WORD_RE = re.compile(r"(?:\d+(?:[.,]\d+)+|[^\W_]+)(?:'[^\W_]+)*")
+
+
+@lru_cache(maxsize=65_536)
+def _words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as written (for showing), quote marks unified."""
+    return tuple(_WORD_RE.findall(unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS)))
+
+
+@lru_cache(maxsize=65_536)
+def _folded(text: str) -> tuple[str, ...]:
+    return tuple(word.casefold() for word in _words(text))
+
+
+def normalize_quote(text: str) -> str:
+    """Text for comparing quotes: one kind of quotation mark, casefolded, punctuation
+    dropped (apostrophes inside words and number separators kept), single spaces."""
+    return " ".join(_folded(text))
+
+
+def quote_similarity(a: str, b: str) -> float:
+    """Similarity of two quotes, 0-100, rounded to two decimals; 100 only when identical
+    after :func:`normalize_quote`.
+
+    ``fuzz.ratio`` (edit distance over characters) rather than ``token_sort_ratio``: the
+    latter sorts the words first, so "we will not attack unless they attack" and "unless
+    they attack we will not attack" score 100, and drift by reordering would go unseen.
+    """
+    return _similarity(normalize_quote(a), normalize_quote(b))
+
+
+def _similarity(a: str, b: str, cutoff: float = 0.0) -> float:
+    if a == b:
+        return 100.0
+    if not a or not b:
+        return 0.0
+    # The cutoff lets rapidfuzz stop early; it sits a hair below the threshold so that a
+    # score that rounds up to the threshold is judged as quote_similarity shows it.
+    score = fuzz.ratio(a, b, score_cutoff=max(cutoff - 0.005, 0.0))
+    # Capped below 100 so a rounded near-match is never mistaken for an identical quote.
+    return min(round(score, 2), 99.99)
+
+
+def word_diff(a: str, b: str) -> list[DiffOp]:
+    """Word-level operations turning quote ``a`` into quote ``b``. Words are compared
+    normalised but shown as written."""
+    old, new = _words(a), _words(b)
+    matcher = difflib.SequenceMatcher(None, _folded(a), _folded(b), autojunk=False)
+    return [DiffOp(op, old[i1:i2], new[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes()]
