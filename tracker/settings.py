@@ -4,34 +4,155 @@ Every variable is documented in ``.env.example``. Defaults are safe for a local
 checkout: SQLite, DEBUG off, and a secret key kept in an untracked file.
 """
 
+import logging
+import math
 import os
 import secrets
 import warnings
+import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+# The readers below take each variable's documented forms and refuse anything else with
+# ImproperlyConfigured naming the variable, so a typo stops start-up instead of quietly
+# reading as a default. Booleans and numbers ignore surrounding spaces and take an empty
+# value as the default; text is taken as it is unless a reader is told what to check.
+
+_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+_FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def _refuse(name: str, expected: str, value: str) -> NoReturn:
+    raise ImproperlyConfigured(f"{name} must be {expected}, got {value!r}")
+
+
+def _set_value(name: str) -> str | None:
+    """The variable's value without surrounding spaces, or None when unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _number_text(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _check_range(
+    name: str, number: float, text: str, minimum: float | None, maximum: float | None
+) -> None:
+    low = minimum is not None and number < minimum
+    high = maximum is not None and number > maximum
+    if minimum is not None and maximum is not None:
+        if low or high:
+            _refuse(name, f"between {_number_text(minimum)} and {_number_text(maximum)}", text)
+    elif low:
+        _refuse(name, f"at least {_number_text(minimum)}", text)
+    elif high:
+        _refuse(name, f"at most {_number_text(maximum)}", text)
+
+
+def env_str(
+    name: str,
+    default: str = "",
+    *,
+    required: bool = False,
+    choices: tuple[str, ...] = (),
+    check: Callable[[str], bool] | None = None,
+    expected: str = "",
+) -> str:
+    """The variable as text. Without options the value is taken as it is (an empty value
+    stays empty). ``required``: a blank value is refused. ``choices``: one of these,
+    case-insensitive, returned as spelled in ``choices``. ``check``: a test the value must
+    pass, described by ``expected`` in the refusal."""
+    value = os.environ.get(name, default)
+    if not (required or choices or check):
+        return value
+    value = value.strip()
+    if choices:
+        for choice in choices:
+            if value.lower() == choice.lower():
+                return choice
+        _refuse(name, "one of " + ", ".join(choices), value)
+    if not value and (required or check):
+        _refuse(name, expected or "a value, not empty", value)
+    if check is not None and not check(value):
+        _refuse(name, expected, value)
+    return value
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """1/0, true/false, yes/no or on/off, case-insensitive; empty or unset: ``default``."""
+    value = _set_value(name)
+    if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in _TRUE_WORDS:
+        return True
+    if value.lower() in _FALSE_WORDS:
+        return False
+    _refuse(name, "one of 1/0, true/false, yes/no, on/off", value)
 
 
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """A whole number within the bounds given; empty or unset: ``default``."""
+    value = _set_value(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        _refuse(name, "a whole number", value)
+    _check_range(name, number, value, minimum, maximum)
+    return number
 
 
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+def env_float(
+    name: str, default: float, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    """A finite number (``90``, ``87.5``) within the bounds given; empty or unset:
+    ``default``."""
+    value = _set_value(name)
+    if value is None:
+        return float(default)
+    try:
+        number = float(value)
+    except ValueError:
+        _refuse(name, "a number", value)
+    if not math.isfinite(number):
+        _refuse(name, "a number", value)
+    _check_range(name, number, value, minimum, maximum)
+    return number
+
+
+def env_list(
+    name: str,
+    default: str = "",
+    *,
+    check: Callable[[str], bool] | None = None,
+    expected: str = "",
+) -> list[str]:
+    """Comma-separated items, spaces around each ignored; an empty value is an empty list.
+    ``check``: a test each item must pass, described by ``expected`` in the refusal."""
+    items = [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+    for item in items:
+        if check is not None and not check(item):
+            _refuse(name, expected, item)
+    return items
+
+
+def _is_time_zone(value: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
 
 
 def _local_secret_key() -> str:
@@ -57,7 +178,11 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY_FROM_ENV = bool(env_str("SECRET_KEY"))
 SECRET_KEY = env_str("SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS",
+    check=lambda origin: "://" in origin,
+    expected="origins with a scheme, such as https://tracker.example.org",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -119,7 +244,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -144,12 +269,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("TIME_ZONE", "UTC")
+TIME_ZONE = env_str(
+    "TIME_ZONE",
+    "UTC",
+    check=_is_time_zone,
+    expected="a time zone name such as UTC or Europe/Berlin",
+)
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(
+    env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"), required=True, expected="a folder path")
+)
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -174,18 +306,20 @@ LOGIN_REDIRECT_URL = "pages:dashboard"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
+# Named levels only, any case: CRITICAL, FATAL, ERROR, WARN, WARNING, INFO, DEBUG, NOTSET.
+_LOG_LEVELS = tuple(logging.getLevelNamesMapping())
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO", choices=_LOG_LEVELS)},
 }
 
 REST_FRAMEWORK = {
@@ -246,36 +380,42 @@ SPECTACULAR_SETTINGS = {
 }
 
 # A 1,000,000-character body can take up to about 6 MB as JSON.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024, minimum=1)
 
 # --- The tracker's own settings ---------------------------------------------------------
 
 # Longest article body accepted, in characters (a 20,000-word article is about 130,000).
-TRACKER_MAX_BODY_CHARS = env_int("TRACKER_MAX_BODY_CHARS", 1_000_000)
+TRACKER_MAX_BODY_CHARS = env_int("TRACKER_MAX_BODY_CHARS", 1_000_000, minimum=1)
 # When a body is edited, a span whose text changed is re-anchored to a close match scoring
 # at least this (0-100, rapidfuzz partial ratio); below it the span is flagged as orphaned.
-TRACKER_REANCHOR_FUZZY_THRESHOLD = float(env_str("TRACKER_REANCHOR_FUZZY_THRESHOLD", "90"))
+TRACKER_REANCHOR_FUZZY_THRESHOLD = env_float(
+    "TRACKER_REANCHOR_FUZZY_THRESHOLD", 90, minimum=0, maximum=100
+)
 # Cross-check thresholds (0-100 similarity after normalising quote marks, case, spacing and
 # punctuation). Quotes this alike from different sources are one quote misattributed:
-TRACKER_MISATTRIBUTION_MIN_SIMILARITY = float(
-    env_str("TRACKER_MISATTRIBUTION_MIN_SIMILARITY", "90")
+TRACKER_MISATTRIBUTION_MIN_SIMILARITY = env_float(
+    "TRACKER_MISATTRIBUTION_MIN_SIMILARITY", 90, minimum=0, maximum=100
 )
 # One source's direct quotes this alike (but not identical) are one quote reworded:
-TRACKER_DRIFT_MIN_SIMILARITY = float(env_str("TRACKER_DRIFT_MIN_SIMILARITY", "60"))
+TRACKER_DRIFT_MIN_SIMILARITY = env_float("TRACKER_DRIFT_MIN_SIMILARITY", 60, minimum=0, maximum=100)
 # Quotes shorter than this many words are too common to compare.
-TRACKER_MIN_QUOTE_WORDS = env_int("TRACKER_MIN_QUOTE_WORDS", 4)
+TRACKER_MIN_QUOTE_WORDS = env_int("TRACKER_MIN_QUOTE_WORDS", 4, minimum=1)
 # Near-duplicate candidates taken from the index for exact re-ranking.
-TRACKER_QUOTE_CANDIDATES = env_int("TRACKER_QUOTE_CANDIDATES", 300)
+TRACKER_QUOTE_CANDIDATES = env_int("TRACKER_QUOTE_CANDIDATES", 300, minimum=1)
 # Processes that pair the archive's near-duplicate quotes in a full recompute
 # (`manage.py recheck`); 0 means one per core.
-TRACKER_RECHECK_WORKERS = env_int("TRACKER_RECHECK_WORKERS", 0)
+TRACKER_RECHECK_WORKERS = env_int("TRACKER_RECHECK_WORKERS", 0, minimum=0)
 # Recheck findings after every change, once the transaction commits. Bulk imports may turn
 # it off and run `manage.py recheck` afterwards.
 TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)
 # The publisher named as author of ClaimReview markup.
-TRACKER_PUBLISHER_NAME = env_str("TRACKER_PUBLISHER_NAME", "Claim tracker")
+TRACKER_PUBLISHER_NAME = env_str(
+    "TRACKER_PUBLISHER_NAME", "Claim tracker", required=True, expected="a name"
+)
 # Let anonymous visitors read pages and the API (writes always need a role).
 TRACKER_PUBLIC_READING = env_bool("TRACKER_PUBLIC_READING", False)
 # Largest file the admin's "Import articles" page takes; larger files go through the
 # import_articles command.
-TRACKER_IMPORT_MAX_UPLOAD_BYTES = env_int("TRACKER_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+TRACKER_IMPORT_MAX_UPLOAD_BYTES = env_int(
+    "TRACKER_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1
+)
