@@ -240,14 +240,25 @@ TEMPLATES = [
     },
 ]
 
-# SQLite by default; DATABASE_URL (postgres://user:password@host:port/name) switches.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
-    )
-}
+
+# SQLite by default; DATABASE_URL (postgres://user:password@host:port/name) switches. Empty
+# counts as unset.
+def database_config(name: str = "DATABASE_URL") -> dict:
+    url = os.environ.get(name, "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    try:
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
+    except ValueError:
+        _refuse(name, "a database URL such as postgres://USER:PASSWORD@HOST:5432/NAME", url)
+    if not config.get("ENGINE"):
+        _refuse(name, "a database URL such as postgres://USER:PASSWORD@HOST:5432/NAME", url)
+    return dict(config)
+
+
+DATABASES = {"default": database_config()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections would keep SQLite's file locked between requests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -275,10 +275,10 @@ def test_env_list_checks_each_item(monkeypatch):
 def test_env_example_lists_every_variable_the_settings_read():
     source = (ROOT / "tracker" / "settings.py").read_text()
     read = set(re.findall(r"env_(?:str|bool|int|float|list)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
-    # dj_database_url reads DATABASE_URL itself.
+    # database_config reads DATABASE_URL (through dj_database_url's parser).
     assert set(documented_variables()) == read | {"DATABASE_URL"}
-    # Nothing reads the environment except through the readers.
-    assert source.count("os.environ") == 2
+    # Nothing reads the environment except through the readers and database_config.
+    assert source.count("os.environ") == 3
 
 
 def test_defaults_with_nothing_set(monkeypatch):
@@ -467,3 +467,32 @@ def test_a_bad_value_stops_manage_py():
     result = run_manage("check", TRACKER_QUOTE_CANDIDATES="yes")
     assert result.returncode != 0
     assert "TRACKER_QUOTE_CANDIDATES must be a whole number, got 'yes'" in result.stderr
+
+
+def test_an_empty_database_url_means_sqlite():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in documented_variables()},
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+            "DATABASE_URL": "",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+@pytest.mark.parametrize("url", ["nosuchdb://x/y", "postgres"])
+def test_a_database_url_that_names_no_database_stops_start_up(url):
+    result = run_setup(DATABASE_URL=url)
+    assert result.returncode != 0
+    assert "DATABASE_URL must be a database URL such as postgres://" in result.stderr
