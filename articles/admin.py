@@ -17,11 +17,9 @@ from access.forms import (
 )
 from access.services import set_history_user
 from articles import services
-from articles.anchoring import AnchorStatus
+from articles.anchoring import FLAGGED_STATUSES
 from articles.forms import ArticleForm, SpanForm, SpanInlineFormSet
 from articles.models import AnchoredSpan, Article, Correction, MetadataSpan, Outlet
-
-FLAGGED_STATUSES = (AnchorStatus.FUZZY, AnchorStatus.ORPHANED)
 
 
 def span_in_context(span: AnchoredSpan, body: str, width: int = 60) -> str:

@@ -43,6 +43,10 @@ class AnchorStatus:
     ORPHANED = "orphaned"
 
 
+# Spans a body edit moved to a close match, or lost: an editor has to check them.
+FLAGGED_STATUSES = (AnchorStatus.FUZZY, AnchorStatus.ORPHANED)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A stretch of a body: ``body[start:end] == text``, or start/end None when orphaned."""

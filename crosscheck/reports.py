@@ -31,6 +31,8 @@ class ClaimReport:
     groups: list[dict] = field(default_factory=list)
     # On the record but supporting nothing: from retracted articles, or declined to comment.
     not_counted: list[Attribution] = field(default_factory=list)
+    # Every attribution of the claim, in text order: all of the above and the unattributed.
+    attributions: list[Attribution] = field(default_factory=list)
 
 
 def claim_report(claim: Claim) -> ClaimReport:
@@ -78,6 +80,7 @@ def claim_report(claim: Claim) -> ClaimReport:
         contradicting_claims=list(Claim.objects.filter(id__in=other_ids)),
         findings=list(Finding.objects.current().filter(claims=claim).order_by("kind", "id")),
         groups=groups,
+        attributions=attributions,
     )
 
 

@@ -1,8 +1,6 @@
 """Admin for suggested attributions: the "Suggest attributions" action on articles and
 the review screen where editors accept, edit or reject each suggestion."""
 
-from collections import Counter
-
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -22,11 +20,11 @@ from articles.admin import (
     span_in_context,
 )
 from articles.forms import SpanForm
-from articles.highlight import Highlight, highlight
+from articles.highlight import highlight, legend
 from articles.models import Article
 from claims.admin import AttributionInline
+from claims.highlights import HIGHLIGHT_KINDS, body_highlights
 from claims.models import Attribution
-from sources.models import Source
 from suggestions import services as service
 from suggestions.models import Suggestion
 
@@ -266,54 +264,26 @@ class SuggestionAdmin(TrackerAdmin):
         self._review(request, queryset, accept=False)
 
 
-# Colour classes of the preview, by kind of source; the legend lists them in this order.
-HIGHLIGHT_KINDS = [
-    *((kind.value, kind.label) for kind in Source.Kind),
-    ("unattributed", "unattributed statement"),
-    ("metadata", "metadata (not a claim)"),
-]
+# What the preview's labels lead to; the key adds the note every highlighted body shares.
+PREVIEW_HINT = (
+    "Each highlight begins with a label: the source's kind and name, linked to the "
+    "attribution's page here; hover over a highlight for its source and claim."
+)
+
+
+def admin_links(attribution: Attribution) -> dict:
+    """A label in the preview leads to the attribution's change page."""
+    return {"href": reverse("admin:claims_attribution_change", args=[attribution.pk])}
 
 
 def article_preview(body: str, attributions, metadata_spans) -> str:
-    """The body with every attribution (by kind of source) and metadata span highlighted."""
-    items, counts = [], Counter()
-    for span in metadata_spans:
-        if span.start is not None and body[span.start : span.end] == span.text:
-            counts["metadata"] += 1
-            title = f"Metadata: {span.get_kind_display()}"
-            items.append(Highlight(span.start, span.end, "hl hl-metadata", title))
-    for attribution in attributions:
-        if (
-            attribution.start is None
-            or body[attribution.start : attribution.end] != attribution.text
-        ):
-            continue
-        source = attribution.source
-        kind = source.kind if source is not None else "unattributed"
-        who = source.display_name if source is not None else "Unattributed"
-        # The colour says what kind of source it is; the label says which one.
-        label = (source.name or source.description) if source is not None else "unattributed"
-        kind_label = source.get_kind_display() if source is not None else "no source"
-        claim = f"Claim: {attribution.claim}" if attribution.claim_id else "No claim linked yet"
-        title = f"{who} ({kind_label}), {attribution.get_kind_display()}. {claim}"
-        css = f"hl hl-{kind}"
-        if attribution.anchor_status in FLAGGED_STATUSES:
-            css += " hl-flagged"
-            title += ". Re-anchored to a close match: check it"
-        counts[kind] += 1
-        items.append(Highlight(attribution.start, attribution.end, css, title, shorten(label, 28)))
-    legend = format_html_join(
-        "",
-        '<li><span class="hl-swatch hl-{}"></span>{} <span class="hl-count">{}</span></li>',
-        ((kind, label, counts[kind]) for kind, label in HIGHLIGHT_KINDS),
-    )
+    """The body with every attribution (by kind of source) and metadata span highlighted,
+    drawn as the reader draws it, each label linking to its attribution here."""
+    spans = body_highlights(body, attributions, metadata_spans, attribution_links=admin_links)
     return format_html(
-        '<div class="tracker-preview-wrap"><ul class="hl-legend">{}</ul>'
-        '<p class="hl-hint">Hover over a highlight for its source and claim. Dashed: '
-        "re-anchored after a body edit, check it.</p>"
-        '<div class="tracker-preview">{}</div></div>',
-        legend,
-        highlight(body, items),
+        '<div class="tracker-preview-wrap">{}<div class="tracker-preview">{}</div></div>',
+        legend(HIGHLIGHT_KINDS, spans, hint=PREVIEW_HINT),
+        highlight(body, spans),
     )
 
 

@@ -1,142 +1,46 @@
 """The article reader (every attribution highlighted in place) and the source page
 (statements across articles)."""
 
-import re
-from collections import Counter
-from dataclasses import dataclass
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.generic import DetailView
 
-from access.text import shorten
 from access.views import PageAccessMixin
-from articles.anchoring import AnchorStatus
-from articles.highlight import Highlight, highlight
+from articles.highlight import Link, highlight, legend
 from articles.models import Article
+from claims.highlights import HIGHLIGHT_KINDS, body_highlights, claim_title
 from claims.models import Attribution
 from crosscheck.models import Finding
 from crosscheck.reports import article_sourcing
 from sources.models import Source
 
-# The kinds a highlight can have, in the legend's order, with the short tag each label
-# starts with: the tag tells the kind apart without relying on colour.
-HIGHLIGHT_KINDS = [
-    (Source.Kind.PERSON.value, "named person", ""),
-    (Source.Kind.ANONYMOUS.value, "anonymous source", "anon"),
-    (Source.Kind.OFFICIAL_ACCOUNT.value, "official account", "account"),
-    (Source.Kind.ORGANIZATION.value, "organisation", "org"),
-    (Source.Kind.GROUP.value, "unnamed group", "group"),
-    (Source.Kind.DOCUMENT.value, "document", "doc"),
-    ("unattributed", "unattributed statement", "no source"),
-    ("metadata", "metadata (not a claim)", ""),
-]
-KIND_TAGS = {kind: tag for kind, _label, tag in HIGHLIGHT_KINDS}
-FLAGGED = (AnchorStatus.FUZZY, AnchorStatus.ORPHANED)
+# What the reader's labels lead to; the key adds the note every highlighted body shares.
+READER_HINT = (
+    "Each highlight begins with a label: the source's kind and name, linked to the source, "
+    "and a link to its claim."
+)
 
 
-def highlight_kind(attribution: Attribution) -> str:
-    return attribution.source.kind if attribution.source_id else "unattributed"
+def reader_links(attribution: Attribution) -> dict:
+    """Where a highlight's label leads on the pages: its source, then its claim."""
+    a = attribution
+    source_url = reverse("pages:source-detail", args=[a.source_id]) if a.source_id else ""
+    if not a.claim_id:
+        return {"href": source_url}
+    claim_url = reverse("pages:claim-detail", args=[a.claim_id])
+    return {"href": source_url, "links": (Link(claim_url, "claim", "hl-claim", claim_title(a)),)}
 
 
-def highlight_label(attribution: Attribution) -> str:
-    """The label shown where a span starts: the kind's tag and who is speaking."""
-    kind = highlight_kind(attribution)
-    if attribution.source_id is None:
-        return KIND_TAGS[kind]
-    source = attribution.source
-    who = shorten(source.name or source.description, 32)
-    return f"{KIND_TAGS[kind]}: {who}" if KIND_TAGS[kind] else who
-
-
-@dataclass(frozen=True)
-class LabelLinks:
-    """Where a highlight's label leads: its source and its claim (empty for none)."""
-
-    source_url: str = ""
-    claim_url: str = ""
-    claim_title: str = ""
-
-
-# ``highlight()`` escapes every piece of text, so each "<" in its output starts a tag it built;
-# a label is always this span, with escaped text inside (no "<").
-_LABEL_RE = re.compile(r'<span class="hl-label (?P<css>[^"<>]*)">(?P<label>[^<]*)</span>')
-
-
-def link_labels(html: SafeString, links: dict[str, LabelLinks]) -> SafeString:
-    """Turn the labels ``highlight()`` wrote into links to the source and the claim.
-
-    ``highlight()`` draws plain labels; each attribution's CSS class names it
-    (``hl-at-<id>``), which finds its label here. The label's text is reused as
-    ``highlight()`` escaped it; every URL and title is escaped by ``format_html``.
-    """
-
-    def link(match: re.Match) -> str:
-        css = match["css"]
-        found = links.get(css)
-        if found is None:
-            return match[0]
-        label = mark_safe(match["label"])  # already escaped by highlight()
-        who = (
-            format_html('<a href="{}">{}</a>', found.source_url, label)
-            if found.source_url
-            else format_html("<span>{}</span>", label)
-        )
-        claim = (
-            format_html(
-                '<a class="hl-claim" href="{}" title="{}" aria-label="{}">claim</a>',
-                found.claim_url,
-                found.claim_title,
-                found.claim_title,
-            )
-            if found.claim_url
-            else ""
-        )
-        return format_html('<span class="hl-label {}">{}{}</span>', css, who, claim)
-
-    return mark_safe(_LABEL_RE.sub(link, str(html)))
-
-
-def article_body_html(article: Article, attributions, metadata_spans) -> tuple[SafeString, list]:
+def article_body_html(article: Article, attributions, metadata_spans) -> tuple[SafeString, ...]:
     """The body, escaped, with every anchored attribution and metadata span highlighted,
-    and the legend with each kind's count."""
-    body = article.body
-    items, counts, links = [], Counter(), {}
-    for span in metadata_spans:
-        if span.start is not None and body[span.start : span.end] == span.text:
-            counts["metadata"] += 1
-            title = f"Metadata: {span.get_kind_display()}"
-            items.append(Highlight(span.start, span.end, "hl hl-metadata", title))
-    for a in attributions:
-        if a.start is None or body[a.start : a.end] != a.text:
-            continue
-        kind = highlight_kind(a)
-        css = f"hl hl-{kind} hl-at-{a.pk}"
-        who = a.source.display_name if a.source_id else "No source"
-        kind_label = a.source.get_kind_display() if a.source_id else "unattributed"
-        claim_title = f"Claim #{a.claim_id}: {a.claim}" if a.claim_id else ""
-        title = f"{who} ({kind_label}), {a.get_kind_display()}. " + (
-            claim_title or "No claim linked yet."
-        )
-        if a.anchor_status in FLAGGED:
-            css += " hl-flagged"
-            title += " Re-anchored to a close match after a body edit: check it."
-        counts[kind] += 1
-        items.append(Highlight(a.start, a.end, css, title, highlight_label(a)))
-        links[css] = LabelLinks(
-            source_url=reverse("pages:source-detail", args=[a.source_id]) if a.source_id else "",
-            claim_url=reverse("pages:claim-detail", args=[a.claim_id]) if a.claim_id else "",
-            claim_title=claim_title,
-        )
-    legend = [
-        {"kind": kind, "label": label, "tag": tag, "count": counts[kind]}
-        for kind, label, tag in HIGHLIGHT_KINDS
-    ]
-    return link_labels(highlight(body, items), links), legend
+    and the key with each kind's count."""
+    spans = body_highlights(
+        article.body, attributions, metadata_spans, attribution_links=reader_links
+    )
+    return highlight(article.body, spans), legend(HIGHLIGHT_KINDS, spans, hint=READER_HINT)
 
 
 def findings_involving(*, article: Article | None = None, source: Source | None = None) -> Q:
@@ -195,7 +99,7 @@ class ArticleReaderView(PageAccessMixin, DetailView):
             .in_text_order()
         )
         metadata_spans = list(article.metadata_spans.order_by(F("start").asc(nulls_last=True)))
-        body_html, legend = article_body_html(article, attributions, metadata_spans)
+        body_html, legend_html = article_body_html(article, attributions, metadata_spans)
         profile = article_sourcing(article)
         sources: dict[int, dict] = {}
         for a in attributions:
@@ -208,7 +112,7 @@ class ArticleReaderView(PageAccessMixin, DetailView):
         claims = {a.claim_id: a.claim for a in attributions if a.claim_id}
         context.update(
             body_html=body_html,
-            legend=legend,
+            legend_html=legend_html,
             attributions=attributions,
             orphaned=[a for a in attributions if a.start is None],
             article_sources=list(sources.values()),

@@ -3,7 +3,6 @@ attributions, relations and reviews, the forms that add them, and its ClaimRevie
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,12 +15,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import DetailView
 
 from access.views import PageAccessMixin
-from claims.models import Attribution, Claim, ClaimRelation, Review
+from claims.models import Attribution, Claim, ClaimRelation
 from claims.services import claim_relation_create, review_create
 from crosscheck import rules
 from crosscheck.reports import claim_report
+from interchange.exporting.claimreview import claim_review_document
 from pages.forms import ClaimRelationForm, ReviewForm, add_service_errors
-from sources.models import Source
 
 STATUS_EXPLANATIONS = {
     rules.Status.CONTESTED: "Something contradicts it: a source denies it, or a claim that "
@@ -45,54 +44,6 @@ def ld_json_script(data: dict) -> SafeString:
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(_SCRIPT_ESCAPES)),
     )
-
-
-def schema_author(source: Source) -> dict:
-    kind = (
-        "Person" if source.kind in (Source.Kind.PERSON, Source.Kind.ANONYMOUS) else "Organization"
-    )
-    return {"@type": kind, "name": source.display_name}
-
-
-def claim_review_data(claim: Claim, review: Review, attributions, absolute_url) -> dict:
-    """The schema.org ClaimReview of a published review: the claim, its rating on the
-    published scale, who said it and where it appeared."""
-    claim_url = absolute_url(reverse("pages:claim-detail", args=[claim.pk]))
-    authors, appearances = {}, {}
-    for a in attributions:
-        if a.source_id is not None and a.stance != Attribution.Stance.DENIES:
-            authors.setdefault(a.source_id, schema_author(a.source))
-        if a.start is None:
-            continue  # orphaned by a body edit: no longer shown in its article
-        url = a.article.url or absolute_url(reverse("pages:article-detail", args=[a.article_id]))
-        appearances.setdefault(a.article_id, {"@type": "CreativeWork", "url": url})
-    rating = {
-        "@type": "Rating",
-        "bestRating": Review.BEST_RATING,
-        "worstRating": Review.WORST_RATING,
-        "alternateName": review.get_rating_display(),
-    }
-    if review.rating_value is not None:
-        rating["ratingValue"] = review.rating_value
-    item = {"@type": "Claim", "appearance": list(appearances.values())}
-    if authors:
-        item["author"] = list(authors.values())
-    first_said = min((a.said_on for a in attributions if a.said_on), default=None)
-    if first_said:
-        item["datePublished"] = first_said.isoformat()
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": review.url or claim_url,
-        "claimReviewed": claim.text,
-        "datePublished": review.published_at.date().isoformat(),
-        "author": {
-            "@type": "Organization",
-            "name": settings.TRACKER_PUBLISHER_NAME,
-        },
-        "reviewRating": rating,
-        "itemReviewed": item,
-    }
 
 
 class ClaimDetailView(PageAccessMixin, DetailView):
@@ -134,7 +85,6 @@ class ClaimDetailView(PageAccessMixin, DetailView):
                 F("published_at").desc(nulls_first=True), "-id"
             )
         )
-        own = [*report.supporting, *report.denying, *(a for a in extra if a.claim_id == claim.pk)]
         published = [r for r in reviews if r.is_published]
         can_relate = user.has_perm("claims.add_claimrelation")
         if can_relate and relation_form is None:
@@ -169,7 +119,9 @@ class ClaimDetailView(PageAccessMixin, DetailView):
             relation_suggestions=suggestions,
             contradicting_count=len(report.denying) + len(report.contradicting_claims),
             claim_review_json_ld=ld_json_script(
-                claim_review_data(claim, published[0], own, self.request.build_absolute_uri)
+                claim_review_document(
+                    published[0], report.attributions, self.request.build_absolute_uri
+                )
             )
             if published
             else "",

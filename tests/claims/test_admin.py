@@ -4,17 +4,15 @@ source pages: the attributions inline, the highlighted preview, statements of a 
 Every article, person and outlet here is invented (see tests/factories.py).
 """
 
-import random
-from html import unescape
-from html.parser import HTMLParser
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from articles import services as article_services
 from articles.anchoring import AnchorStatus
-from articles.highlight import Highlight, highlight
 from articles.models import Article
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from sources.models import Source
@@ -88,97 +86,6 @@ def inline_row(data, attribution) -> str:
     raise AssertionError(f"attribution {attribution.pk} is not in the form")
 
 
-# --- Highlighting -------------------------------------------------------------------------
-
-
-def test_highlight_wraps_nested_spans_inside_their_outer_span():
-    html = highlight("abcdef", [Highlight(2, 4, "in"), Highlight(0, 6, "out")])
-    assert html == (
-        '<mark class="out">ab</mark>'
-        '<mark class="out"><mark class="in">cd</mark></mark>'
-        '<mark class="out">ef</mark>'
-    )
-
-
-def test_highlight_splits_overlapping_spans_into_properly_nested_pieces():
-    html = highlight("abcdef", [Highlight(0, 4, "a"), Highlight(2, 6, "b")])
-    assert html == (
-        '<mark class="a">ab</mark>'
-        '<mark class="a"><mark class="b">cd</mark></mark>'
-        '<mark class="b">ef</mark>'
-    )
-
-
-def test_highlight_keeps_adjacent_spans_apart():
-    html = highlight("abcdef", [Highlight(3, 6, "b"), Highlight(0, 3, "a")])
-    assert html == '<mark class="a">abc</mark><mark class="b">def</mark>'
-
-
-def test_highlight_escapes_the_body_and_wraps_escaped_text():
-    body = "Before <script>alert(1)</script> after & done"
-    start = body.index("alert(1)")
-    html = highlight(body, [Highlight(start, start + len("alert(1)"), "q")])
-    assert "<script>" not in html
-    assert html == (
-        'Before &lt;script&gt;<mark class="q">alert(1)</mark>&lt;/script&gt; after &amp; done'
-    )
-
-
-def test_highlight_escapes_titles_and_labels():
-    html = highlight("quote", [Highlight(0, 5, "q", title='"><img src=x>', label="<b>Varnok")])
-    assert "<img" not in html
-    assert "<b>" not in html
-    assert 'title="&quot;&gt;&lt;img src=x&gt;"' in html
-    assert ">&lt;b&gt;Varnok</span>" in html
-
-
-def test_highlight_leaves_out_empty_and_out_of_range_spans():
-    spans = [Highlight(2, 2, "empty"), Highlight(3, 99, "past"), Highlight(-1, 2, "before")]
-    assert highlight("abcdef", spans) == "abcdef"
-
-
-def test_highlight_keeps_line_breaks_for_pre_wrap():
-    assert highlight("one\n\ntwo", [Highlight(0, 3, "a")]) == '<mark class="a">one</mark>\n\ntwo'
-
-
-class _Balance(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.stack, self.text, self.ok = [], [], True
-
-    def handle_starttag(self, tag, attrs):
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        self.ok = self.ok and bool(self.stack) and self.stack.pop() == tag
-
-    def handle_data(self, data):
-        if not self.stack or self.stack[-1] != "span":
-            self.text.append(data)
-
-    def handle_entityref(self, name):
-        self.handle_data(unescape(f"&{name};"))
-
-    def handle_charref(self, name):
-        self.handle_data(unescape(f"&#{name};"))
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_highlight_of_random_spans_is_well_formed_and_keeps_the_text(seed):
-    rng = random.Random(seed)
-    body = "".join(rng.choice("ab <>&\"'\n") for _ in range(rng.randint(0, 60)))
-    spans = []
-    for i in range(rng.randint(0, 12)):
-        start = rng.randint(-2, len(body) + 1)
-        spans.append(Highlight(start, start + rng.randint(-1, 20), f"c{i}", "t", f"L{i}"))
-    parser = _Balance()
-    parser.feed(highlight(body, spans))
-    parser.close()
-    assert parser.ok
-    assert not parser.stack
-    assert "".join(parser.text) == body
-
-
 # --- The article page ---------------------------------------------------------------------
 
 
@@ -199,14 +106,42 @@ def test_preview_colours_attributions_by_kind_of_source_and_titles_them(editor_c
     article = article_with_attributions(3)
     content = editor_client.get(admin_url(Article, "change", article.pk)).content.decode()
     anonymous = article.attributions.get(source__kind="anonymous")
+    unattributed = article.attributions.get(source=None)
+    # Drawn as the reader draws them: the same classes, titles and labels.
     assert (
-        '<mark class="hl hl-anonymous" title="Anonymous: a ferry official 0 (anonymous' in content
+        f'<mark class="hl hl-anonymous hl-at-{anonymous.pk}" '
+        'title="Anonymous: a ferry official 0 (anonymous' in content
     )
-    assert f"Claim: {anonymous.claim}" in content
-    assert '<mark class="hl hl-person"' in content
-    assert '<mark class="hl hl-unattributed" title="Unattributed (no source)' in content
+    assert f"Claim #{anonymous.claim_id}: {anonymous.claim}" in content
+    assert '<mark class="hl hl-person hl-at-' in content
+    assert (
+        f'<mark class="hl hl-unattributed hl-at-{unattributed.pk}" '
+        'title="No source (unattributed)' in content
+    )
     assert '<mark class="hl hl-metadata" title="Metadata: photo credit">' in content
     assert 'class="hl-legend"' in content
+    # Each label leads to its attribution's change page.
+    change = admin_url(Attribution, "change", anonymous.pk)
+    assert f'<a href="{change}">anon: a ferry official 0</a>' in content
+
+
+def test_preview_draws_the_body_as_the_reader_does(editor_client):
+    """One highlighter: the preview's marks and labels are the reader's; only where the
+    labels lead differs (the attribution's change page, not the source and the claim)."""
+    article = article_with_attributions(4)
+    preview = editor_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    reader = editor_client.get(reverse("pages:article-detail", args=[article.pk]))
+    assert reader.status_code == 200
+
+    def marks(content: str, start: str) -> str:
+        body = content[content.index(start) :]
+        body = body[len(start) : body.index("</div>")]
+        body = re.sub(r"<a [^>]*>claim</a>", "", body)
+        return re.sub(r"</a>", "</span>", re.sub(r"<a [^>]*>", "<span>", body))
+
+    drawn = marks(preview, '<div class="tracker-preview">')
+    assert drawn.count("<mark ") == 5
+    assert drawn == marks(reader.content.decode(), '<div class="article-body" id="article-body">')
 
 
 def test_preview_escapes_html_in_the_body(editor_client):

@@ -3,19 +3,24 @@ attributions side by side, relations, reviews, their forms, and the ClaimReview 
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
+from pyld import jsonld
 
 from claims.models import Claim, ClaimRelation, Review
+from interchange.exporting import claimreview_feed
 from tests.factories import (
     ArticleFactory,
     AttributionFactory,
     ClaimFactory,
+    OrganizationFactory,
     ReviewFactory,
     SourceFactory,
 )
+from tests.interchange.test_exporting_downloads import SCHEMA, offline_loader
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +248,9 @@ def test_json_ld_falls_back_to_the_claim_page_and_the_reader(factchecker_client)
     assert data["datePublished"] == "2031-05-01"
     assert data["itemReviewed"]["author"][0]["@type"] == "Organization"
     reader = f"http://testserver{reverse('pages:article-detail', args=[article.pk])}"
-    assert data["itemReviewed"]["appearance"] == [{"@type": "CreativeWork", "url": reader}]
+    work = {"@type": "NewsArticle", "url": reader, "headline": article.headline}
+    assert data["itemReviewed"]["appearance"] == [work]
+    assert data["itemReviewed"]["firstAppearance"] == work
 
 
 def test_json_ld_cannot_be_broken_out_of(factchecker_client):
@@ -254,3 +261,42 @@ def test_json_ld_cannot_be_broken_out_of(factchecker_client):
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
     assert "<" not in script.group(1)
     assert json.loads(script.group(1))["claimReviewed"] == claim.text
+
+
+def test_the_page_json_ld_is_the_feeds_item_for_the_same_review(factchecker_client):
+    """One builder: the claim page embeds, with its own ``@context``, exactly the feed's
+    ClaimReview for its newest published review, whatever the claim's attributions."""
+    claim = ClaimFactory()
+    early = ArticleFactory(url="", published_at=datetime(2031, 3, 1, tzinfo=UTC))
+    late = ArticleFactory(published_at=datetime(2031, 4, 1, tzinfo=UTC))
+    retracted = ArticleFactory(retracted_at=datetime(2031, 4, 9, tzinfo=UTC))
+    said = SourceFactory(name="Invented Mayor Ilse Varnok")
+    AttributionFactory(article=late, claim=claim, source=said, said_on=date(2031, 3, 30))
+    AttributionFactory(article=early, claim=claim, source=OrganizationFactory())
+    AttributionFactory(article=late, claim=claim, source=None, kind="unattributed")
+    denier = AttributionFactory(article=late, claim=claim, stance="denies")
+    declined = AttributionFactory(article=early, claim=claim, kind="declined")
+    withdrawn = AttributionFactory(article=retracted, claim=claim)
+    ReviewFactory(claim=claim, published_at=datetime(2031, 5, 1, tzinfo=UTC))
+    ReviewFactory(claim=claim, rating="false", published_at=datetime(2031, 5, 2, tzinfo=UTC))
+
+    page = json_ld(claim_page(factchecker_client, claim))
+    feed, _skipped = claimreview_feed(lambda path: "http://testserver" + path)
+    feed = json.loads(json.dumps(feed, cls=DjangoJSONEncoder))
+
+    newest = feed["@graph"][0]
+    assert newest["url"] == f"http://testserver{reverse('pages:claim-detail', args=[claim.pk])}"
+    assert newest["reviewRating"]["alternateName"] == "false"
+    assert page == {"@context": feed["@context"], **newest}
+    item = page["itemReviewed"]
+    # Who asserts it: not who denies it, declines to comment, or said it in a retracted article.
+    names = {author["name"] for author in item["author"]}
+    assert said.name in names
+    assert not names & {s.source.name for s in (denier, declined, withdrawn)}
+    # Where it appeared: every article it is anchored in, earliest published first.
+    reader = f"http://testserver{reverse('pages:article-detail', args=[early.pk])}"
+    assert [work["url"] for work in item["appearance"]] == [reader, late.url, retracted.url]
+    assert item["firstAppearance"]["url"] == reader
+    assert item["datePublished"] == "2031-03-30"
+    expanded = jsonld.expand(page, {"documentLoader": offline_loader})
+    assert expanded[0]["@type"] == [SCHEMA + "ClaimReview"]

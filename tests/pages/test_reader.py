@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from articles.anchoring import AnchorStatus
 from claims.models import Attribution
-from pages.views.articles import link_labels
 from sources.models import Source
 from tests.factories import (
     AnonymousSourceFactory,
@@ -168,8 +167,3 @@ def test_unattributed_statement_label_links_only_to_its_claim(factchecker_client
     label = re.search(rf'<span class="hl-label hl hl-unattributed hl-at-{a.pk}">(.*?)</span>', body)
     assert label.group(1) == "<span>no source"
     assert reverse("pages:claim-detail", args=[claim.pk]) in body
-
-
-def test_link_labels_leaves_unknown_labels_alone():
-    html = '<span class="hl-label hl x">Someone</span><mark class="hl x">words</mark>'
-    assert link_labels(html, {}) == html
