@@ -21,6 +21,7 @@ from crosscheck.serializers import (
     QuoteCheckSerializer,
     SourcingSerializer,
 )
+from crosscheck.services import thresholds
 
 
 class FindingViewSet(TrackerViewSet):
@@ -37,8 +38,9 @@ class FindingViewSet(TrackerViewSet):
 
 class QuoteCheckView(generics.GenericAPIView):
     """Where the archive has this quote, near-verbatim, and whether the attribution holds:
-    ``attributed`` (one source, the given one if any), ``conflicting`` (different sources,
-    or not the given one) or ``not_found``."""
+    ``conflicting`` when two matches, or a match and the given source, are credited with
+    these words as the cross-check would flag a misattribution; ``attributed`` when none
+    are; ``not_found`` without a match."""
 
     serializer_class = QuoteCheckRequestSerializer
     queryset = Attribution.objects.none()
@@ -127,7 +129,7 @@ class AttributionCheckViewSet(CheckViewSet):
         matches = index.similar_quotes(
             attribution.text,
             limit=settings.TRACKER_QUOTE_CANDIDATES,
-            min_similarity=settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY,
+            min_similarity=thresholds().misattribution_min_similarity,
             exclude_ids=(attribution.pk,),
         )
         rows = Attribution.objects.with_selectors().in_bulk([m.attribution_id for m in matches])

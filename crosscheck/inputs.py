@@ -23,6 +23,12 @@ def story_key(origin_outlet_id: int | None, headline: str) -> str:
     return f"{origin_outlet_id}:{headline.casefold()}" if origin_outlet_id else ""
 
 
+def source_input(source: Source) -> rules.SourceInput:
+    """A loaded source row as a rule input (its affiliation and owner not loaded: enough
+    for a pair verdict, which looks at the speakers themselves, not at their groups)."""
+    return rules.SourceInput(**{name: getattr(source, name) for name in SOURCE_FIELDS})
+
+
 def source_inputs(ids: set[int]) -> dict[int, rules.SourceInput]:
     """The sources and their affiliation and owner chains (one query per level)."""
     found: dict[int, rules.SourceInput] = {}

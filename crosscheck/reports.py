@@ -1,6 +1,8 @@
 """Read-only answers the API and the pages give: why a claim has its status, how two
 attributions compare, where the archive has a quote, how an article is sourced.
 
+Every status and verdict here is the rules' (``crosscheck.rules``), judged with the
+service's thresholds: what these answers say of a claim or a pair is what the engine stores.
 Each function runs a small, fixed number of queries whatever the archive's size.
 """
 
@@ -15,8 +17,9 @@ from django.db.models import Q
 from articles.models import Article
 from claims.models import Attribution, Claim, ClaimRelation
 from crosscheck import rules
-from crosscheck.inputs import attribution_input, source_inputs
+from crosscheck.inputs import attribution_input, source_input, source_inputs
 from crosscheck.models import Finding
+from crosscheck.services import thresholds
 from sources.models import Source
 
 
@@ -45,9 +48,10 @@ def claim_report(claim: Claim) -> ClaimReport:
         )
     )
     sources = source_inputs({a.source_id for a in attributions if a.source_id})
+    inputs = {a.id: attribution_input(a) for a in attributions}
     status = rules.claim_status(
         claim.id,
-        [attribution_input(a) for a in attributions],
+        list(inputs.values()),
         sources,
         [
             rules.RelationInput(r.id, r.from_claim_id, r.to_claim_id, r.kind, r.note)
@@ -65,18 +69,14 @@ def claim_report(claim: Claim) -> ClaimReport:
         }
         for group in status.groups
     ]
-    not_counted = [
-        a
-        for a in attributions
-        if a.article.retracted_at is not None or a.kind == Attribution.Kind.DECLINED
-    ]
-    counted = [a for a in attributions if a not in not_counted]
+    supporting = {i for group in status.groups for i in group.attribution_ids}
+    denying = set(status.denying_attribution_ids)
     return ClaimReport(
         claim=claim,
         status=status,
-        supporting=[a for a in counted if a.source_id and a.stance != "denies"],
-        denying=[a for a in counted if a.stance == "denies"],
-        not_counted=not_counted,
+        supporting=[a for a in attributions if a.id in supporting],
+        denying=[a for a in attributions if a.id in denying],
+        not_counted=[a for a in attributions if not rules.counted(inputs[a.id])],
         contradicting_claims=list(Claim.objects.filter(id__in=other_ids)),
         findings=list(Finding.objects.current().filter(claims=claim).order_by("kind", "id")),
         groups=groups,
@@ -97,39 +97,61 @@ class Comparison:
     explanation: str
 
 
+def _pair_explanation(judgement: rules.PairJudgement, limits: rules.Thresholds) -> str:
+    """The rules' verdict on a pair, and its reason, in a sentence."""
+    verdict, reason = judgement.verdict, judgement.reason
+    if verdict == rules.PairVerdict.MISATTRIBUTION:
+        if judgement.similarity is not None and judgement.similarity >= 100:
+            return "The same words credited to different sources."
+        return "Near-identical words credited to different sources."
+    if verdict == rules.PairVerdict.QUOTE_DRIFT:
+        return "The same source's words, worded differently."
+    if reason == rules.PairReason.SAME_ARTICLE and judgement.same_speaker:
+        return "The same source twice in one article."
+    if reason == rules.PairReason.TOO_SHORT:
+        return (
+            f"Too short to tell who said it (fewer than {limits.min_quote_words} words on "
+            "one side)."
+        )
+    return PAIR_EXPLANATIONS[reason]
+
+
+PAIR_EXPLANATIONS = {
+    rules.PairReason.SAME_ATTRIBUTION: "The same attribution.",
+    rules.PairReason.IDENTICAL: "The same words from the same source.",
+    rules.PairReason.UNSOURCED: "One of them has no source: there is no one to credit.",
+    rules.PairReason.DECLINED: "Declining to comment says nothing: there are no words to "
+    "credit to anyone.",
+    rules.PairReason.NOT_QUOTES: "Two paraphrases: reported speech about one event may well "
+    "match without being one quote.",
+    rules.PairReason.NOT_DIRECT: "The same source, but not two direct quotes: only a direct "
+    "quote's wording can drift.",
+    rules.PairReason.SAME_ARTICLE: "One article credits the words to both: a joint "
+    "statement, not a mix-up.",
+    rules.PairReason.DISSIMILAR: "Different statements.",
+}
+
+
 def compare_attributions(a: Attribution, b: Attribution) -> Comparison:
-    """How two attributions relate: their similarity, word diff, and a verdict."""
+    """How two attributions relate: their similarity, word diff, and the rules' verdict
+    (:func:`crosscheck.rules.judge_pair`, the engine's own judge of a pair)."""
     similarity = rules.quote_similarity(a.text, b.text)
     sources = source_inputs({x for x in (a.source_id, b.source_id) if x})
-    group_a = rules.independence_group(attribution_input(a), sources)
-    group_b = rules.independence_group(attribution_input(b), sources)
-    same_source = a.source_id is not None and a.source_id == b.source_id
-    same_group = group_a is not None and group_a == group_b
-    same_claim = a.claim_id is not None and a.claim_id == b.claim_id
-    misattribution = settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY
-    drift = settings.TRACKER_DRIFT_MIN_SIMILARITY
-    if similarity >= 100:
-        verdict, why = (
-            ("same_quote", "The same words from the same source.")
-            if same_source
-            else ("misattribution", "The same words credited to different sources.")
-        )
-    elif same_source and similarity >= drift:
-        verdict, why = "quote_drift", "The same source's words, worded differently."
-    elif not same_source and similarity >= misattribution:
-        verdict, why = "misattribution", "Near-identical words credited to different sources."
-    else:
-        verdict, why = "different", "Different statements."
+    input_a, input_b = attribution_input(a), attribution_input(b)
+    group_a = rules.independence_group(input_a, sources)
+    group_b = rules.independence_group(input_b, sources)
+    limits = thresholds()
+    judgement = rules.judge_pair(input_a, input_b, sources, limits)
     return Comparison(
         a=a,
         b=b,
         similarity=similarity,
         diff=[op.as_dict() for op in rules.word_diff(a.text, b.text)],
-        same_source=same_source,
-        same_group=same_group,
-        same_claim=same_claim,
-        verdict=verdict,
-        explanation=why,
+        same_source=a.source_id is not None and a.source_id == b.source_id,
+        same_group=group_a is not None and group_a == group_b,
+        same_claim=a.claim_id is not None and a.claim_id == b.claim_id,
+        verdict=judgement.verdict,
+        explanation=_pair_explanation(judgement, limits),
     )
 
 
@@ -150,19 +172,32 @@ class QuoteCheck:
     matches: list[QuoteCheckMatch]
 
 
+QUOTE_EXPLANATIONS = {
+    rules.QuoteReason.NO_MATCH: "The archive has no near-verbatim match.",
+    rules.QuoteReason.DIFFERENT_SOURCES: "The archive credits these words to different sources.",
+    rules.QuoteReason.SOMEONE_ELSE: "The archive credits these words to someone else.",
+    rules.QuoteReason.ONE_SOURCE: "The archive credits these words to one source.",
+    rules.QuoteReason.NOT_FLAGGED: "The archive's matches name more than one source, but "
+    "not as a mix-up: a joint statement in one article, paraphrases, or a source declining "
+    "to comment.",
+}
+
+
 def quote_check(text: str, source: Source | None = None) -> QuoteCheck:
     """Where the archive has this quote, near-verbatim, and whether its attributions agree
-    with each other (and with ``source``, when given).
+    with each other (and with ``source``, when given): the verdict of
+    :func:`crosscheck.rules.judge_quote`.
 
-    ``attributed``: every match names one source (the given one, if any); ``conflicting``:
-    the matches name different sources, or not the given one; ``not_found``: no match.
+    ``attributed``: no two matches (nor a match and ``source``) make a pair the engine
+    would flag as a misattribution; ``conflicting``: some do; ``not_found``: no match.
     """
     from crosscheck import index
 
+    limits = thresholds()
     found = index.similar_quotes(
         text,
         limit=settings.TRACKER_QUOTE_CANDIDATES,
-        min_similarity=settings.TRACKER_MISATTRIBUTION_MIN_SIMILARITY,
+        min_similarity=limits.misattribution_min_similarity,
     )
     rows = Attribution.objects.with_selectors().in_bulk([m.attribution_id for m in found])
     matches = [
@@ -176,21 +211,24 @@ def quote_check(text: str, source: Source | None = None) -> QuoteCheck:
         for m in found
         if m.attribution_id in rows
     ]
-    speakers = {m.attribution.source_id for m in matches}
-    if not matches:
-        verdict, why = "not_found", "The archive has no near-verbatim match."
-    elif len(speakers) > 1:
-        verdict, why = "conflicting", "The archive credits these words to different sources."
-    elif source is not None and source.id not in speakers:
-        verdict, why = "conflicting", "The archive credits these words to someone else."
-    else:
-        verdict, why = "attributed", "The archive credits these words to one source."
+    # The speakers as loaded with the matches: a pair verdict needs no affiliations.
+    speakers = {m.attribution.source for m in matches if m.attribution.source_id is not None}
+    if source is not None:
+        speakers.add(source)
+    judgement = rules.judge_quote(
+        text,
+        source.id if source is not None else None,
+        [attribution_input(m.attribution) for m in matches],
+        {s.id: source_input(s) for s in speakers},
+        limits,
+    )
+    named = {m.attribution.source_id for m in matches}
     return QuoteCheck(
         text=text,
-        verdict=verdict,
-        explanation=why,
+        verdict=judgement.verdict,
+        explanation=QUOTE_EXPLANATIONS[judgement.reason],
         source=source,
-        source_matches=None if source is None or not matches else source.id in speakers,
+        source_matches=None if source is None or not matches else source.id in named,
         matches=matches,
     )
 
@@ -199,11 +237,14 @@ def article_sourcing(article: Article) -> dict:
     """The article's sourcing profile: its sources by kind and by type of role (``unknown``
     where none is recorded), the share of its claims that rest (in this article) on
     anonymous sources only, anonymous sources given no reason, and statements it gives no
-    source for."""
+    source for. Which claims rest on anonymous sources only, which sources are unexplained
+    and which statements unattributed are the rules' predicates, over the article as
+    written (a retraction changes what its attributions support, not how it was sourced)."""
     rows = list(
         Attribution.objects.filter(article=article).values(
             "id",
             "kind",
+            "stance",
             "claim_id",
             "source_id",
             "source__kind",
@@ -211,22 +252,36 @@ def article_sourcing(article: Article) -> dict:
             "source__anonymity_reason",
         )
     )
+    said = {
+        r["id"]: rules.AttributionInput(
+            id=r["id"],
+            article_id=article.id,
+            kind=r["kind"],
+            text="",
+            source_id=r["source_id"],
+            claim_id=r["claim_id"],
+            stance=r["stance"],
+        )
+        for r in rows
+    }
     attributed = [r for r in rows if r["source_id"] is not None]
-    sources = {r["source_id"]: r for r in rows if r["source_id"] is not None}
-    by_claim: dict[int, list[dict]] = {}
-    for r in rows:
-        if r["claim_id"] is not None and r["source_id"] is not None:
-            by_claim.setdefault(r["claim_id"], []).append(r)
+    sources = {r["source_id"]: r for r in attributed}
+    speakers = {
+        sid: rules.SourceInput(
+            id=sid, kind=r["source__kind"], anonymity_reason=r["source__anonymity_reason"]
+        )
+        for sid, r in sources.items()
+    }
+    by_claim: dict[int, list[rules.AttributionInput]] = {}
+    for r in attributed:
+        if r["claim_id"] is not None:
+            by_claim.setdefault(r["claim_id"], []).append(said[r["id"]])
     anonymous_claims = [
         claim_id
-        for claim_id, said in by_claim.items()
-        if all(r["source__kind"] == Source.Kind.ANONYMOUS for r in said)
+        for claim_id, claim_said in by_claim.items()
+        if rules.rests_on_anonymous_only(claim_said, speakers)
     ]
-    unexplained = sorted(
-        sid
-        for sid, r in sources.items()
-        if r["source__kind"] == Source.Kind.ANONYMOUS and not r["source__anonymity_reason"]
-    )
+    unexplained = sorted(sid for sid, s in speakers.items() if rules.unexplained_anonymity(s))
     return {
         "article": article.id,
         "attributions": len(rows),
@@ -245,7 +300,5 @@ def article_sourcing(article: Article) -> dict:
         if by_claim
         else 0.0,
         "unexplained_anonymous_sources": unexplained,
-        "unattributed_statements": sum(
-            1 for r in rows if r["kind"] == Attribution.Kind.UNATTRIBUTED
-        ),
+        "unattributed_statements": sum(1 for a in said.values() if rules.is_unattributed(a)),
     }

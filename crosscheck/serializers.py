@@ -1,12 +1,11 @@
-from django.conf import settings
 from rest_framework import serializers
 
 from access.api import ServiceModelSerializer
 from claims.models import Attribution, Claim
 from claims.serializers import AttributionSerializer, _updater
+from crosscheck import rules
 from crosscheck.models import Finding
-from crosscheck.rules import normalize_quote
-from crosscheck.services import finding_triage
+from crosscheck.services import finding_triage, thresholds
 from sources.models import Source
 
 
@@ -107,9 +106,7 @@ class ComparisonSerializer(serializers.Serializer):
     same_source = serializers.BooleanField()
     same_group = serializers.BooleanField(help_text="The same independence group.")
     same_claim = serializers.BooleanField()
-    verdict = serializers.ChoiceField(
-        choices=["same_quote", "quote_drift", "misattribution", "different"]
-    )
+    verdict = serializers.ChoiceField(choices=[v.value for v in rules.PairVerdict])
     explanation = serializers.CharField()
 
 
@@ -130,8 +127,8 @@ class QuoteCheckRequestSerializer(serializers.Serializer):
     )
 
     def validate_text(self, value: str) -> str:
-        minimum = settings.TRACKER_MIN_QUOTE_WORDS
-        if len(normalize_quote(value).split()) < minimum:
+        minimum = thresholds().min_quote_words
+        if not rules.quotable(value, minimum):
             raise serializers.ValidationError(
                 f"Give at least {minimum} words: shorter phrases are too common to say who "
                 "said them."
@@ -164,7 +161,7 @@ class QuoteCheckMatchSerializer(QuoteMatchSerializer):
 
 class QuoteCheckSerializer(serializers.Serializer):
     text = serializers.CharField()
-    verdict = serializers.ChoiceField(choices=["attributed", "conflicting", "not_found"])
+    verdict = serializers.ChoiceField(choices=[v.value for v in rules.QuoteVerdict])
     explanation = serializers.CharField()
     source = serializers.IntegerField(source="source.id", allow_null=True, default=None)
     source_name = serializers.CharField(source="source.display_name", allow_null=True, default=None)

@@ -2,13 +2,13 @@
 filter, compare, quote check). Forms parse input; the views hand it to the services."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from access.forms import NormalizedTextField
 from claims.models import Claim, ClaimRelation, Review
 from crosscheck.models import Finding
-from crosscheck.rules import normalize_quote
+from crosscheck.rules import quotable
+from crosscheck.services import thresholds
 from sources.models import Source
 
 
@@ -147,8 +147,8 @@ class QuoteCheckForm(PageForm):
 
     def clean_q(self):
         text = self.cleaned_data["q"]
-        minimum = settings.TRACKER_MIN_QUOTE_WORDS
-        if len(normalize_quote(text).split()) < minimum:
+        minimum = thresholds().min_quote_words
+        if not quotable(text, minimum):
             raise ValidationError(
                 f"Give at least {minimum} words: shorter phrases are too common to say who "
                 "said them."

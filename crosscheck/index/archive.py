@@ -14,14 +14,22 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from crosscheck.rules import MIN_QUOTE_WORDS, normalize_quote
+from crosscheck.rules import (
+    MIN_QUOTE_WORDS,
+    normalize_quote,
+    quotable,
+    reaches,
+    rounded_similarity,
+    score_cutoff,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class ArchiveQuote:
-    """A sourced quote as :func:`archive_pairs` sees it. ``speakers`` are keys that two
-    quotes of one speaker share (the source; for a wire story's unnamed sources, the
-    story): the rules look for drift only between those."""
+    """A sourced quote as :func:`archive_pairs` sees it. ``speakers`` are the quote's
+    :func:`~crosscheck.rules.speaker_keys` (two quotes of one speaker share one) and
+    ``direct`` whether it :func:`~crosscheck.rules.can_drift`: the rules look for drift
+    only between direct quotes sharing a speaker."""
 
     id: int
     text: str
@@ -56,7 +64,11 @@ def archive_pairs(
     two word pairs, so two quotes differing in at most ``c`` words share all but ``2c``
     of their word pairs, and one of those lies among the first ``2c + 1`` of each: a pair
     whose changes touch at most :data:`ARCHIVE_CHANGED_WORDS` of the words is sure to be
-    found. Quotes of fewer than ``min_words`` words have no partners. Pure: no database.
+    found. Quotes of fewer than ``min_words`` words have no partners. The thresholds'
+    edges are the rules' (:func:`~crosscheck.rules.quotable`,
+    :func:`~crosscheck.rules.reaches`): pairing decides no verdict, it only finds every
+    pair the rules could flag, for :func:`~crosscheck.rules.judge_pair` to judge.
+    Pure: no database.
 
     The scoring runs in ``workers`` processes (forked, where the platform can) when there
     are :data:`PARALLEL_MIN_QUOTES` quotes or more; the pairs are the same either way.
@@ -72,10 +84,10 @@ def archive_pairs(
     # share a CRC only make a few more candidates, which scoring then drops.
     word_key: dict[str, int] = {}
     for q in quotes:
+        if not quotable(q.text, min_words):
+            continue
         norm = normalize_quote(q.text)
         split = norm.split()
-        if len(split) < min_words:
-            continue
         normalized[q.id], words[q.id] = norm, len(split)
         keys = [word_key.get(w) for w in split]
         for i, key in enumerate(keys):
@@ -161,11 +173,11 @@ def _join_chunk(start: int, stop: int) -> list[tuple[int, int]]:
         if not earlier:
             continue
         choices = {other: join.normalized[other] for other in earlier}
-        cutoff = max(threshold - 0.005, 0.0)
+        cutoff = score_cutoff(threshold)
         for _, score, other in process.extract(
             join.normalized[pk], choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
         ):
-            if _rounded(score) >= threshold:
+            if reaches(rounded_similarity(score), threshold):
                 found.append((pk, other))
     return found
 
@@ -181,8 +193,3 @@ def _run_join(size: int, workers: int) -> list[tuple[int, int]]:
     ranges = [(i, min(i + 2_000, size)) for i in range(0, size, 2_000)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         return [pair for part in pool.starmap(_join_chunk, ranges, chunksize=1) for pair in part]
-
-
-def _rounded(score: float) -> float:
-    """A fuzz.ratio score as quote_similarity reports it."""
-    return min(round(score, 2), 99.99) if score < 100 else 100.0

@@ -14,8 +14,9 @@ from crosscheck.index.sqlite import _sqlite_candidates
 from crosscheck.rules import (
     DRIFT_MIN_SIMILARITY,
     MIN_QUOTE_WORDS,
-    normalize_quote,
+    quotable,
     quote_similarity,
+    reaches,
 )
 
 # How many candidates the index hands to the exact re-ranking.
@@ -90,21 +91,17 @@ def brute_force_similar_quotes(
 # --- shared ------------------------------------------------------------------------------
 
 
-def _word_count(text: str) -> int:
-    return len(normalize_quote(text).split())
-
-
 def _searchable(text: str) -> bool:
-    return _word_count(text) >= MIN_QUOTE_WORDS
+    return quotable(text, MIN_QUOTE_WORDS)
 
 
 def _rank(text: str, rows: Iterable[tuple[int, str]], min_similarity: float) -> list[QuoteMatch]:
     matches = []
     for pk, other in rows:
-        if _word_count(other) < MIN_QUOTE_WORDS:
+        if not _searchable(other):
             continue
         similarity = quote_similarity(text, other)
-        if similarity >= min_similarity:
+        if reaches(similarity, min_similarity):
             matches.append(QuoteMatch(pk, similarity))
     matches.sort(key=lambda m: (-m.similarity, m.attribution_id))
     return matches

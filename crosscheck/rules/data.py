@@ -1,5 +1,5 @@
-"""The rules' vocabulary: thresholds, kinds, stances and statuses, the plain dataclasses the
-rules take and return, and the helpers that build findings."""
+"""The rules' vocabulary: thresholds, kinds, stances, statuses and verdicts, the plain
+dataclasses the rules take and return, and the helpers that build findings."""
 
 from __future__ import annotations
 
@@ -67,6 +67,70 @@ class FindingKind(StrEnum):
 
 
 QUOTE_KINDS = frozenset({AttributionKind.DIRECT, AttributionKind.MIXED})
+# Unnamed sources: each article (each copy of a wire story) enters its own row for them.
+UNNAMED_KINDS = frozenset({SourceKind.ANONYMOUS, SourceKind.GROUP})
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The thresholds every pair verdict is judged with. The service builds one from the
+    settings (``crosscheck.services.thresholds``); the defaults are the constants above."""
+
+    misattribution_min_similarity: float = MISATTRIBUTION_MIN_SIMILARITY
+    drift_min_similarity: float = DRIFT_MIN_SIMILARITY
+    min_quote_words: int = MIN_QUOTE_WORDS
+
+    @property
+    def candidate_min_similarity(self) -> float:
+        """The lowest similarity at which a pair can be either verdict: what an index
+        must find candidates down to."""
+        return min(self.misattribution_min_similarity, self.drift_min_similarity)
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+class PairVerdict(StrEnum):
+    """What :func:`~crosscheck.rules.judge_pair` says of two attributions. Misattribution
+    and quote drift are the findings of those kinds; the other two are no finding."""
+
+    SAME_QUOTE = "same_quote"
+    QUOTE_DRIFT = "quote_drift"
+    MISATTRIBUTION = "misattribution"
+    DIFFERENT = "different"
+
+
+class PairReason(StrEnum):
+    """Why :func:`~crosscheck.rules.judge_pair` reached its verdict."""
+
+    SAME_ATTRIBUTION = "same_attribution"  # an attribution compared with itself
+    IDENTICAL = "identical"  # one speaker, the same words after normalising
+    REWORDED = "reworded"  # quote drift
+    NEAR_IDENTICAL = "near_identical"  # misattribution
+    UNSOURCED = "unsourced"  # one side has no source
+    DECLINED = "declined"  # "declined to comment" says nothing
+    NOT_QUOTES = "not_quotes"  # two speakers, and neither side a direct or mixed quote
+    NOT_DIRECT = "not_direct"  # one speaker, and not two direct quotes
+    SAME_ARTICLE = "same_article"  # a joint statement, or one article quoting twice
+    TOO_SHORT = "too_short"  # fewer words than min_quote_words on one side
+    DISSIMILAR = "dissimilar"  # below the threshold that applies
+
+
+class QuoteVerdict(StrEnum):
+    """What :func:`~crosscheck.rules.judge_quote` says of a quote checked against the
+    archive's near-verbatim matches."""
+
+    ATTRIBUTED = "attributed"
+    CONFLICTING = "conflicting"
+    NOT_FOUND = "not_found"
+
+
+class QuoteReason(StrEnum):
+    NO_MATCH = "no_match"
+    ONE_SOURCE = "one_source"  # every match (and the source asked about) one speaker
+    NOT_FLAGGED = "not_flagged"  # several speakers, but no pair the rules would flag
+    DIFFERENT_SOURCES = "different_sources"  # two matches would be a misattribution
+    SOMEONE_ELSE = "someone_else"  # a match and the source asked about would be one
 
 
 # --- inputs ----------------------------------------------------------------------------
@@ -184,6 +248,25 @@ class Finding:
     attribution_ids: tuple[int, ...] = ()
     source_ids: tuple[int, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PairJudgement:
+    """A pair verdict with its reason. ``similarity`` is the pair's similarity when it
+    reached the threshold that applied (100 for the same quote), else ``None`` (scoring
+    stops early below a threshold). ``same_speaker``: one source, or one unnamed source
+    re-entered in a wire story's copies."""
+
+    verdict: PairVerdict
+    reason: PairReason
+    similarity: float | None = None
+    same_speaker: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteJudgement:
+    verdict: QuoteVerdict
+    reason: QuoteReason
 
 
 @dataclass(frozen=True, slots=True)

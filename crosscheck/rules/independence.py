@@ -72,9 +72,39 @@ def independence_group(
     return f"source:{speaker.id}", speaker.label
 
 
-def _is_anonymous(attribution: AttributionInput, sources: Mapping[int, SourceInput]) -> bool:
+def is_anonymous(attribution: AttributionInput, sources: Mapping[int, SourceInput]) -> bool:
+    """Whether the attribution's source is an anonymous one."""
     source = sources.get(attribution.source_id) if attribution.source_id is not None else None
     return source is not None and source.kind == SourceKind.ANONYMOUS
+
+
+def counted(attribution: AttributionInput) -> bool:
+    """Whether the attribution counts for or against its claim: not from a retracted
+    article, and not "declined to comment" (on the record, but saying nothing)."""
+    return not attribution.retracted and attribution.kind != AttributionKind.DECLINED
+
+
+def supports(attribution: AttributionInput) -> bool:
+    """Whether the attribution supports its claim: counted, sourced and not a denial."""
+    return (
+        counted(attribution)
+        and attribution.source_id is not None
+        and attribution.stance != Stance.DENIES
+    )
+
+
+def denies(attribution: AttributionInput) -> bool:
+    """Whether the attribution is a counted denial of its claim."""
+    return counted(attribution) and attribution.stance == Stance.DENIES
+
+
+def rests_on_anonymous_only(
+    attributions: Iterable[AttributionInput], sources: Mapping[int, SourceInput]
+) -> bool:
+    """Whether these attributions (of one claim) support it and every one that does has
+    an anonymous source: what makes a claim ``anonymous_only`` unless it is contested."""
+    supporting = [a for a in attributions if supports(a)]
+    return bool(supporting) and all(is_anonymous(a, sources) for a in supporting)
 
 
 def claim_status(
@@ -92,16 +122,9 @@ def claim_status(
     are two groups that a reader cannot check are independent: counting them as
     confirmation would let unnamed voices look corroborated.
     """
-    own = sorted(
-        (
-            a
-            for a in attributions
-            if a.claim_id == claim_id and not a.retracted and a.kind != AttributionKind.DECLINED
-        ),
-        key=lambda a: a.id,
-    )
-    supports = [a for a in own if a.source_id is not None and a.stance != Stance.DENIES]
-    denials = tuple(a.id for a in own if a.stance == Stance.DENIES)
+    own = sorted((a for a in attributions if a.claim_id == claim_id), key=lambda a: a.id)
+    supporting = [a for a in own if supports(a)]
+    denials = tuple(a.id for a in own if denies(a))
     contradicting = tuple(
         sorted(
             {
@@ -114,7 +137,7 @@ def claim_status(
     )
     members: dict[str, list[AttributionInput]] = defaultdict(list)
     labels: dict[str, str] = {}
-    for a in supports:
+    for a in supporting:
         key, label = independence_group(a, sources) or ("", "")
         members[key].append(a)
         labels.setdefault(key, label)
@@ -124,13 +147,13 @@ def claim_status(
             label=labels[key],
             attribution_ids=tuple(a.id for a in group),
             source_ids=tuple(sorted({a.source_id for a in group if a.source_id is not None})),
-            anonymous=all(_is_anonymous(a, sources) for a in group),
+            anonymous=all(is_anonymous(a, sources) for a in group),
         )
         for key, group in sorted(members.items())
     )
     if denials or contradicting:
         status = Status.CONTESTED
-    elif supports and all(_is_anonymous(a, sources) for a in supports):
+    elif rests_on_anonymous_only(own, sources):
         status = Status.ANONYMOUS_ONLY
     elif len(groups) >= 2:
         status = Status.CORROBORATED

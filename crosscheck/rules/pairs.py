@@ -1,26 +1,64 @@
 """Verdicts on a pair of attributions: misattribution (one quote, two speakers) and quote
-drift (one speaker's quote reworded, with the word diff)."""
+drift (one speaker's quote reworded, with the word diff).
+
+:func:`judge_pair` is the one judge: the engine's findings, the compare tool and the quote
+check (:func:`judge_quote`) all take its verdict, so none can flag a pair another would not.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from itertools import permutations
 
 from crosscheck.rules.data import (
+    DEFAULT_THRESHOLDS,
     DRIFT_MIN_SIMILARITY,
     MIN_QUOTE_WORDS,
     MISATTRIBUTION_MIN_SIMILARITY,
     QUOTE_KINDS,
+    UNNAMED_KINDS,
     AttributionInput,
     AttributionKind,
     Finding,
     FindingKind,
+    PairJudgement,
+    PairReason,
+    PairVerdict,
+    QuoteJudgement,
+    QuoteReason,
+    QuoteVerdict,
     SourceInput,
-    SourceKind,
+    Thresholds,
     _finding,
     _unique,
 )
 from crosscheck.rules.independence import _label, independence_group
-from crosscheck.rules.quotes import _folded, _similarity, normalize_quote, word_diff
+from crosscheck.rules.quotes import _similarity, normalize_quote, quotable, reaches, word_diff
+
+# The article id of a quote asked about (:func:`judge_quote`): in no article of the archive.
+NO_ARTICLE = 0
+
+
+def speaker_keys(
+    source_id: int | None, source_kind: str | None, story_key: str = ""
+) -> tuple[Hashable, ...]:
+    """Keys that two quotes of one speaker share and quotes of two speakers never do: the
+    source; and for an unnamed source (anonymous, or an unnamed group) in a wire story's
+    copies, its kind in that story, as each copy re-enters such a source as its own row."""
+    if source_kind in UNNAMED_KINDS and story_key:
+        return (source_id, (source_kind, story_key))
+    return (source_id,)
+
+
+def can_drift(kind: str) -> bool:
+    """Whether quotes of this kind can drift: only direct quotes are the speaker's words."""
+    return kind == AttributionKind.DIRECT
+
+
+def _speakers(a: AttributionInput, sources: Mapping[int, SourceInput]) -> tuple[Hashable, ...]:
+    source = sources.get(a.source_id) if a.source_id is not None else None
+    return speaker_keys(a.source_id, source.kind if source else None, a.story_key)
 
 
 def _same_speaker(
@@ -28,47 +66,143 @@ def _same_speaker(
 ) -> bool:
     """One source, or the re-entered copy of one unnamed source in a wire story's copies
     (anonymous sources belong to one article, so each copy has its own row)."""
-    if a.source_id == b.source_id:
-        return True
-    sa, sb = sources.get(a.source_id or -1), sources.get(b.source_id or -1)
-    return (
-        sa is not None
-        and sb is not None
-        and sa.kind == sb.kind
-        and sa.kind in (SourceKind.ANONYMOUS, SourceKind.GROUP)
-        and bool(a.story_key)
-        and a.story_key == b.story_key
-    )
+    return not set(_speakers(a, sources)).isdisjoint(_speakers(b, sources))
 
 
-def _comparable_quotes(
-    a: AttributionInput, b: AttributionInput, min_words: int, min_similarity: float
-) -> float | None:
-    """The similarity of two sourced quotes from different articles, if it may matter."""
-    if a.id == b.id or a.source_id is None or b.source_id is None:
-        return None
+def judge_pair(
+    a: AttributionInput,
+    b: AttributionInput,
+    sources: Mapping[int, SourceInput],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> PairJudgement:
+    """The verdict on two attributions, and why.
+
+    - ``misattribution``: two speakers (see :func:`speaker_keys`), in different articles,
+      neither "declined to comment", at least one a direct or mixed quote (two paraphrases
+      of one event may well match), both of ``min_quote_words`` words or more, and a
+      :func:`~crosscheck.rules.quote_similarity` of ``misattribution_min_similarity`` or
+      more. One span credited to two speakers in one article is a joint statement.
+    - ``quote_drift``: one speaker's direct quotes in different articles, both long enough,
+      from ``drift_min_similarity`` up to, not including, 100.
+    - ``same_quote``: one speaker, the same words after normalising (or one attribution).
+    - ``different``: anything else, including every pair with an unsourced side.
+
+    Symmetric in ``a`` and ``b``.
+    """
+    if a.id == b.id:
+        return PairJudgement(PairVerdict.SAME_QUOTE, PairReason.SAME_ATTRIBUTION, 100.0, True)
+    if a.source_id is None or b.source_id is None:
+        return PairJudgement(PairVerdict.DIFFERENT, PairReason.UNSOURCED)
+    if _same_speaker(a, b, sources):
+        return _one_speaker(a, b, thresholds)
+    return _two_speakers(a, b, thresholds)
+
+
+def _one_speaker(a: AttributionInput, b: AttributionInput, t: Thresholds) -> PairJudgement:
+    text_a, text_b = normalize_quote(a.text), normalize_quote(b.text)
+    if text_a == text_b:
+        return PairJudgement(PairVerdict.SAME_QUOTE, PairReason.IDENTICAL, 100.0, True)
+    reason = _not_comparable(a, b, t)
+    if reason is None and not (can_drift(a.kind) and can_drift(b.kind)):
+        reason = PairReason.NOT_DIRECT
+    if reason is None:
+        similarity = _similarity(text_a, text_b, t.drift_min_similarity)
+        if reaches(similarity, t.drift_min_similarity):
+            return PairJudgement(PairVerdict.QUOTE_DRIFT, PairReason.REWORDED, similarity, True)
+        reason = PairReason.DISSIMILAR
+    return PairJudgement(PairVerdict.DIFFERENT, reason, None, True)
+
+
+def _two_speakers(a: AttributionInput, b: AttributionInput, t: Thresholds) -> PairJudgement:
+    reason = None
+    if AttributionKind.DECLINED in (a.kind, b.kind):
+        reason = PairReason.DECLINED  # "declined to comment" is said by many, and says nothing
+    elif not (a.kind in QUOTE_KINDS or b.kind in QUOTE_KINDS):
+        reason = PairReason.NOT_QUOTES
+    else:
+        reason = _not_comparable(a, b, t)
+    if reason is None:
+        threshold = t.misattribution_min_similarity
+        similarity = _similarity(normalize_quote(a.text), normalize_quote(b.text), threshold)
+        if reaches(similarity, threshold):
+            return PairJudgement(PairVerdict.MISATTRIBUTION, PairReason.NEAR_IDENTICAL, similarity)
+        reason = PairReason.DISSIMILAR
+    return PairJudgement(PairVerdict.DIFFERENT, reason)
+
+
+def _not_comparable(a: AttributionInput, b: AttributionInput, t: Thresholds) -> PairReason | None:
+    """Why two sourced quotes cannot be one quote, whatever their words: one article, or
+    too few words to say."""
     if a.article_id == b.article_id:
-        return None
-    if len(_folded(a.text)) < min_words or len(_folded(b.text)) < min_words:
-        return None
-    similarity = _similarity(normalize_quote(a.text), normalize_quote(b.text), min_similarity)
-    return similarity if similarity >= min_similarity else None
+        return PairReason.SAME_ARTICLE
+    if not (quotable(a.text, t.min_quote_words) and quotable(b.text, t.min_quote_words)):
+        return PairReason.TOO_SHORT
+    return None
+
+
+def judge_quote(
+    text: str,
+    source_id: int | None,
+    matches: Sequence[AttributionInput],
+    sources: Mapping[int, SourceInput],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> QuoteJudgement:
+    """The verdict on a quote checked against the archive's near-verbatim ``matches``
+    (optionally said to be by ``source_id``; ``sources`` must hold the matches' sources
+    and that one).
+
+    ``conflicting`` when :func:`judge_pair` would find a misattribution between two of
+    the matches, each measured against ``text`` (one match restated in exactly these
+    words), or between a match and these words credited to ``source_id`` as a direct
+    quote in no article of the archive; ``not_found`` without matches; else
+    ``attributed``. So a pair the engine flags among the matches makes the check
+    conflicting, and a pair it never flags (a joint statement in one article, two
+    paraphrases, a source declining to comment, an unnamed source's copies in a wire
+    story) does not.
+    """
+    if not matches:
+        return QuoteJudgement(QuoteVerdict.NOT_FOUND, QuoteReason.NO_MATCH)
+    one_speaker = True
+    for x, y in permutations(matches, 2):
+        judgement = judge_pair(replace(x, text=text), y, sources, thresholds)
+        if judgement.verdict == PairVerdict.MISATTRIBUTION:
+            return QuoteJudgement(QuoteVerdict.CONFLICTING, QuoteReason.DIFFERENT_SOURCES)
+        one_speaker = one_speaker and judgement.same_speaker
+    if source_id is not None:
+        asked = AttributionInput(
+            id=0, article_id=NO_ARTICLE, kind=AttributionKind.DIRECT, text=text, source_id=source_id
+        )
+        for match in matches:
+            judgement = judge_pair(asked, match, sources, thresholds)
+            if judgement.verdict == PairVerdict.MISATTRIBUTION:
+                return QuoteJudgement(QuoteVerdict.CONFLICTING, QuoteReason.SOMEONE_ELSE)
+            one_speaker = one_speaker and judgement.same_speaker
+    reason = QuoteReason.ONE_SOURCE if one_speaker else QuoteReason.NOT_FLAGGED
+    return QuoteJudgement(QuoteVerdict.ATTRIBUTED, reason)
+
+
+def pair_finding(
+    a: AttributionInput,
+    b: AttributionInput,
+    sources: Mapping[int, SourceInput],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Finding | None:
+    """The misattribution or quote drift finding :func:`judge_pair` makes of two
+    attributions, if any."""
+    judgement = judge_pair(a, b, sources, thresholds)
+    if judgement.verdict == PairVerdict.MISATTRIBUTION:
+        return _misattribution(a, b, sources, judgement)
+    if judgement.verdict == PairVerdict.QUOTE_DRIFT:
+        return _drift(a, b, sources, judgement)
+    return None
 
 
 def _misattribution(
     a: AttributionInput,
     b: AttributionInput,
     sources: Mapping[int, SourceInput],
-    min_similarity: float,
-    min_words: int,
-) -> Finding | None:
-    if not (a.kind in QUOTE_KINDS or b.kind in QUOTE_KINDS) or _same_speaker(a, b, sources):
-        return None
-    if AttributionKind.DECLINED in (a.kind, b.kind):
-        return None  # "declined to comment" is said by many, and says nothing
-    similarity = _comparable_quotes(a, b, min_words, min_similarity)
-    if similarity is None:
-        return None
+    judgement: PairJudgement,
+) -> Finding:
     first, second = sorted((a, b), key=lambda x: x.id)
     groups = [independence_group(x, sources) for x in (first, second)]
     evidence = [
@@ -83,7 +217,7 @@ def _misattribution(
         for x, group in zip((first, second), groups, strict=True)
     ]
     details = {
-        "similarity": similarity,
+        "similarity": judgement.similarity,
         "same_group": groups[0] == groups[1],
         "attributions": evidence,
     }
@@ -92,49 +226,15 @@ def _misattribution(
     )
 
 
-def find_misattributions(
-    attribution: AttributionInput,
-    candidates: Iterable[AttributionInput],
-    sources: Mapping[int, SourceInput],
-    *,
-    min_similarity: float = MISATTRIBUTION_MIN_SIMILARITY,
-    min_words: int = MIN_QUOTE_WORDS,
-) -> list[Finding]:
-    """Near-identical quotes attributed to a different source in another article.
-
-    A pair is compared when both have a source, they are in different articles (one span
-    credited to two speakers in one article is a joint statement, not a mix-up), at least
-    one is a direct or mixed quote (two paraphrases of one event may well match), and both
-    have ``min_words`` words or more. Similarity is :func:`quote_similarity`.
-
-    Sources in one independence group (an organisation and its spokesman) are still
-    reported, with ``details["same_group"] = True``: a spokesman reading out the
-    organisation's statement is normal, but crediting one member's words to another is
-    the same mistake as any other, and only the caller knows which it wants to show.
-    """
-    found = (
-        _misattribution(attribution, c, sources, min_similarity, min_words) for c in candidates
-    )
-    return _unique(f for f in found if f is not None)
-
-
 def _drift(
     a: AttributionInput,
     b: AttributionInput,
     sources: Mapping[int, SourceInput],
-    min_similarity: float,
-    min_words: int,
-) -> Finding | None:
-    if a.kind != AttributionKind.DIRECT or b.kind != AttributionKind.DIRECT:
-        return None
-    if not _same_speaker(a, b, sources):
-        return None
-    similarity = _comparable_quotes(a, b, min_words, min_similarity)
-    if similarity is None or similarity >= 100:
-        return None
+    judgement: PairJudgement,
+) -> Finding:
     first, second = sorted((a, b), key=lambda x: x.id)
     details = {
-        "similarity": similarity,
+        "similarity": judgement.similarity,
         "source": _label(first.source_id or 0, sources),
         "article_ids": [first.article_id, second.article_id],
         "diff_from": first.id,
@@ -146,6 +246,37 @@ def _drift(
     )
 
 
+def _found(
+    kind: PairVerdict,
+    attribution: AttributionInput,
+    candidates: Iterable[AttributionInput],
+    sources: Mapping[int, SourceInput],
+    thresholds: Thresholds,
+) -> list[Finding]:
+    found = (pair_finding(attribution, c, sources, thresholds) for c in candidates)
+    return _unique(f for f in found if f is not None and f.kind == kind)
+
+
+def find_misattributions(
+    attribution: AttributionInput,
+    candidates: Iterable[AttributionInput],
+    sources: Mapping[int, SourceInput],
+    *,
+    min_similarity: float = MISATTRIBUTION_MIN_SIMILARITY,
+    min_words: int = MIN_QUOTE_WORDS,
+) -> list[Finding]:
+    """Near-identical quotes attributed to a different source in another article: the
+    pairs :func:`judge_pair` calls ``misattribution``.
+
+    Sources in one independence group (an organisation and its spokesman) are still
+    reported, with ``details["same_group"] = True``: a spokesman reading out the
+    organisation's statement is normal, but crediting one member's words to another is
+    the same mistake as any other, and only the caller knows which it wants to show.
+    """
+    thresholds = Thresholds(misattribution_min_similarity=min_similarity, min_quote_words=min_words)
+    return _found(PairVerdict.MISATTRIBUTION, attribution, candidates, sources, thresholds)
+
+
 def find_quote_drift(
     attribution: AttributionInput,
     candidates: Iterable[AttributionInput],
@@ -154,11 +285,12 @@ def find_quote_drift(
     min_similarity: float = DRIFT_MIN_SIMILARITY,
     min_words: int = MIN_QUOTE_WORDS,
 ) -> list[Finding]:
-    """The same source's direct quote worded differently in another article.
+    """The same source's direct quote worded differently in another article: the pairs
+    :func:`judge_pair` calls ``quote_drift``.
 
     Drift is a similarity from ``min_similarity`` up to, not including, 100: identical
     after normalising (quote marks, case, punctuation) is the same quote. The diff runs
     from the lower attribution id to the higher.
     """
-    found = (_drift(attribution, c, sources, min_similarity, min_words) for c in candidates)
-    return _unique(f for f in found if f is not None)
+    thresholds = Thresholds(drift_min_similarity=min_similarity, min_quote_words=min_words)
+    return _found(PairVerdict.QUOTE_DRIFT, attribution, candidates, sources, thresholds)

@@ -45,16 +45,39 @@ def quote_similarity(a: str, b: str) -> float:
     return _similarity(normalize_quote(a), normalize_quote(b))
 
 
+def quotable(text: str, min_words: int) -> bool:
+    """Whether ``text`` has words enough (``min_words`` or more, as the rules count them)
+    to say who said it: shorter quotes ("we will win") are too common."""
+    return len(_folded(text)) >= min_words
+
+
+def reaches(similarity: float, threshold: float) -> bool:
+    """Whether a similarity (as :func:`quote_similarity` reports it) reaches a threshold:
+    a pair exactly at the threshold counts."""
+    return similarity >= threshold
+
+
+def score_cutoff(threshold: float) -> float:
+    """The ``score_cutoff`` to give rapidfuzz's ``fuzz.ratio`` when only scores reaching
+    ``threshold`` matter: a hair below it, so that a score that rounds up to the threshold
+    is judged as :func:`quote_similarity` shows it."""
+    return max(threshold - 0.005, 0.0)
+
+
+def rounded_similarity(ratio: float) -> float:
+    """A ``fuzz.ratio`` of two normalised quotes as :func:`quote_similarity` reports it:
+    two decimals, and capped below 100 unless the texts are identical (a ratio of 100), so
+    a rounded near-match is never mistaken for an identical quote."""
+    return 100.0 if ratio >= 100 else min(round(ratio, 2), 99.99)
+
+
 def _similarity(a: str, b: str, cutoff: float = 0.0) -> float:
     if a == b:
         return 100.0
     if not a or not b:
         return 0.0
-    # The cutoff lets rapidfuzz stop early; it sits a hair below the threshold so that a
-    # score that rounds up to the threshold is judged as quote_similarity shows it.
-    score = fuzz.ratio(a, b, score_cutoff=max(cutoff - 0.005, 0.0))
-    # Capped below 100 so a rounded near-match is never mistaken for an identical quote.
-    return min(round(score, 2), 99.99)
+    # The cutoff lets rapidfuzz stop early (a score below it comes back as 0).
+    return rounded_similarity(fuzz.ratio(a, b, score_cutoff=score_cutoff(cutoff)))
 
 
 def word_diff(a: str, b: str) -> list[DiffOp]:

@@ -6,32 +6,19 @@ from collections import defaultdict
 from itertools import combinations
 
 from crosscheck.rules.conflicts import find_contradictions, find_numeric_conflicts
-from crosscheck.rules.data import (
-    DRIFT_MIN_SIMILARITY,
-    MIN_QUOTE_WORDS,
-    MISATTRIBUTION_MIN_SIMILARITY,
-    Finding,
-    Snapshot,
-    _unique,
-)
+from crosscheck.rules.data import DEFAULT_THRESHOLDS, Finding, Snapshot, Thresholds, _unique
 from crosscheck.rules.independence import claim_statuses
-from crosscheck.rules.pairs import _drift, _misattribution
+from crosscheck.rules.pairs import pair_finding
 from crosscheck.rules.sourcing import find_unattributed, find_unexplained_anonymity, status_findings
 
 
-def run_rules(
-    snapshot: Snapshot,
-    *,
-    misattribution_min_similarity: float = MISATTRIBUTION_MIN_SIMILARITY,
-    drift_min_similarity: float = DRIFT_MIN_SIMILARITY,
-    min_quote_words: int = MIN_QUOTE_WORDS,
-) -> list[Finding]:
+def run_rules(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
     """Every rule over the snapshot: findings sorted by key, each key once.
 
     Quotes are compared in the snapshot's candidate pairs and in every pair of sourced
-    attributions of one claim. Only that per-claim step is quadratic (a claim has few
-    attributions); everything else is grouped with dicts, so the work grows with the
-    input rather than its square.
+    attributions of one claim, each pair judged by :func:`~crosscheck.rules.judge_pair`.
+    Only that per-claim step is quadratic (a claim has few attributions); everything else
+    is grouped with dicts, so the work grows with the input rather than its square.
     """
     sources = {s.id: s for s in snapshot.sources}
     by_id = {a.id: a for a in snapshot.attributions}
@@ -46,13 +33,7 @@ def run_rules(
             by_claim[a.claim_id].append(a.id)
     for ids in by_claim.values():
         pairs.update(combinations(sorted(ids), 2))
-    findings: list[Finding | None] = []
-    for x, y in pairs:
-        a, b = by_id[x], by_id[y]
-        findings.append(
-            _misattribution(a, b, sources, misattribution_min_similarity, min_quote_words)
-        )
-        findings.append(_drift(a, b, sources, drift_min_similarity, min_quote_words))
+    findings = [pair_finding(by_id[x], by_id[y], sources, thresholds) for x, y in pairs]
     return _unique(
         [f for f in findings if f is not None]
         + find_contradictions(snapshot.attributions, snapshot.relations, sources)

@@ -42,6 +42,16 @@ def status_findings(statuses: Mapping[int, ClaimStatus]) -> list[Finding]:
     ]
 
 
+def unexplained_anonymity(source: SourceInput) -> bool:
+    """Whether the source is anonymous with no reason for its anonymity given."""
+    return source.kind == SourceKind.ANONYMOUS and not source.anonymity_reason.strip()
+
+
+def is_unattributed(attribution: AttributionInput) -> bool:
+    """Whether the article gives the statement no source."""
+    return attribution.source_id is None or attribution.kind == AttributionKind.UNATTRIBUTED
+
+
 def find_unexplained_anonymity(
     sources: Iterable[SourceInput], attributions: Iterable[AttributionInput] = ()
 ) -> list[Finding]:
@@ -52,7 +62,7 @@ def find_unexplained_anonymity(
             said[a.source_id].append(a)
     findings = []
     for s in sources:
-        if s.kind == SourceKind.ANONYMOUS and not s.anonymity_reason.strip():
+        if unexplained_anonymity(s):
             details = {"source": s.label, "article_id": s.article_id}
             finding = _finding(
                 FindingKind.UNEXPLAINED_ANONYMITY, f"source={s.id}", said[s.id], details
@@ -67,5 +77,5 @@ def find_unattributed(attributions: Iterable[AttributionInput]) -> list[Finding]
     return _unique(
         _finding(kind, f"attribution={a.id}", (a,), {"article_id": a.article_id})
         for a in attributions
-        if a.source_id is None or a.kind == AttributionKind.UNATTRIBUTED
+        if is_unattributed(a)
     )
