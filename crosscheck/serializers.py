@@ -8,6 +8,7 @@ from crosscheck.models import Finding
 from crosscheck.rules import normalize_quote
 from crosscheck.services import finding_triage
 from sources.models import Source
+from sources.selectors import sources_named
 
 
 class FindingSerializer(ServiceModelSerializer):
@@ -146,7 +147,7 @@ class QuoteCheckRequestSerializer(serializers.Serializer):
             if source is None:
                 raise serializers.ValidationError(f"No source has the id {value}.")
             return source
-        found = list(Source.objects.matching_name(value)[:2])
+        found = list(sources_named(value, any_article=True, partial=True)[:2])
         if not found:
             raise serializers.ValidationError(f"No source is named {value!r}.")
         if len(found) > 1:
