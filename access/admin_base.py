@@ -10,8 +10,6 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.forms import (
@@ -21,22 +19,6 @@ from access.forms import (
     PreloadedAutocompleteSelect,
 )
 from access.services import set_history_user
-
-
-def count_of(model: type[models.Model], fk: str, **filters) -> Coalesce:
-    """The number of ``model`` rows pointing at each row, as a subquery annotation.
-
-    Subqueries rather than ``Count`` joins, so that two counts over different relations do
-    not multiply each other's rows.
-    """
-    rows = (
-        model._default_manager.filter(**{fk: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(fk)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
 
 def field_values(instance: models.Model, names: Iterable[str]) -> dict:

@@ -11,10 +11,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from access.admin_base import ServiceInlineMixin, TrackerAdmin, adopt, count_of, field_values
+from access.admin_base import ServiceInlineMixin, TrackerAdmin, adopt, field_values
 from access.forms import (
     AdminModelForm,
 )
+from access.selectors import subquery_count
 from access.services import set_history_user
 from articles import services
 from articles.anchoring import FLAGGED_STATUSES
@@ -77,7 +78,9 @@ class OutletAdmin(TrackerAdmin):
 
     def get_queryset(self, request):
         # Outlets have no foreign keys to select; the one count is a subquery.
-        return super().get_queryset(request).annotate(article_count=count_of(Article, "outlet"))
+        return (
+            super().get_queryset(request).annotate(article_count=subquery_count(Article, "outlet"))
+        )
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, obj):
@@ -151,7 +154,7 @@ class ArticleAdmin(TrackerAdmin):
 
     def get_queryset(self, request):
         flagged = [
-            count_of(model, "article", anchor_status__in=FLAGGED_STATUSES)
+            subquery_count(model, "article", anchor_status__in=FLAGGED_STATUSES)
             for model in services.anchored_span_models()
         ]
         return (

@@ -11,8 +11,24 @@ from simple_history.utils import bulk_update_with_history
 
 from access.services import acting_user, apply_fields, set_history_user
 from articles.anchoring import AnchorStatus, Span, reanchor
-from articles.models import AnchoredSpan, Article, Correction, normalize_newlines
+from articles.models import AnchoredSpan, Article, Correction, Outlet, normalize_newlines
+from articles.selectors import outlets_named
 from articles.signals import article_retraction_changed, spans_reanchored
+
+
+def outlet_get_or_create(*, name: str, user=None, **defaults: Any) -> tuple[Outlet, bool]:
+    """The outlet named ``name`` (any case; spaces around it ignored), else a new one with
+    that name and ``defaults`` (``kind``, ``domain``), validated and recorded in history.
+    Returns the outlet and whether it was created."""
+    name = name.strip()
+    outlet = outlets_named(name).first()
+    if outlet is not None:
+        return outlet, False
+    outlet = Outlet(name=name, **defaults)
+    outlet.full_clean()
+    set_history_user(outlet, user)
+    outlet.save()
+    return outlet, True
 
 
 @transaction.atomic

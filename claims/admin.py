@@ -9,8 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -20,15 +19,16 @@ from access.admin_base import (
     ServiceInlineMixin,
     TrackerAdmin,
     adopt,
-    count_of,
     field_values,
 )
 from access.forms import NormalizedTextField, ParentInlineFormSet
+from access.selectors import subquery_count
 from access.text import shorten
 from articles.admin import SpanInlineMixin, anchor_badge, span_in_context
 from articles.forms import SpanForm
 from claims import services
 from claims.models import Attribution, Claim, ClaimRelation, Review
+from claims.selectors import source_statements
 from sources.admin import SOURCE_FIELDSETS, SourceAdmin
 from sources.models import Source
 
@@ -84,11 +84,6 @@ class AttributionInline(SpanInlineMixin, admin.StackedInline):
 # --- The source page: statements across articles ---------------------------------------
 
 SOURCE_STATEMENTS_SHOWN = 50
-SOURCE_STATEMENTS_ORDER = [
-    F("said_on").desc(nulls_last=True),
-    F("article__published_at").desc(nulls_last=True),
-    "-id",
-]
 
 
 class SourceAttributionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -102,15 +97,6 @@ class SourceAttributionInline(ReadOnlyInlineMixin, admin.TabularInline):
     fields = ["article", "said", "kind", "said_on", "claim"]
     readonly_fields = fields
     show_change_link = True
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("article", "claim")
-            .defer("article__body", "article__notes")
-            .order_by(*SOURCE_STATEMENTS_ORDER)
-        )
 
     @admin.display(description="text")
     def said(self, obj):
@@ -129,31 +115,23 @@ class SourceWithClaimsAdmin(SourceAdmin):
     inlines = [*SourceAdmin.inlines, SourceAttributionInline]
 
     def get_queryset(self, request):
-        articles = (
-            Attribution.objects.filter(source=OuterRef("pk"))
-            .order_by()
-            .values("source")
-            .annotate(n=Count("article", distinct=True))
-            .values("n")
-        )
         return (
             super()
             .get_queryset(request)
             .annotate(
-                attribution_count=count_of(Attribution, "source"),
-                article_count=Coalesce(Subquery(articles, output_field=models.IntegerField()), 0),
+                attribution_count=subquery_count(Attribution, "source"),
+                article_count=subquery_count(Attribution, "source", distinct="article"),
             )
         )
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, SourceAttributionInline) and obj.pk is not None:
-            latest = (
-                Attribution.objects.filter(source=obj)
-                .order_by(*SOURCE_STATEMENTS_ORDER)
-                .values("pk")[:SOURCE_STATEMENTS_SHOWN]
-            )
-            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=latest)
+            # The formset filters its queryset by source again, so the latest are picked
+            # in a subquery: a sliced queryset cannot be filtered.
+            statements = source_statements(obj, newest_first=True)
+            latest = statements.values("pk")[:SOURCE_STATEMENTS_SHOWN]
+            kwargs["queryset"] = statements.filter(pk__in=latest)
         return kwargs
 
     @admin.display(description="attributions", ordering="attribution_count")
@@ -279,12 +257,9 @@ class ClaimAdmin(TrackerAdmin):
     inlines = [ClaimAttributionInline, ClaimRelationInline, IncomingRelationInline, ReviewInline]
 
     def get_queryset(self, request):
-        # Claims have no foreign keys to select. The count is a subquery: the manager's
-        # with_counts() joins attributions, and a search on attributions__text joins them
-        # again, which multiplies the count.
-        return (
-            super().get_queryset(request).annotate(attribution_count=count_of(Attribution, "claim"))
-        )
+        # Claims have no foreign keys to select. The count is a subquery, so a search on
+        # attributions__text, which joins them, does not multiply it.
+        return super().get_queryset(request).with_counts()
 
     @admin.display(description="claim", ordering="text")
     def short_text(self, obj):

@@ -13,6 +13,7 @@ from access.pagination import StrictPageSizeMixin
 from articles.models import Article
 from claims.filters import AttributionFilter, ClaimFilter, ClaimRelationFilter, ReviewFilter
 from claims.models import Attribution, Claim, ClaimRelation, Review
+from claims.selectors import source_statements
 from claims.serializers import (
     AttributionSerializer,
     ClaimRelationSerializer,
@@ -120,8 +121,8 @@ class StatementPagination(StrictPageSizeMixin, PageNumberPagination):
 
 
 class SourceStatementsView(generics.ListAPIView):
-    """A source's statements across articles, oldest first (by when they were said, then
-    by the article's publication)."""
+    """A source's statements across articles, oldest first (by when they were said, else
+    when the article was published; undated ones last)."""
 
     serializer_class = AttributionSerializer
     pagination_class = StatementPagination
@@ -134,14 +135,4 @@ class SourceStatementsView(generics.ListAPIView):
         return get_object_or_404(Source.objects.only("id"), pk=self.kwargs["pk"])
 
     def get_queryset(self):
-        return (
-            Attribution.objects.with_selectors()
-            .filter(source=self.source)
-            .order_by(
-                F("said_on").asc(nulls_last=True),
-                F("article__published_at").asc(nulls_last=True),
-                "article_id",
-                "start",
-                "id",
-            )
-        )
+        return source_statements(self.source)

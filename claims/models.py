@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce, Greatest, Substr
+from django.db.models.functions import Greatest, Substr
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from access.models import TimeStampedModel, no_nul
+from access.selectors import subquery_count
 from articles.models import AnchoredSpan, Article, Outlet
 from sources.models import Source
 
@@ -16,18 +17,7 @@ from sources.models import Source
 class ClaimQuerySet(models.QuerySet):
     def with_counts(self):
         # A subquery, not a join: a later filter on attributions must not multiply it.
-        counts = (
-            Attribution.objects.filter(claim=models.OuterRef("pk"))
-            .order_by()
-            .values("claim")
-            .annotate(n=models.Count("id"))
-            .values("n")
-        )
-        return self.annotate(
-            attribution_count=Coalesce(
-                models.Subquery(counts), 0, output_field=models.IntegerField()
-            )
-        )
+        return self.annotate(attribution_count=subquery_count(Attribution, "claim"))
 
 
 class Claim(TimeStampedModel):

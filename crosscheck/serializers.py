@@ -7,6 +7,7 @@ from crosscheck import rules
 from crosscheck.models import Finding
 from crosscheck.services import finding_triage, thresholds
 from sources.models import Source
+from sources.selectors import sources_named
 
 
 class FindingSerializer(ServiceModelSerializer):
@@ -143,7 +144,7 @@ class QuoteCheckRequestSerializer(serializers.Serializer):
             if source is None:
                 raise serializers.ValidationError(f"No source has the id {value}.")
             return source
-        found = list(Source.objects.matching_name(value)[:2])
+        found = list(sources_named(value, any_article=True, partial=True)[:2])
         if not found:
             raise serializers.ValidationError(f"No source is named {value!r}.")
         if len(found) > 1:

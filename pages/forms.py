@@ -10,6 +10,7 @@ from crosscheck.models import Finding
 from crosscheck.rules import quotable
 from crosscheck.services import thresholds
 from sources.models import Source
+from sources.selectors import sources_named
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -161,7 +162,7 @@ class QuoteCheckForm(PageForm):
         name = self.cleaned_data["name"].strip()
         if not name:
             return None
-        found = list(Source.objects.matching_name(name)[:6])
+        found = list(sources_named(name, any_article=True, partial=True)[:6])
         if len(found) == 1:
             return found[0]
         if not found:

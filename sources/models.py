@@ -28,19 +28,6 @@ class SourceQuerySet(models.QuerySet):
             "aliases", "identifiers"
         )
 
-    def matching_name(self, name: str):
-        """Sources with this full name or alias (any case, any spacing); failing that,
-        those whose name contains it ("Varnok" for Ilse Varnok)."""
-        name = name.strip()
-        exact = (
-            self.filter(Q(name__iexact=name) | Q(aliases__normalized=normalize_name(name)))
-            .distinct()
-            .order_by("name", "id")
-        )
-        if exact.exists():
-            return exact
-        return self.filter(name__icontains=name).order_by("name", "id")
-
 
 class Source(TimeStampedModel):
     class Kind(models.TextChoices):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from access.admin_base import TrackerAdmin, count_of
+from access.admin_base import TrackerAdmin
+from access.selectors import subquery_count
 from access.text import shorten
 from articles.admin import (
     ARTICLE_FIELDSETS,
@@ -319,7 +320,7 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(attribution_count=count_of(Attribution, "article"))
+            .annotate(attribution_count=subquery_count(Attribution, "article"))
         )
 
     def has_suggest_permission(self, request):

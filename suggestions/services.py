@@ -16,16 +16,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from access.services import acting_user, apply_fields, set_history_user
 from articles.anchoring import AnchorStatus
 from articles.models import Article, Outlet
+from articles.services import outlet_get_or_create
 from claims.models import Attribution
 from claims.services import attribution_create
-from sources.models import Source, SourceAlias, normalize_name
+from sources.models import Source, normalize_name
+from sources.selectors import sources_named, sources_with_any_name
 from sources.services import source_add_alias, source_create
 from suggestions.extraction import Extraction, ExtractionError, KnownSource, ProposedSource, extract
 from suggestions.models import Suggestion
@@ -107,25 +107,13 @@ def known_sources_for(text: str, *, article: Article | None = None) -> list[Know
     only the given article's own are offered.
     """
     phrases = sorted(_lookup_phrases(text))
-    if not phrases:
-        return []
     ids: set[int] = set()
     for i in range(0, len(phrases), _LOOKUP_CHUNK):
         chunk = phrases[i : i + _LOOKUP_CHUNK]
-        ids.update(
-            Source.objects.annotate(lower_name=Lower("name"))
-            .filter(lower_name__in=chunk)
-            .values_list("id", flat=True)
-        )
-        ids.update(
-            SourceAlias.objects.filter(normalized__in=chunk).values_list("source_id", flat=True)
-        )
+        ids.update(sources_with_any_name(chunk, article=article).values_list("id", flat=True))
     if not ids:
         return []
-    local = Q(article__isnull=True)
-    if article is not None and article.pk:
-        local |= Q(article=article)
-    sources = Source.objects.filter(local, id__in=ids).prefetch_related("aliases").order_by("id")
+    sources = Source.objects.filter(id__in=ids).prefetch_related("aliases").order_by("id")
     return [
         KnownSource(
             id=source.id,
@@ -308,18 +296,6 @@ def _platform_for(row: Suggestion) -> str:
     return Source.Platform.OTHER
 
 
-def _existing_named(kind: str, name: str) -> Source | None:
-    if not name or kind not in Source.NAMED_KINDS:
-        return None
-    return (
-        Source.objects.filter(kind=kind)
-        .filter(Q(name__iexact=name) | Q(aliases__normalized=normalize_name(name)))
-        .distinct()
-        .order_by("id")
-        .first()
-    )
-
-
 def _create_proposed(
     data: dict[str, Any], *, article: Article, row: Suggestion | None, user
 ) -> Source:
@@ -329,9 +305,10 @@ def _create_proposed(
     if kind not in Source.Kind.values:
         raise ValidationError({"source": "The proposed speaker has no valid kind; choose one."})
     name = (data.get("name") or "").strip()
-    found = _existing_named(kind, name)
-    if found is not None:
-        return found
+    if kind in Source.NAMED_KINDS:
+        found = sources_named(name, kind=kind).first()
+        if found is not None:
+            return found
     affiliation = None
     if data.get("affiliation_id"):
         affiliation = Source.objects.filter(
@@ -363,16 +340,9 @@ def _create_proposed(
 
 
 def _recipient(name: str, user) -> Outlet | None:
-    name = name.strip()
-    if not name:
+    if not name.strip():
         return None
-    outlet = Outlet.objects.filter(name__iexact=name).first()
-    if outlet is None:
-        outlet = Outlet(name=name[:200])
-        outlet.full_clean()
-        set_history_user(outlet, user)
-        outlet.save()
-    return outlet
+    return outlet_get_or_create(name=name, user=user)[0]
 
 
 @transaction.atomic

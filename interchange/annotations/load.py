@@ -8,12 +8,10 @@ from os import PathLike
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Lower
 
 from access.services import set_history_user
 from articles.models import Article, MetadataSpan, Outlet
-from articles.services import article_create
+from articles.services import article_create, outlet_get_or_create
 from claims.models import Attribution, Claim, ClaimRelation
 from claims.services import attribution_create, claim_create, claim_relation_create
 from interchange.annotations.parse import parse_annotation
@@ -28,7 +26,8 @@ from interchange.annotations.schema import (
 )
 from interchange.annotations.values import AnnotationError, ref
 from sources.identifiers import normalize_identifier
-from sources.models import Source, SourceAlias, SourceIdentifier, normalize_name
+from sources.models import Source, SourceAlias, SourceIdentifier
+from sources.selectors import sources_named
 from sources.services import source_add_alias, source_add_identifier, source_create
 
 
@@ -90,7 +89,10 @@ def load_annotation(document: str | PathLike | Mapping, *, user=None) -> LoadRep
         outlets: dict[str, Outlet] = {}
         for index, data in enumerate(parsed["outlets"]):
             with _writing(f"outlets[{index}]"):
-                outlets[data["key"]] = _outlet_get_or_create(data, user=user, report=report)
+                outlets[data["key"]], created = outlet_get_or_create(
+                    user=user, **{name: data[name] for name in OUTLET_MODEL_FIELDS}
+                )
+            (report.created if created else report.skipped)[Outlet] += 1
         for data in parsed["articles"]:
             _load_article(data, outlets=outlets, user=user, report=report)
     return report
@@ -113,23 +115,6 @@ def _writing(where: str):
         else:
             message = " ".join(error.messages)
         raise AnnotationError([f"{where}: {message}"]) from error
-
-
-def _outlet_get_or_create(data: dict, *, user, report: LoadReport) -> Outlet:
-    outlet = (
-        Outlet.objects.alias(lower_name=Lower("name"))
-        .filter(lower_name=Lower(Value(data["name"])))
-        .first()
-    )
-    if outlet is not None:
-        report.skipped[Outlet] += 1
-        return outlet
-    outlet = Outlet(**{name: data[name] for name in OUTLET_MODEL_FIELDS})
-    outlet.full_clean()
-    set_history_user(outlet, user)
-    outlet.save()
-    report.created[Outlet] += 1
-    return outlet
 
 
 def _load_article(data: dict, *, outlets: dict[str, Outlet], user, report: LoadReport) -> None:
@@ -237,8 +222,9 @@ def _source_get_or_create(
     unnamed groups for ``article``."""
     source = None
     if item["kind"] not in Source.ARTICLE_BOUND_KINDS:
-        source = _find_identified_source(item["kind"], item["identifiers"]) or (
-            _find_named_source(item["kind"], item["name"])
+        source = (
+            _find_identified_source(item["kind"], item["identifiers"])
+            or sources_named(item["name"], kind=item["kind"]).first()
         )
     if source is not None:
         report.skipped[Source] += 1
@@ -281,22 +267,6 @@ def _find_identified_source(kind: str, identifiers: list[dict]) -> Source | None
         if found is not None:
             return found
     return None
-
-
-def _find_named_source(kind: str, name: str) -> Source | None:
-    """The source of this kind named ``name`` or having it as an alias, ignoring case; one
-    with the name itself is preferred, then the oldest."""
-    normalized = normalize_name(name)
-    candidates = list(
-        Source.objects.filter(kind=kind, article__isnull=True)
-        .filter(Q(name__iexact=name.strip()) | Q(aliases__normalized=normalized))
-        .distinct()
-        .order_by("pk")[:50]
-    )
-    for candidate in candidates:
-        if normalize_name(candidate.name) == normalized:
-            return candidate
-    return candidates[0] if candidates else None
 
 
 # Dumping

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from articles.models import Article, Outlet
+from articles.selectors import outlets_named
 from interchange.exporting.registry import ARCHIVE_APPS, archive_models, is_history_model
 
 FORMAT = "claim-tracker-archive"
@@ -117,8 +118,10 @@ def select_articles(
     if outlets:
         outlet_ids = []
         for outlet in outlets:
-            found = Outlet._base_manager.using(using).filter(
-                models.Q(pk=int(outlet)) if str(outlet).isdigit() else models.Q(name__iexact=outlet)
+            found = (
+                Outlet._base_manager.using(using).filter(pk=int(outlet))
+                if str(outlet).isdigit()
+                else outlets_named(str(outlet), using=using)
             )
             pk = found.values_list("pk", flat=True).first()
             if pk is None:

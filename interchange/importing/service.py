@@ -18,24 +18,23 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 
 from articles.models import Article, Outlet, body_hash
-from articles.services import article_create, article_update
+from articles.services import article_create, article_update, outlet_get_or_create
 from claims.models import Attribution, Claim
 from claims.services import attribution_create, claim_create
 from crosscheck.services import RecheckReport, Scope, recheck
 from interchange.annotations.load import (
     LoadReport,
     _creation_order,
-    _outlet_get_or_create,
     _source_get_or_create,
 )
 from interchange.annotations.schema import ATTRIBUTION_MODEL_FIELDS, CLAIM_MODEL_FIELDS
 from interchange.importing.reading import ImportFile, _Item, _read
 from interchange.importing.records import ArticleRecord
 from interchange.importing.report import MAX_PROBLEMS_KEPT, ImportReport, Outcome, Problem, Status
-from sources.models import Source, normalize_name
+from sources.models import Source
+from sources.selectors import sources_named
 from sources.services import source_create
 
 # Why a record was skipped: the summary counts each reason.
@@ -271,13 +270,10 @@ class _Importer:
         cached = self.outlets.get(key) or new_outlets.get(key)
         if cached is not None:
             return cached
-        counts = LoadReport()
-        outlet = _outlet_get_or_create(
-            {"name": name, "kind": Outlet.Kind.NEWSPAPER, "domain": ""},
-            user=self.user,
-            report=counts,
+        outlet, created = outlet_get_or_create(
+            name=name, user=self.user, kind=Outlet.Kind.NEWSPAPER, domain=""
         )
-        if counts.created[Outlet]:
+        if created:
             created_outlet.append(outlet)
         else:
             self.outlets[key] = outlet
@@ -329,15 +325,8 @@ class _Importer:
         """The named source (person, organisation, official account, document) with this
         name or alias, preferring the name itself, then the oldest; a new person if none.
         Raises ``ValidationError`` if the name fits sources of different kinds."""
-        normalized = normalize_name(name)
-        candidates = list(
-            Source.objects.filter(kind__in=Source.NAMED_KINDS, article__isnull=True)
-            .filter(Q(name__iexact=name.strip()) | Q(aliases__normalized=normalized))
-            .distinct()
-            .order_by("pk")[:50]
-        )
-        exact = [c for c in candidates if normalize_name(c.name) == normalized]
-        pool = exact or candidates
+        candidates = list(sources_named(name, kind=Source.NAMED_KINDS)[:50])
+        pool = [c for c in candidates if c.name_matches] or candidates
         kinds = sorted({c.kind for c in pool})
         if len(kinds) > 1:
             found = ", ".join(f"#{c.pk} {c.get_kind_display()}" for c in pool[:5])

@@ -3,7 +3,6 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.generic import DetailView
@@ -13,6 +12,7 @@ from articles.highlight import Link, highlight, legend
 from articles.models import Article
 from claims.highlights import HIGHLIGHT_KINDS, body_highlights, claim_title
 from claims.models import Attribution
+from claims.selectors import source_statements
 from crosscheck.models import Finding
 from crosscheck.reports import article_sourcing
 from sources.models import Source
@@ -159,14 +159,9 @@ class SourceDetailView(PageAccessMixin, DetailView):
                 "name", "description", "id"
             )
         )
-        # In time order: when it was said, else when the article was published.
-        statements = (
-            Attribution.objects.with_selectors()
-            .filter(source=source)
-            .annotate(said_date=Coalesce("said_on", TruncDate("article__published_at")))
-            .order_by(F("said_date").asc(nulls_last=True), "article_id", "start", "id")
+        page = Paginator(source_statements(source), STATEMENTS_PER_PAGE).get_page(
+            self.request.GET.get("page")
         )
-        page = Paginator(statements, STATEMENTS_PER_PAGE).get_page(self.request.GET.get("page"))
         findings = list(
             Finding.objects.current()
             .filter(findings_involving(source=source))

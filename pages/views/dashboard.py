@@ -6,10 +6,10 @@ page's write permissions as well, whatever that setting says: an anonymous POST 
 the login page, a reader's is refused with 403.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.views.generic import TemplateView
 
+from access.selectors import subquery_count
 from access.views import PageAccessMixin
 from articles.models import Article
 from claims.filters import AttributionFilter
@@ -19,18 +19,6 @@ from sources.filters import SourceFilter
 from sources.models import Source
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-def attribution_counts() -> Coalesce:
-    """The number of attributions of each article, as a subquery (no join to multiply)."""
-    counts = (
-        Attribution.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 # The claim statuses a fact-checker should look at first, in the dashboard's order.
@@ -51,7 +39,7 @@ class DashboardView(PageAccessMixin, TemplateView):
         articles = (
             Article.objects.with_related()
             .defer("body", "notes")
-            .annotate(attribution_count=attribution_counts())
+            .annotate(attribution_count=subquery_count(Attribution, "article"))
         )
         open_findings = (
             Finding.objects.current()

@@ -1,10 +1,9 @@
 """The filtered article and source lists."""
 
 from django import forms
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.views.generic import ListView
 
+from access.selectors import subquery_count
 from access.views import PageAccessMixin
 from articles.filters import ArticleFilter
 from articles.models import Article
@@ -12,18 +11,6 @@ from sources.filters import SourceFilter
 from sources.models import Source
 
 PAGE_SIZE = 25
-
-
-def anonymous_source_counts() -> Coalesce:
-    """How many anonymous sources each article quotes (they belong to their article)."""
-    counts = (
-        Source.objects.filter(article=OuterRef("pk"), kind=Source.Kind.ANONYMOUS)
-        .order_by()
-        .values("article")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def article_filter_for_page(data, queryset) -> ArticleFilter:
@@ -108,7 +95,9 @@ class ArticleListView(FilteredListMixin, PageAccessMixin, ListView):
         return (
             Article.objects.with_related()
             .defer("body", "notes")
-            .annotate(anonymous_sources=anonymous_source_counts())
+            .annotate(
+                anonymous_sources=subquery_count(Source, "article", kind=Source.Kind.ANONYMOUS)
+            )
         )
 
 
