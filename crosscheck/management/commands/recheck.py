@@ -6,7 +6,8 @@ from tqdm import tqdm
 
 from claims.models import Attribution, Claim
 from crosscheck.models import Checkpoint, Finding
-from crosscheck.services import RecheckReport, Scope, archive_partners, recheck
+from crosscheck.scope import archive_partners
+from crosscheck.services import RecheckReport, Scope, recheck
 
 CHECKPOINT = "recheck:last-attribution-id"
 # Findings written since the planner statistics were last refreshed, as a share of those
