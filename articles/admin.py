@@ -178,6 +178,9 @@ class ArticleAdmin(TrackerAdmin):
         )
         request._reanchor_report = report
 
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, user=request.user)
+
     def after_save(self, request, obj, change):
         report = getattr(request, "_reanchor_report", None)
         if report is None or not report.counts:

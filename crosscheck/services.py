@@ -15,8 +15,9 @@ those claims, claims related to them, the near-identical quotes the index finds:
 near-duplicate quotes of the whole archive are paired once, up front, instead of one index
 query per attribution. Findings and claim statuses are written in bulk, with their history.
 
-``schedule_recheck`` queues a recheck for after the current transaction commits; the model
-signals in ``crosscheck/signals.py`` call it, so every write path (admin, API, commands) keeps
+After a write, ``recheck`` runs as the task ``crosscheck.recheck`` (``crosscheck/tasks.py``):
+every service that changes what a finding or a claim status depends on asks for it with
+``access.tasks.after_commit``, so every write path (admin, API, pages, commands) keeps
 findings current.
 """
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -288,35 +289,6 @@ def _set_links(rows: list[tuple[int, rules.Finding]], new_ids: set[int]) -> None
             add.extend(through(finding_id=pk, **{column: other}) for other in wanted - have[pk])
         if add:
             through.objects.bulk_create(add)
-
-
-def schedule_recheck(**ids: Iterable[int | None]) -> None:
-    """Queue a recheck of these ids for when the current transaction commits (at once
-    outside a transaction). Calls within one transaction share a single recheck."""
-    if not settings.TRACKER_CROSSCHECK_ON_SAVE:
-        return
-    pending: _Pending | None = getattr(connection, "_tracker_pending_recheck", None)
-    if pending is None or not pending.queued():
-        pending = _Pending()
-        connection._tracker_pending_recheck = pending
-        pending.scope.add(**ids)
-        transaction.on_commit(pending.run)
-    else:
-        pending.scope.add(**ids)
-
-
-class _Pending:
-    def __init__(self) -> None:
-        self.scope = Scope()
-
-    def queued(self) -> bool:
-        # A rolled-back transaction drops its callbacks: then this scope is stale.
-        return any(func == self.run for _, func, _ in connection.run_on_commit)
-
-    def run(self) -> None:
-        if getattr(connection, "_tracker_pending_recheck", None) is self:
-            connection._tracker_pending_recheck = None
-        recheck(self.scope)
 
 
 @transaction.atomic
