@@ -132,4 +132,5 @@ class _Pending:
         pending_by_name = _pending_by_name()
         if pending_by_name.get(self.work.name) is self:
             del pending_by_name[self.work.name]
-        self.work.run(**{key: sorted(values) for key, values in self.ids.items() if values})
+        ids: Ids = {key: sorted(values) for key, values in self.ids.items() if values}
+        self.work.run(**ids)
