@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.forms import (
@@ -131,6 +131,14 @@ class TrackerAdmin(AutocompleteMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         self.after_save(request, form.instance, change)
+
+    def delete_queryset(self, request, queryset):
+        """Delete the selected rows one by one through ``delete_model``, which the admins
+        of rows the cross-check reads point at the ``<entity>_delete`` services, so that
+        a bulk delete does what deleting each row does."""
+        with transaction.atomic(using=queryset.db):
+            for obj in queryset:
+                self.delete_model(request, obj)
 
     def after_save(self, request, obj, change) -> None:
         """Hook run once the object and its inlines are saved: report, don't write."""

@@ -2,7 +2,12 @@
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
+
+# Who asked for a write: the request's user, or None for system writes (commands, tests).
+Actor = AbstractBaseUser | AnonymousUser | None
 
 
 def acting_user(user):

@@ -179,6 +179,16 @@ class ArticleAdmin(TrackerAdmin):
         )
         request._reanchor_report = report
 
+    def save_formset(self, request, form, formset, change):
+        report = getattr(request, "_reanchor_report", None)
+        if report is not None and isinstance(formset, SpanInlineFormSet):
+            # The spans the editor left alone are where the service re-anchored them.
+            formset.take_reanchored(report.updated)
+        super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, user=request.user)
+
     def after_save(self, request, obj, change):
         report = getattr(request, "_reanchor_report", None)
         if report is None or not report.counts:

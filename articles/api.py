@@ -10,6 +10,7 @@ from articles.serializers import (
     MetadataSpanSerializer,
     OutletSerializer,
 )
+from articles.services import article_delete
 
 
 class OutletViewSet(TrackerViewSet):
@@ -40,6 +41,9 @@ class ArticleViewSet(TrackerViewSet):
 
     def get_serializer_class(self):
         return ArticleSummarySerializer if self.action == "list" else ArticleSerializer
+
+    def perform_destroy(self, instance):
+        article_delete(article=instance, user=self.request.user)
 
 
 class MetadataSpanViewSet(TrackerViewSet):

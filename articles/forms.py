@@ -1,10 +1,13 @@
 """Forms the admin builds on: spans checked against an edited body, aliases, merging sources."""
 
-from django.conf import settings
+import copy
+from collections.abc import Iterable
+
 from django.utils.functional import cached_property
 
 from access.forms import AdminModelForm, ParentInlineFormSet
-from articles.anchoring import Anchor, AnchorStatus, Span, reanchor
+from articles.anchoring import AnchorStatus
+from articles.models import AnchoredSpan, Article
 
 SPAN_FIELDS = ("start", "end", "text")
 
@@ -23,14 +26,18 @@ class ArticleForm(AdminModelForm):
 class SpanForm(AdminModelForm):
     """A stretch of an article's body: an attribution or a metadata span.
 
-    A span the editor sets (start, end or text) is checked against the body as submitted and
-    counts as checked by them: a fuzzy or orphaned span becomes anchored again, as the
-    services do. A row whose span the editor left alone, on a submit that also edits the body,
-    is not checked against the new body: it is re-anchored in memory exactly as the article
-    service re-anchors it when the body is saved (see ``SpanInlineFormSet``).
+    A span the editor sets (start, end or text) is checked against the body as submitted,
+    by the model's own check (``AnchoredSpan.resolve_span``), and counts as checked by
+    them: a fuzzy or orphaned span becomes anchored again, as the services do.
+
+    On an article's page (``SpanInlineFormSet``), a row whose span the editor left alone,
+    on a submit that also edits the body, is not located in the new body here: it is
+    checked where it stands, in the body as stored. The article service re-anchors it
+    when the new body is saved (``articles.services.article_update``), and the formset
+    then hands the row its new place (``take_reanchored``) before the row is saved.
     """
 
-    span_formset = None
+    span_formset: "SpanInlineFormSet | None" = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,21 +47,30 @@ class SpanForm(AdminModelForm):
     def span_changed(self) -> bool:
         return any(name in self.changed_data for name in SPAN_FIELDS if name in self.fields)
 
+    def left_to_reanchor(self) -> bool:
+        """Whether the article service, not the editor, places this row in the new body."""
+        return (
+            self.span_formset is not None
+            and self.instance.pk is not None
+            and self.span_formset.body_changed
+            and not self.span_changed()
+        )
+
     def clean(self):
         cleaned = super().clean()
         if self.span_changed():
             self.instance.anchor_status = AnchorStatus.ANCHORED
-        elif self.span_formset is not None and self.instance.pk is not None:
-            anchor = self.span_formset.carried_anchor(self)
-            if anchor is not None:
-                cleaned.update(start=anchor.start, end=anchor.end, text=anchor.text)
-                self.instance.anchor_status = anchor.status
+        elif self.left_to_reanchor():
+            # The row's article, which the model's checks read the body of (the inline
+            # formset's key field puts it on the row).
+            cleaned[self.span_formset.fk.name] = self.span_formset.stored_article
         return cleaned
 
 
 class SpanInlineFormSet(ParentInlineFormSet):
     """The spans of one article, edited on the article's page. Each row holds the article
-    with its body as submitted."""
+    with its body as submitted, except the rows left to re-anchor (see ``SpanForm``),
+    which hold it as stored until the article is saved."""
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -62,30 +78,32 @@ class SpanInlineFormSet(ParentInlineFormSet):
         return form
 
     @cached_property
-    def stored_body(self) -> str | None:
+    def stored_article(self) -> Article | None:
+        """The article with its body as stored (None on an add page)."""
         if self.instance.pk is None:
             return None
-        articles = type(self.instance)._default_manager.filter(pk=self.instance.pk)
-        return articles.values_list("body", flat=True).first()
+        stored = copy.copy(self.instance)
+        stored.body = (
+            type(self.instance)
+            ._default_manager.filter(pk=self.instance.pk)
+            .values_list("body", flat=True)
+        ).get()
+        return stored
 
-    @cached_property
-    def _carried_anchors(self) -> dict[int, Anchor]:
-        """Where the rows whose span the editor left alone stand in the submitted body."""
-        old_body, new_body = self.stored_body, self.instance.body
-        if old_body is None or old_body == new_body:
-            return {}
-        forms_ = [
-            f for f in self.initial_forms if f.instance.pk is not None and not f.span_changed()
-        ]
-        # The initial values are the stored ones; instances of rows already cleaned are not.
-        spans = [
-            Span(f.initial.get("start"), f.initial.get("end"), f.initial.get("text", ""))
-            for f in forms_
-        ]
-        anchors = reanchor(
-            old_body, new_body, spans, fuzzy_threshold=settings.TRACKER_REANCHOR_FUZZY_THRESHOLD
-        )
-        return {f.instance.pk: anchor for f, anchor in zip(forms_, anchors, strict=True)}
+    @property
+    def body_changed(self) -> bool:
+        return self.stored_article is not None and self.stored_article.body != self.instance.body
 
-    def carried_anchor(self, form: SpanForm) -> Anchor | None:
-        return self._carried_anchors.get(form.instance.pk)
+    def take_reanchored(self, updated: Iterable[AnchoredSpan]) -> None:
+        """Call once the article is saved: give each row left to re-anchor the article as
+        saved and, if the article service moved, reworded or flagged it (``updated``, the
+        rows it changed), its new place, so that a row saved for other changes keeps it."""
+        moved = {row.pk: row for row in updated if type(row) is self.model}
+        for form in self.initial_forms:
+            if not form.left_to_reanchor():
+                continue
+            form.instance.article = self.instance
+            row = moved.get(form.instance.pk)
+            if row is not None:
+                for name in (*SPAN_FIELDS, "anchor_status"):
+                    setattr(form.instance, name, getattr(row, name))

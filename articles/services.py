@@ -1,4 +1,13 @@
-"""Writes on outlets, articles and sources that every path (admin, API, pages, commands) shares."""
+"""Writes on articles and their corrections that every path (admin, API, pages, commands)
+shares, and the re-anchoring of the spans that point into a body.
+
+A write that changes what the cross-check reads of an article's attributions (their text
+after a body edit, the article's retraction, the story it is a copy of) or deletes them
+asks for a recheck (``after_commit("crosscheck.recheck", ...)``, see
+``crosscheck/tasks.py``). This app does not know the models whose spans point into the
+body (``anchored_span_models``), so it names the article and the cross-check finds its
+attributions.
+"""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -9,11 +18,11 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from access.services import acting_user, apply_fields, set_history_user
+from access.services import Actor, acting_user, apply_fields, set_history_user
+from access.tasks import after_commit
 from articles.anchoring import AnchorStatus, Span, reanchor
 from articles.models import AnchoredSpan, Article, Correction, Outlet, normalize_newlines
 from articles.selectors import outlets_named
-from articles.signals import article_retraction_changed, spans_reanchored
 
 
 def outlet_get_or_create(*, name: str, user=None, **defaults: Any) -> tuple[Outlet, bool]:
@@ -32,7 +41,7 @@ def outlet_get_or_create(*, name: str, user=None, **defaults: Any) -> tuple[Outl
 
 
 @transaction.atomic
-def article_create(*, user=None, **data: Any) -> Article:
+def article_create(*, user: Actor = None, **data: Any) -> Article:
     """Create an article after full validation (unique URL, body limits)."""
     article = Article(**data)
     article.full_clean()
@@ -43,10 +52,12 @@ def article_create(*, user=None, **data: Any) -> Article:
 
 @dataclass
 class ReanchorReport:
-    """What a body edit did to the spans that point into the body."""
+    """What a body edit did to the spans that point into the body: how many of each
+    status, the rows flagged for an editor, and every row it changed, as now stored."""
 
     counts: Counter = field(default_factory=Counter)
     flagged: list[AnchoredSpan] = field(default_factory=list)
+    updated: list[AnchoredSpan] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -69,23 +80,44 @@ def anchored_span_models() -> list[type[AnchoredSpan]]:
 
 
 @transaction.atomic
-def article_update(*, article: Article, user=None, **data: Any) -> ReanchorReport:
+def article_update(*, article: Article, user: Actor = None, **data: Any) -> ReanchorReport:
     """Change an article's fields; a new body re-anchors every span that points into it.
 
     Validation happens before anything is written: a rejected edit changes nothing.
     """
-    stored_body, stored_retraction = (
-        Article.objects.select_for_update().values_list("body", "retracted_at").get(pk=article.pk)
+    stored = (
+        Article.objects.select_for_update()
+        .values("body", "retracted_at", "headline", "origin_outlet_id")
+        .get(pk=article.pk)
     )
     apply_fields(article, data)
     article.full_clean()
     set_history_user(article, user)
     article.save()
-    if (stored_retraction is None) != (article.retracted_at is None):
-        article_retraction_changed.send(sender=Article, article=article)
-    if article.body == stored_body:
-        return ReanchorReport()
-    return _reanchor_spans(article=article, old_body=stored_body, user=user)
+    report = ReanchorReport()
+    if article.body != stored["body"]:
+        report = _reanchor_spans(article=article, old_body=stored["body"], user=user)
+    # What the cross-check reads of the article: whether it stands (retracted or not,
+    # whenever), and which wire story it is a copy of.
+    standing_changed = (stored["retracted_at"] is None) != (article.retracted_at is None)
+    story_changed = (stored["headline"], stored["origin_outlet_id"]) != (
+        article.headline,
+        article.origin_outlet_id,
+    )
+    if report.updated or standing_changed or story_changed:
+        after_commit("crosscheck.recheck", article_ids=[article.pk])
+    return report
+
+
+@transaction.atomic
+def article_delete(*, article: Article, user: Actor = None) -> None:
+    """Delete an article with all that is in it: its spans (attributions among them), its
+    corrections and the anonymous sources that belong to it. The claims and sources its
+    attributions named are rechecked, and the findings that named them resolved unless
+    found again."""
+    after_commit("crosscheck.recheck", deleted_article_ids=[article.pk])
+    set_history_user(article, user)
+    article.delete()
 
 
 @transaction.atomic
@@ -96,7 +128,7 @@ def article_correct(
     what_changed: str,
     note: str = "",
     body: str | None = None,
-    user=None,
+    user: Actor = None,
 ) -> tuple[Correction, ReanchorReport]:
     """Record a correction the outlet published and, when ``body`` is given, the corrected
     text: the body's history keeps the version before it, and every span is re-anchored
@@ -116,12 +148,12 @@ def article_correct(
     return correction, report
 
 
-def article_update_body(*, article: Article, body: str, user=None) -> ReanchorReport:
+def article_update_body(*, article: Article, body: str, user: Actor = None) -> ReanchorReport:
     """Replace the body and re-anchor every span (see ``article_update``)."""
     return article_update(article=article, user=user, body=body)
 
 
-def _reanchor_spans(*, article: Article, old_body: str, user) -> ReanchorReport:
+def _reanchor_spans(*, article: Article, old_body: str, user: Actor) -> ReanchorReport:
     """Move each span to where its text now stands. Call inside a transaction.
 
     A span found exactly keeps its text; one found only approximately takes the new text and
@@ -165,5 +197,5 @@ def _reanchor_spans(*, article: Article, old_body: str, user) -> ReanchorReport:
                 default_user=acting_user(user),
                 default_change_reason="re-anchored after a body edit",
             )
-            spans_reanchored.send(model, article=article, ids=[row.pk for row in changed])
+            report.updated.extend(changed)
     return report

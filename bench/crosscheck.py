@@ -188,7 +188,7 @@ def recheck_after_create(rng: random.Random, size: int, count: int, vocabulary) 
                         kind="direct",
                         text=text,
                     )
-                    # What the after-commit hook runs (crosscheck/signals.py).
+                    # What the after-commit task runs (crosscheck/tasks.py).
                     scope = Scope(
                         attribution_ids={attribution.id}, claim_ids={attribution.claim_id}
                     )

@@ -80,6 +80,9 @@ class AttributionInline(SpanInlineMixin, admin.StackedInline):
     def update_object(self, request, obj, data):
         services.attribution_update(attribution=obj, user=request.user, **data)
 
+    def delete_object(self, request, obj):
+        services.attribution_delete(attribution=obj, user=request.user)
+
 
 # --- The source page: statements across articles ---------------------------------------
 
@@ -213,6 +216,12 @@ class ClaimRelationInline(ServiceInlineMixin, admin.TabularInline):
     def create_object(self, request, obj, data):
         adopt(obj, services.claim_relation_create(user=request.user, **data))
 
+    def update_object(self, request, obj, data):
+        services.claim_relation_update(relation=obj, user=request.user, **data)
+
+    def delete_object(self, request, obj):
+        services.claim_relation_delete(relation=obj, user=request.user)
+
 
 class IncomingRelationInline(ReadOnlyInlineMixin, admin.TabularInline):
     """Read-only: relations other claims have to this one (edit them from there)."""
@@ -276,6 +285,9 @@ class ClaimAdmin(TrackerAdmin):
             )
         else:
             adopt(obj, services.claim_create(user=request.user, **field_values(obj, form.fields)))
+
+    def delete_model(self, request, obj):
+        services.claim_delete(claim=obj, user=request.user)
 
 
 # --- Attributions -------------------------------------------------------------------------
@@ -377,6 +389,9 @@ class AttributionAdmin(TrackerAdmin):
             data = field_values(obj, form.fields)
             adopt(obj, services.attribution_create(user=request.user, **data))
 
+    def delete_model(self, request, obj):
+        services.attribution_delete(attribution=obj, user=request.user)
+
     @admin.action(description="Mark selected attributions reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset):
         rows = list(
@@ -414,10 +429,15 @@ class ClaimRelationAdmin(TrackerAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.claim_relation_update(
+                relation=obj, user=request.user, **field_values(obj, form.changed_data)
+            )
         else:
             data = field_values(obj, form.fields)
             adopt(obj, services.claim_relation_create(user=request.user, **data))
+
+    def delete_model(self, request, obj):
+        services.claim_relation_delete(relation=obj, user=request.user)
 
 
 @admin.register(Review)

@@ -21,6 +21,7 @@ from claims.serializers import (
     ReviewSerializer,
     SourceGroupSerializer,
 )
+from claims.services import attribution_delete, claim_delete, claim_relation_delete
 from sources.models import Source
 
 
@@ -32,6 +33,9 @@ class ClaimViewSet(TrackerViewSet):
     filterset_class = ClaimFilter
     ordering_fields = ["id", "created_at", "status"]
     ordering = ["-id"]
+
+    def perform_destroy(self, instance):
+        claim_delete(claim=instance, user=self.request.user)
 
     @extend_schema(
         responses=SourceGroupSerializer(many=True),
@@ -75,6 +79,9 @@ class AttributionViewSet(TrackerViewSet):
     ordering_fields = ["id", "created_at", "updated_at"]
     ordering = ["-id"]
 
+    def perform_destroy(self, instance):
+        attribution_delete(attribution=instance, user=self.request.user)
+
 
 class ClaimRelationViewSet(TrackerViewSet):
     """Relations between claims: supports, contradicts, refines, same as."""
@@ -84,6 +91,9 @@ class ClaimRelationViewSet(TrackerViewSet):
     filterset_class = ClaimRelationFilter
     ordering_fields = ["id", "created_at"]
     ordering = ["-id"]
+
+    def perform_destroy(self, instance):
+        claim_relation_delete(relation=instance, user=self.request.user)
 
 
 class ReviewViewSet(TrackerViewSet):

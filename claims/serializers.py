@@ -11,6 +11,7 @@ from claims.services import (
     attribution_update,
     claim_create,
     claim_relation_create,
+    claim_relation_update,
     claim_update,
     review_create,
 )
@@ -159,6 +160,7 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
 
 class ClaimRelationSerializer(ServiceModelSerializer):
     create_service = staticmethod(claim_relation_create)
+    update_service = _updater(claim_relation_update, "relation")
 
     class Meta:
         model = ClaimRelation

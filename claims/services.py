@@ -1,16 +1,23 @@
-"""Writes on claims, attributions, relations and reviews shared by every path."""
+"""Writes on claims, attributions, relations and reviews shared by every path.
+
+Each write that can alter a finding or a claim status asks for the cross-check with the
+ids it touched (``after_commit("crosscheck.recheck", ...)``, see ``crosscheck/tasks.py``);
+it runs once the transaction commits.
+"""
 
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from access.services import acting_user, apply_fields, set_history_user
+from access.services import Actor, acting_user, apply_fields, set_history_user
+from access.tasks import after_commit
 from articles.anchoring import AnchorStatus
 from claims.models import Attribution, Claim, ClaimRelation, Review
 
 
-def _mark_reviewed(attribution: Attribution, user) -> None:
+def _mark_reviewed(attribution: Attribution, user: Actor) -> None:
     if attribution.is_reviewed and attribution.reviewed_at is None:
         attribution.reviewed_at = timezone.now()
         if acting_user(user) is not None:
@@ -21,7 +28,7 @@ def _mark_reviewed(attribution: Attribution, user) -> None:
 
 
 @transaction.atomic
-def attribution_create(*, user=None, **data: Any) -> Attribution:
+def attribution_create(*, user: Actor = None, **data: Any) -> Attribution:
     """Record one act of saying. Offsets left empty are located from the text (which must
     occur once); an empty text is taken from the offsets. Raises ``ValidationError``."""
     attribution = Attribution(**data)
@@ -29,11 +36,18 @@ def attribution_create(*, user=None, **data: Any) -> Attribution:
     _mark_reviewed(attribution, user)
     set_history_user(attribution, user)
     attribution.save()
+    _recheck_attribution(attribution)
     return attribution
 
 
+def _recheck_attribution(attribution: Attribution) -> None:
+    after_commit(
+        "crosscheck.recheck", attribution_ids=[attribution.pk], claim_ids=[attribution.claim_id]
+    )
+
+
 @transaction.atomic
-def attribution_update(*, attribution: Attribution, user=None, **data: Any) -> Attribution:
+def attribution_update(*, attribution: Attribution, user: Actor = None, **data: Any) -> Attribution:
     """Change an attribution. A span an editor sets is taken as checked by them, so a span
     flagged fuzzy or orphaned by a body edit becomes anchored again."""
     apply_fields(attribution, data)
@@ -46,40 +60,114 @@ def attribution_update(*, attribution: Attribution, user=None, **data: Any) -> A
     _mark_reviewed(attribution, user)
     set_history_user(attribution, user)
     attribution.save()
+    _recheck_attribution(attribution)
     return attribution
 
 
 @transaction.atomic
-def claim_create(*, user=None, **data: Any) -> Claim:
+def attribution_delete(*, attribution: Attribution, user: Actor = None) -> None:
+    """Delete an attribution; its claim and source are rechecked and the findings that
+    named it resolved unless found again."""
+    after_commit(
+        "crosscheck.recheck",
+        claim_ids=[attribution.claim_id],
+        source_ids=[attribution.source_id],
+        deleted_attribution_ids=[attribution.pk],
+    )
+    set_history_user(attribution, user)
+    attribution.delete()
+
+
+@transaction.atomic
+def claim_create(*, user: Actor = None, **data: Any) -> Claim:
     claim = Claim(**data)
     claim.full_clean()
     set_history_user(claim, user)
     claim.save()
+    after_commit("crosscheck.recheck", claim_ids=[claim.pk])
     return claim
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, user=None, **data: Any) -> Claim:
+def claim_update(*, claim: Claim, user: Actor = None, **data: Any) -> Claim:
     apply_fields(claim, data)
     claim.full_clean()
     set_history_user(claim, user)
     claim.save()
+    after_commit("crosscheck.recheck", claim_ids=[claim.pk])
     return claim
 
 
 @transaction.atomic
-def claim_relation_create(*, user=None, **data: Any) -> ClaimRelation:
+def claim_delete(*, claim: Claim, user: Actor = None) -> None:
+    """Delete a claim with its relations and reviews; its attributions stay, with no claim.
+    Those attributions and the claims it was related to are rechecked, and the findings
+    that named it resolved unless found again."""
+    related = ClaimRelation.objects.filter(Q(from_claim=claim) | Q(to_claim=claim))
+    after_commit(
+        "crosscheck.recheck",
+        claim_ids=[i for pair in related.values_list("from_claim_id", "to_claim_id") for i in pair],
+        attribution_ids=claim.attributions.values_list("id", flat=True),
+        deleted_claim_ids=[claim.pk],
+    )
+    set_history_user(claim, user)
+    claim.delete()
+
+
+@transaction.atomic
+def claim_relation_create(*, user: Actor = None, **data: Any) -> ClaimRelation:
     relation = ClaimRelation(**data)
     if acting_user(user) is not None:
         relation.created_by = user
     relation.full_clean()
     set_history_user(relation, user)
     relation.save()
+    _recheck_relation(relation)
+    return relation
+
+
+def _recheck_relation(relation: ClaimRelation, *also: int) -> None:
+    after_commit(
+        "crosscheck.recheck", claim_ids=[relation.from_claim_id, relation.to_claim_id, *also]
+    )
+
+
+@transaction.atomic
+def claim_relation_update(
+    *,
+    relation: ClaimRelation,
+    user: Actor = None,
+    from_claim: Claim | None = None,
+    to_claim: Claim | None = None,
+    kind: str | None = None,
+    note: str | None = None,
+) -> ClaimRelation:
+    """Change a relation; what is left None stays. The claims on both ends, before and
+    after, are rechecked."""
+    # As stored: a form may have changed the instance already.
+    before = (
+        ClaimRelation.objects.filter(pk=relation.pk)
+        .values_list("from_claim_id", "to_claim_id")
+        .get()
+    )
+    changes = {"from_claim": from_claim, "to_claim": to_claim, "kind": kind, "note": note}
+    apply_fields(relation, {name: value for name, value in changes.items() if value is not None})
+    relation.full_clean()
+    set_history_user(relation, user)
+    relation.save()
+    _recheck_relation(relation, *before)
     return relation
 
 
 @transaction.atomic
-def review_create(*, user=None, **data: Any) -> Review:
+def claim_relation_delete(*, relation: ClaimRelation, user: Actor = None) -> None:
+    _recheck_relation(relation)
+    set_history_user(relation, user)
+    relation.delete()
+
+
+@transaction.atomic
+def review_create(*, user: Actor = None, **data: Any) -> Review:
     review = Review(**data)
     if review.reviewer_id is None and acting_user(user) is not None:
         review.reviewer = user

@@ -6,4 +6,4 @@ class CrosscheckConfig(AppConfig):
     verbose_name = "Cross-check"
 
     def ready(self) -> None:
-        from crosscheck import signals  # noqa: F401  (connects the receivers)
+        from crosscheck import tasks  # noqa: F401  (registers "crosscheck.recheck")

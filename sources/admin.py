@@ -181,6 +181,9 @@ class SourceAdmin(TrackerAdmin):
         else:
             adopt(obj, services.source_create(user=request.user, **field_values(obj, form.fields)))
 
+    def delete_model(self, request, obj):
+        services.source_delete(source=obj, user=request.user)
+
     # The merge action --------------------------------------------------------------------
 
     def merge_rank(self, source: Source, counts: Counter) -> tuple:

@@ -2,6 +2,7 @@ from access.api import TrackerViewSet
 from sources.filters import SourceFilter
 from sources.models import Source
 from sources.serializers import SourceSerializer
+from sources.services import source_delete
 
 
 class SourceViewSet(TrackerViewSet):
@@ -12,3 +13,6 @@ class SourceViewSet(TrackerViewSet):
     filterset_class = SourceFilter
     ordering_fields = ["id", "name", "kind", "created_at"]
     ordering = ["-id"]
+
+    def perform_destroy(self, instance):
+        source_delete(source=instance, user=self.request.user)

@@ -1,4 +1,10 @@
-"""Writes on outlets, articles and sources that every path (admin, API, pages, commands) shares."""
+"""Writes on sources, their aliases and identifiers that every path (admin, API, pages,
+commands) shares.
+
+A source created, changed, merged or deleted asks for the cross-check
+(``after_commit("crosscheck.recheck", ...)``, see ``crosscheck/tasks.py``): its kind,
+affiliation and anonymity decide findings and claim statuses.
+"""
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -9,16 +15,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from access.services import acting_user, apply_fields, set_history_user
+from access.services import Actor, acting_user, apply_fields, set_history_user
+from access.tasks import after_commit
 from sources.identifiers import normalize_identifier
 from sources.models import Source, SourceAlias, SourceIdentifier, normalize_name
-from sources.signals import sources_merged
 
 
 @transaction.atomic
 def source_create(
     *,
-    user=None,
+    user: Actor = None,
     aliases: Iterable[str] = (),
     identifiers: Iterable[Mapping[str, str]] = (),
     **data: Any,
@@ -29,6 +35,7 @@ def source_create(
     source.full_clean()
     set_history_user(source, user)
     source.save()
+    after_commit("crosscheck.recheck", source_ids=[source.pk])
     for name in aliases:
         source_add_alias(source=source, name=name, user=user)
     if identifiers:
@@ -40,7 +47,7 @@ def source_create(
 def source_update(
     *,
     source: Source,
-    user=None,
+    user: Actor = None,
     identifiers: Iterable[Mapping[str, str]] | None = None,
     **data: Any,
 ) -> Source:
@@ -49,12 +56,24 @@ def source_update(
     source.full_clean()
     set_history_user(source, user)
     source.save()
+    after_commit("crosscheck.recheck", source_ids=[source.pk])
     if identifiers is not None:
         source_set_identifiers(source=source, identifiers=identifiers, user=user)
     return source
 
 
-def source_add_alias(*, source: Source, name: str, user=None) -> SourceAlias | None:
+@transaction.atomic
+def source_delete(*, source: Source, user: Actor = None) -> None:
+    """Delete a source with its aliases and identifiers; the findings that named it are
+    resolved unless found again. A source still quoted (or that others are affiliated
+    with, or that owns an account) cannot be deleted: merge it instead (``ProtectedError``).
+    """
+    after_commit("crosscheck.recheck", deleted_source_ids=[source.pk])
+    set_history_user(source, user)
+    source.delete()
+
+
+def source_add_alias(*, source: Source, name: str, user: Actor = None) -> SourceAlias | None:
     """Add a name form to a source; returns None if it already has it."""
     normalized = normalize_name(name)
     if not normalized or source.aliases.filter(normalized=normalized).exists():
@@ -66,7 +85,7 @@ def source_add_alias(*, source: Source, name: str, user=None) -> SourceAlias | N
 
 
 def source_add_identifier(
-    *, source: Source, scheme: str, value: str, user=None
+    *, source: Source, scheme: str, value: str, user: Actor = None
 ) -> SourceIdentifier | None:
     """Add an identifier to a source; returns None if it already has it (in any spelling:
     ``@Name`` and ``name`` are one handle). Raises ``ValidationError`` on ``value`` if the
@@ -85,7 +104,7 @@ def source_add_identifier(
 
 @transaction.atomic
 def source_update_identifier(
-    *, identifier: SourceIdentifier, user=None, **data: Any
+    *, identifier: SourceIdentifier, user: Actor = None, **data: Any
 ) -> SourceIdentifier:
     """Change an identifier's scheme or value, checked as when it was added."""
     apply_fields(identifier, data)
@@ -95,14 +114,14 @@ def source_update_identifier(
     return identifier
 
 
-def source_remove_identifier(*, identifier: SourceIdentifier, user=None) -> None:
+def source_remove_identifier(*, identifier: SourceIdentifier, user: Actor = None) -> None:
     set_history_user(identifier, user)
     identifier.delete()
 
 
 @transaction.atomic
 def source_set_identifiers(
-    *, source: Source, identifiers: Iterable[Mapping[str, str]], user=None
+    *, source: Source, identifiers: Iterable[Mapping[str, str]], user: Actor = None
 ) -> None:
     """Make the source's identifiers exactly ``identifiers`` (each ``{"scheme", "value"}``,
     compared in their normal form). An identifier kept in another spelling takes the new one.
@@ -152,7 +171,7 @@ class MergeReport:
 
 
 @transaction.atomic
-def source_merge(*, keep: Source, others: Iterable[Source], user=None) -> MergeReport:
+def source_merge(*, keep: Source, others: Iterable[Source], user: Actor = None) -> MergeReport:
     """Merge duplicate sources into ``keep``: every row pointing at one of them (attributions,
     members, accounts, identifiers, ...) moves to ``keep``; their names and aliases become
     aliases of ``keep``; then they are deleted. All or nothing.
@@ -197,6 +216,8 @@ def source_merge(*, keep: Source, others: Iterable[Source], user=None) -> MergeR
             model.objects.bulk_update(rows, [field_name])
         moved[model._meta.verbose_name_plural] += len(rows)
 
+    # Before the others go, so that the findings naming them can still be looked up.
+    after_commit("crosscheck.recheck", source_ids=[keep.pk], deleted_source_ids=other_ids)
     names = []
     for other in others:
         names.append(str(other))
@@ -205,7 +226,6 @@ def source_merge(*, keep: Source, others: Iterable[Source], user=None) -> MergeR
                 source_add_alias(source=keep, name=label, user=user)
         set_history_user(other, user)
         other.delete()
-    sources_merged.send(Source, kept=keep, merged_ids=other_ids)
     return MergeReport(kept=keep, merged=names, moved=moved)
 
 
@@ -248,7 +268,7 @@ def _check_merge(keep: Source, others: list[Source]) -> None:
 
 
 @transaction.atomic
-def source_set_aliases(*, source: Source, names: Iterable[str], user=None) -> None:
+def source_set_aliases(*, source: Source, names: Iterable[str], user: Actor = None) -> None:
     """Make the source's aliases exactly ``names`` (compared case- and space-insensitively)."""
     wanted = {normalize_name(name): name.strip() for name in names if normalize_name(name)}
     for alias in source.aliases.all():

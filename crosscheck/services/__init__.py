@@ -15,14 +15,15 @@ pure rules in ``rules``, and then:
 near-duplicate quotes of the whole archive are paired once, up front, instead of one index
 query per attribution. Findings and claim statuses are written in bulk, with their history.
 
-``schedule_recheck`` queues a recheck for after the current transaction commits; the model
-signals in ``crosscheck/signals.py`` call it, so every write path (admin, API, commands) keeps
+After a write, ``recheck`` runs as the task ``crosscheck.recheck`` (``crosscheck/tasks.py``):
+every service that changes what a finding or a claim status depends on asks for it with
+``access.tasks.after_commit``, so every write path (admin, API, pages, commands) keeps
 findings current.
 
 The modules, along the recheck's seams: ``loading`` (the thresholds from the settings, the
 widened scope as a snapshot, the archive's quote pairs), ``storing`` (:func:`recheck`: the
-findings and claim statuses written), ``scheduling`` (:func:`schedule_recheck`) and
-``triage`` (:func:`finding_triage`). Every name is importable from here.
+findings and claim statuses written) and ``triage`` (:func:`finding_triage`). Every name
+is importable from here.
 """
 
 # ``index`` and ``rules`` as the single module did (tests patch ``services.index``).
@@ -38,7 +39,6 @@ from crosscheck.services.loading import (
     archive_partners,
     thresholds,
 )
-from crosscheck.services.scheduling import schedule_recheck
 from crosscheck.services.storing import RecheckReport, recheck, summarize
 from crosscheck.services.triage import finding_triage
 
@@ -56,7 +56,6 @@ __all__ = [
     "index",
     "recheck",
     "rules",
-    "schedule_recheck",
     "summarize",
     "thresholds",
 ]

@@ -385,9 +385,9 @@ class _Importer:
 
     def _raw_insert(self, model, rows: list[_Row]) -> None:
         # What Model.save_base(raw=True) does, as loaddata uses it, but for many rows at
-        # once and without the signals: the cross-check would recompute the findings being
-        # loaded, and the history would record the load as new changes. ``raw`` keeps
-        # auto_now fields as given.
+        # once, without the signals (the history would record the load as new changes) and
+        # without the services (the cross-check would recompute the findings being
+        # loaded). ``raw`` keeps auto_now fields as given.
         fields = list(model._meta.local_concrete_fields)
         objs = [row.obj for row in rows]
         manager = model._base_manager.using(self.using)

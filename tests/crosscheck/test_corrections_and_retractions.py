@@ -9,7 +9,7 @@ from articles.anchoring import AnchorStatus
 from articles.models import Article, Correction
 from articles.services import article_correct, article_update
 from claims.models import Attribution, Claim
-from claims.services import attribution_create
+from claims.services import attribution_create, attribution_delete
 from crosscheck import reports
 from tests.api.conftest import token_client
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
@@ -84,7 +84,7 @@ def test_declining_to_comment_supports_nothing(corroborated):
         kind=Attribution.Kind.DECLINED,
         text="declined to comment",
     )
-    first.delete()
+    attribution_delete(attribution=first)
 
     claim.refresh_from_db()
     assert claim.status == Claim.Status.SINGLE_SOURCE

@@ -369,16 +369,14 @@ def test_bad_options_are_refused_before_anything_is_written(invented_archive, op
 
 
 def test_workers_option_and_setting_reach_the_pairing(invented_archive, monkeypatch, settings):
-    from crosscheck import services as service
-
     asked = []
-    real = service.index.archive_pairs
+    real = index.archive_pairs
 
     def spy(quotes, **kwargs):
         asked.append(kwargs["workers"])
         return real(quotes, **kwargs)
 
-    monkeypatch.setattr(service.index, "archive_pairs", spy)
+    monkeypatch.setattr(index, "archive_pairs", spy)
     settings.TRACKER_RECHECK_WORKERS = 3
     call_command("recheck", verbosity=0)
     call_command("recheck", "--workers", "2", verbosity=0)

@@ -6,7 +6,12 @@ import pytest
 from django.core.management import call_command
 
 from claims.models import Attribution, Claim, ClaimRelation
-from claims.services import attribution_create, attribution_update
+from claims.services import (
+    attribution_create,
+    attribution_delete,
+    attribution_update,
+    claim_relation_delete,
+)
 from crosscheck.models import Finding
 from crosscheck.services import Scope, recheck
 from sources.models import Source
@@ -25,7 +30,7 @@ def on_commit(django_capture_on_commit_callbacks):
     from django.db import connection
 
     def capture(**kwargs):
-        connection._tracker_pending_recheck = None
+        connection._tracker_after_commit = {}
         return django_capture_on_commit_callbacks(**kwargs)
 
     return capture
@@ -150,7 +155,7 @@ class TestInventedArchive:
         involved = list(Finding.objects.filter(attributions=molder))
         assert {f.kind for f in involved} == {"misattribution"}
         with on_commit(execute=True):
-            molder.delete()
+            attribution_delete(attribution=molder)
         for finding in involved:
             finding.refresh_from_db()
             assert finding.is_resolved
@@ -162,7 +167,7 @@ class TestInventedArchive:
         recheck_everything()
         reopen = invented_archive["varnok_reopen"].claim
         with on_commit(execute=True):
-            ClaimRelation.objects.get(kind="contradicts").delete()
+            claim_relation_delete(relation=ClaimRelation.objects.get(kind="contradicts"))
         reopen.refresh_from_db()
         assert reopen.status == Claim.Status.SINGLE_SOURCE
         assert Finding.objects.get(kind="contradiction").is_resolved
