@@ -17,6 +17,7 @@ from access.forms import (
 )
 from access.selectors import subquery_count
 from access.services import set_history_user
+from access.text import shorten
 from articles import services
 from articles.anchoring import FLAGGED_STATUSES
 from articles.forms import ArticleForm, SpanForm, SpanInlineFormSet
@@ -50,6 +51,24 @@ def anchor_badge(span: AnchoredSpan) -> str:
         span.anchor_status,
         span.get_anchor_status_display(),
     )
+
+
+class SpanAdminMixin:
+    """List and form columns of an admin for a span model: its text, anchor and context."""
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, obj):
+        return shorten(obj.text)
+
+    @admin.display(description="anchor", ordering="anchor_status")
+    def anchor(self, obj):
+        return anchor_badge(obj)
+
+    @admin.display(description="in context")
+    def in_context(self, obj):
+        if obj is None or obj.article_id is None:
+            return "—"
+        return span_in_context(obj, obj.article.body)
 
 
 class SpanInlineMixin(ServiceInlineMixin):
@@ -215,7 +234,7 @@ class ArticleAdmin(TrackerAdmin):
 
 
 @admin.register(MetadataSpan)
-class MetadataSpanAdmin(TrackerAdmin):
+class MetadataSpanAdmin(SpanAdminMixin, TrackerAdmin):
     form = SpanForm
     list_display = ["short_text", "kind", "article", "anchor", "outlet"]
     list_filter = ["kind", "anchor_status", ("outlet", admin.RelatedOnlyFieldListFilter)]
@@ -237,20 +256,6 @@ class MetadataSpanAdmin(TrackerAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article", "outlet")
-
-    @admin.display(description="text", ordering="text")
-    def short_text(self, obj):
-        return obj.text if len(obj.text) <= 80 else obj.text[:79] + "…"
-
-    @admin.display(description="anchor", ordering="anchor_status")
-    def anchor(self, obj):
-        return anchor_badge(obj)
-
-    @admin.display(description="in context")
-    def in_context(self, obj):
-        if obj is None or obj.article_id is None:
-            return "—"
-        return span_in_context(obj, obj.article.body)
 
 
 class CorrectionForm(AdminModelForm):

@@ -24,7 +24,7 @@ from access.admin_base import (
 from access.forms import NormalizedTextField, ParentInlineFormSet
 from access.selectors import subquery_count
 from access.text import shorten
-from articles.admin import SpanInlineMixin, anchor_badge, span_in_context
+from articles.admin import SpanAdminMixin, SpanInlineMixin, anchor_badge, span_in_context
 from articles.forms import SpanForm
 from claims import services
 from claims.models import Attribution, Claim, ClaimRelation, Review
@@ -302,7 +302,7 @@ class SourceKindListFilter(admin.ChoicesFieldListFilter):
 
 
 @admin.register(Attribution)
-class AttributionAdmin(TrackerAdmin):
+class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
     form = SpanForm
     list_display = [
         "short_text",
@@ -365,20 +365,6 @@ class AttributionAdmin(TrackerAdmin):
             .get_queryset(request)
             .select_related("article", "source", "claim", "recipient", "reviewed_by")
         )
-
-    @admin.display(description="text", ordering="text")
-    def short_text(self, obj):
-        return shorten(obj.text)
-
-    @admin.display(description="anchor", ordering="anchor_status")
-    def anchor(self, obj):
-        return anchor_badge(obj)
-
-    @admin.display(description="in context")
-    def in_context(self, obj):
-        if obj is None or obj.article_id is None:
-            return "—"
-        return span_in_context(obj, obj.article.body)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -17,6 +17,7 @@ from articles.admin import (
     ARTICLE_RECORD_FIELDSETS,
     FLAGGED_STATUSES,
     ArticleAdmin,
+    SpanAdminMixin,
     anchor_badge,
     span_in_context,
 )
@@ -66,7 +67,7 @@ class SuggestionForm(SpanForm):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(TrackerAdmin):
+class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
     """The review queue. Accept or reject suggestions from the list (actions) or one at a
     time from its page, after editing it if needed ("Save and accept")."""
 
@@ -158,16 +159,6 @@ class SuggestionAdmin(TrackerAdmin):
     @admin.display(description="confidence", ordering="confidence")
     def confidence_shown(self, obj):
         return f"{obj.confidence:.2f}"
-
-    @admin.display(description="anchor", ordering="anchor_status")
-    def anchor(self, obj):
-        return anchor_badge(obj)
-
-    @admin.display(description="in context")
-    def in_context(self, obj):
-        if obj is None or obj.article_id is None:
-            return "—"
-        return span_in_context(obj, obj.article.body)
 
     @admin.display(description="proposed speaker")
     def proposed_speaker(self, obj):
