@@ -18,7 +18,8 @@ def acting_user(user):
 def set_history_user(instance: models.Model, user) -> None:
     """Record ``user`` as the author of the history row the next save writes."""
     if acting_user(user) is not None:
-        instance._history_user = user
+        # simple_history reads this attribute; the model class does not declare it.
+        setattr(instance, "_history_user", user)  # noqa: B010
 
 
 def apply_fields(instance: models.Model, data: dict[str, Any]) -> None:
