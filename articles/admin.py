@@ -6,6 +6,7 @@
 
 import functools
 import operator
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,6 +34,8 @@ def span_in_context(span: AnchoredSpan, body: str, width: int = 60) -> str:
         return format_html(
             '<span class="span-missing">Does not match the body: “{}”</span>', span.text
         )
+    # Offsets are both set or both empty (the model's check constraint).
+    assert span.end is not None
     before, text, after = span.context(body, width)
     return format_html(
         '<span class="span-context">{}{}<mark>{}</mark>{}{}</span>',
@@ -55,8 +58,8 @@ def anchor_badge(span: AnchoredSpan) -> str:
 class SpanInlineMixin(ServiceInlineMixin):
     """Spans of the article on its page: shown in context, checked as ``SpanForm`` says."""
 
-    form = SpanForm
-    formset = SpanInlineFormSet
+    form: "type[forms.ModelForm[Any]]" = SpanForm
+    formset: "type[forms.BaseInlineFormSet[Any, Any, Any]]" = SpanInlineFormSet
 
     @admin.display(description="in context")
     def in_context(self, obj):
