@@ -209,7 +209,7 @@ class ServiceInlineMixin(AutocompleteMixin):
 class ReadOnlyInlineMixin:
     """An inline that lists related rows without letting anyone add, change or delete them."""
 
-    view_on_site = False
+    view_on_site: Callable[[Any], str | None] | bool = False
     can_delete = False
     extra = 0
 
