@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.utils.html import format_html
 
 from access.admin_base import ServiceInlineMixin, TrackerAdmin, adopt, field_values
@@ -153,7 +154,7 @@ class ArticleAdmin(TrackerAdmin):
     autocomplete_fields = ["outlet", "origin_outlet"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [*ARTICLE_FIELDSETS, *ARTICLE_RECORD_FIELDSETS]
-    inlines = [MetadataSpanInline]
+    inlines: "list[type[InlineModelAdmin[Any, Any]]]" = [MetadataSpanInline]
 
     def get_queryset(self, request):
         flagged = [
