@@ -4,8 +4,10 @@
 (attributions, the highlighted preview); nothing here imports ``claims``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
 
+from django import forms
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -58,7 +60,7 @@ class DeferringChangeList(ChangeList):
 class AutocompleteMixin:
     """Autocompletes that render their selected option without a query (see the widget)."""
 
-    formfield_overrides = {
+    formfield_overrides: "ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]]" = {
         models.TextField: {"form_class": NormalizedTextField},
         # Editors paste addresses without a scheme; today that means https.
         models.URLField: {"assume_scheme": "https"},
@@ -170,9 +172,9 @@ class ServiceInlineMixin(AutocompleteMixin):
     is left to the inline's introduction instead of repeating on every row.
     """
 
-    form = AdminModelForm
-    formset = ParentInlineFormSet
-    view_on_site = False
+    form: "type[forms.ModelForm[Any]]" = AdminModelForm
+    formset: "type[forms.BaseInlineFormSet[Any, Any, Any]]" = ParentInlineFormSet
+    view_on_site: Callable[[Any], str | None] | bool = False
     row_help = True
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -207,7 +209,7 @@ class ServiceInlineMixin(AutocompleteMixin):
 class ReadOnlyInlineMixin:
     """An inline that lists related rows without letting anyone add, change or delete them."""
 
-    view_on_site = False
+    view_on_site: Callable[[Any], str | None] | bool = False
     can_delete = False
     extra = 0
 

@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -183,8 +185,8 @@ class ServiceModelSerializer(serializers.ModelSerializer):
     saved. Model validation errors surface as 400s through ``exception_handler``.
     """
 
-    create_service = None
-    update_service = None
+    create_service: Callable[..., Any] | None = None
+    update_service: Callable[..., Any] | None = None
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,

@@ -1,24 +1,31 @@
 """Small helpers the apps' services share."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # Who asked for a write: the request's user, or None for system writes (commands, tests).
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
-def acting_user(user):
+def acting_user(user: Actor) -> "User | None":
     """The user to record in history, or None for anonymous and system writes."""
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        # An authenticated user is an AUTH_USER_MODEL instance: auth.User in this project.
+        return cast("User", user)
+    return None
 
 
-def set_history_user(instance: models.Model, user) -> None:
+def set_history_user(instance: models.Model, user: Actor) -> None:
     """Record ``user`` as the author of the history row the next save writes."""
     if acting_user(user) is not None:
-        instance._history_user = user
+        # simple_history reads this attribute; the model class does not declare it.
+        setattr(instance, "_history_user", user)  # noqa: B010
 
 
 def apply_fields(instance: models.Model, data: dict[str, Any]) -> None:

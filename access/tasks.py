@@ -108,7 +108,8 @@ def _pending_by_name() -> dict[str, _Pending]:
     pending: dict[str, _Pending] | None = getattr(connection, "_tracker_after_commit", None)
     if pending is None:
         pending = {}
-        connection._tracker_after_commit = pending
+        # A private attribute on the connection object, not one the stubs declare.
+        setattr(connection, "_tracker_after_commit", pending)  # noqa: B010
     return pending
 
 
@@ -126,7 +127,8 @@ class _Pending:
     def queued(self) -> bool:
         # A rolled-back transaction (or savepoint) drops its callbacks, and with them this
         # run: then these ids are stale and a new run starts.
-        return any(func == self.run for _, func, _ in connection.run_on_commit)
+        # Entries are (savepoint ids, func, robust); the stubs declare only two items.
+        return any(entry[1] == self.run for entry in connection.run_on_commit)
 
     def run(self) -> None:
         pending_by_name = _pending_by_name()

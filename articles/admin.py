@@ -6,9 +6,11 @@
 
 import functools
 import operator
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.utils.html import format_html
 
 from access.admin_base import ServiceInlineMixin, TrackerAdmin, adopt, field_values
@@ -34,6 +36,8 @@ def span_in_context(span: AnchoredSpan, body: str, width: int = 60) -> str:
         return format_html(
             '<span class="span-missing">Does not match the body: “{}”</span>', span.text
         )
+    # Offsets are both set or both empty (the model's check constraint).
+    assert span.end is not None
     before, text, after = span.context(body, width)
     return format_html(
         '<span class="span-context">{}{}<mark>{}</mark>{}{}</span>',
@@ -74,8 +78,8 @@ class SpanAdminMixin:
 class SpanInlineMixin(ServiceInlineMixin):
     """Spans of the article on its page: shown in context, checked as ``SpanForm`` says."""
 
-    form = SpanForm
-    formset = SpanInlineFormSet
+    form: "type[forms.ModelForm[Any]]" = SpanForm
+    formset: "type[forms.BaseInlineFormSet[Any, Any, Any]]" = SpanInlineFormSet
 
     @admin.display(description="in context")
     def in_context(self, obj):
@@ -169,7 +173,7 @@ class ArticleAdmin(TrackerAdmin):
     autocomplete_fields = ["outlet", "origin_outlet"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [*ARTICLE_FIELDSETS, *ARTICLE_RECORD_FIELDSETS]
-    inlines = [MetadataSpanInline]
+    inlines: "list[type[InlineModelAdmin[Any, Any]]]" = [MetadataSpanInline]
 
     def get_queryset(self, request):
         flagged = [

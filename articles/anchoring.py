@@ -437,6 +437,8 @@ def _best_fuzzy_match(
     """
     if high - low > len(text):
         alignment = fuzz.partial_ratio_alignment(text, body[low:high])
+        # None only when the score is below a score_cutoff, and none is given.
+        assert alignment is not None
         rough_start, rough_end = low + alignment.dest_start, low + alignment.dest_end
     else:
         rough_start, rough_end = low, high

@@ -2,6 +2,7 @@
 
 import copy
 from collections.abc import Iterable
+from typing import cast
 
 from django.utils.functional import cached_property
 
@@ -99,7 +100,8 @@ class SpanInlineFormSet(ParentInlineFormSet):
         saved and, if the article service moved, reworded or flagged it (``updated``, the
         rows it changed), its new place, so that a row saved for other changes keeps it."""
         moved = {row.pk: row for row in updated if type(row) is self.model}
-        for form in self.initial_forms:
+        # The form of this formset's rows is SpanForm (SpanInlineMixin).
+        for form in cast("list[SpanForm]", self.initial_forms):
             if not form.left_to_reanchor():
                 continue
             form.instance.article = self.instance

@@ -1,6 +1,7 @@
 """Who said it and where: outlets, articles, sources and their aliases."""
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -229,6 +230,10 @@ class AnchoredSpan(TimeStampedModel):
     A span that a body edit could not re-anchor is *orphaned*: it keeps its text, loses its
     offsets, and waits for an editor. Concrete subclasses define ``article``.
     """
+
+    if TYPE_CHECKING:
+        # Declared by every concrete subclass.
+        article: "Article"
 
     start = models.PositiveIntegerField(
         null=True,

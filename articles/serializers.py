@@ -18,7 +18,8 @@ class ArticleSummarySerializer(ServiceModelSerializer):
     origin_outlet_name = serializers.CharField(
         source="origin_outlet.name", read_only=True, allow_null=True, default=None
     )
-    body_length = serializers.IntegerField(read_only=True)
+    # None in a subclass drops the field (ArticleSerializer).
+    body_length: serializers.IntegerField | None = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Article

@@ -162,7 +162,8 @@ def _reanchor_spans(*, article: Article, old_body: str, user: Actor) -> Reanchor
     report = ReanchorReport()
     threshold = settings.TRACKER_REANCHOR_FUZZY_THRESHOLD
     for model in anchored_span_models():
-        rows = list(model.objects.filter(article=article).order_by("pk"))
+        # An abstract model has no manager in the stubs; every concrete one has `objects`.
+        rows = list(model.objects.filter(article=article).order_by("pk"))  # type: ignore[attr-defined]
         if not rows:
             continue
         anchors = reanchor(

@@ -89,6 +89,9 @@ class AttributionInline(SpanInlineMixin, admin.StackedInline):
 SOURCE_STATEMENTS_SHOWN = 50
 
 
+_SOURCE_STATEMENT_FIELDS = ("article", "said", "kind", "said_on", "claim")
+
+
 class SourceAttributionInline(ReadOnlyInlineMixin, admin.TabularInline):
     """Read-only: the source's latest statements, each linking to its attribution."""
 
@@ -97,8 +100,8 @@ class SourceAttributionInline(ReadOnlyInlineMixin, admin.TabularInline):
     formset = ParentInlineFormSet
     only_on_change = True
     verbose_name_plural = f"statements across articles (the latest {SOURCE_STATEMENTS_SHOWN})"
-    fields = ["article", "said", "kind", "said_on", "claim"]
-    readonly_fields = fields
+    fields = _SOURCE_STATEMENT_FIELDS
+    readonly_fields = _SOURCE_STATEMENT_FIELDS
     show_change_link = True
 
     @admin.display(description="text")
@@ -223,6 +226,9 @@ class ClaimRelationInline(ServiceInlineMixin, admin.TabularInline):
         services.claim_relation_delete(relation=obj, user=request.user)
 
 
+_INCOMING_RELATION_FIELDS = ("from_claim", "kind", "note", "created_by")
+
+
 class IncomingRelationInline(ReadOnlyInlineMixin, admin.TabularInline):
     """Read-only: relations other claims have to this one (edit them from there)."""
 
@@ -231,8 +237,8 @@ class IncomingRelationInline(ReadOnlyInlineMixin, admin.TabularInline):
     formset = ParentInlineFormSet
     only_on_change = True
     verbose_name_plural = "relations from other claims"
-    fields = ["from_claim", "kind", "note", "created_by"]
-    readonly_fields = fields
+    fields = _INCOMING_RELATION_FIELDS
+    readonly_fields = _INCOMING_RELATION_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("from_claim", "created_by")

@@ -29,15 +29,15 @@ LABEL_LENGTH = 32
 
 
 def highlight_kind(attribution: Attribution) -> str:
-    return attribution.source.kind if attribution.source_id else "unattributed"
+    return attribution.source.kind if attribution.source is not None else "unattributed"
 
 
 def highlight_label(attribution: Attribution) -> str:
     """The label shown where a span starts: the kind's tag and who is speaking."""
     kind = highlight_kind(attribution)
-    if attribution.source_id is None:
-        return KIND_TAGS[kind]
     source = attribution.source
+    if source is None:
+        return KIND_TAGS[kind]
     who = shorten(source.name or source.description, LABEL_LENGTH)
     return f"{KIND_TAGS[kind]}: {who}" if KIND_TAGS[kind] else who
 
@@ -53,10 +53,13 @@ def attribution_highlight(
     labelled with the kind's tag and the source (the label leading to ``href``, then
     ``links``), titled with who said it, how, and the claim."""
     a = attribution
+    # Only spans in the body are highlighted (``in_body``).
+    assert a.start is not None
+    assert a.end is not None
     kind = highlight_kind(a)
     css = f"hl hl-{kind} hl-at-{a.pk}"
-    who = a.source.display_name if a.source_id else "No source"
-    kind_label = a.source.get_kind_display() if a.source_id else "unattributed"
+    who = a.source.display_name if a.source is not None else "No source"
+    kind_label = a.source.get_kind_display() if a.source is not None else "unattributed"
     title = f"{who} ({kind_label}), {a.get_kind_display()}. " + (
         claim_title(a) or "No claim linked yet."
     )
@@ -71,6 +74,9 @@ def attribution_highlight(
 def metadata_highlight(span: MetadataSpan) -> Highlight:
     """A metadata span's highlight (a byline, a photo credit): greyed, titled, unlabelled."""
     title = f"Metadata: {span.get_kind_display()}"
+    # Only spans in the body are highlighted (``in_body``).
+    assert span.start is not None
+    assert span.end is not None
     return Highlight(span.start, span.end, "hl hl-metadata", title, kind="metadata")
 
 

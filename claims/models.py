@@ -191,7 +191,7 @@ class Attribution(AnchoredSpan):
         ]
 
     def __str__(self) -> str:
-        who = self.source.display_name if self.source_id else "unattributed"
+        who = self.source.display_name if self.source is not None else "unattributed"
         text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
         return f"{who}: “{text}”"
 
@@ -207,6 +207,7 @@ class Attribution(AnchoredSpan):
             errors["source"] = "Choose the source, or mark the statement unattributed."
         if self.source_id is not None and self.article_id is not None:
             source = self.source
+            assert source is not None  # source_id is set
             if source.article_id is not None and source.article_id != self.article_id:
                 errors["source"] = (
                     f"{source.display_name} belongs to another article; an anonymous source "

@@ -59,7 +59,11 @@ class TextQuoteSelectorSerializer(serializers.Serializer):
 class AnnotationTargetSerializer(serializers.Serializer):
     """A W3C Web Annotation target: the article and a selector pair that anchors the span."""
 
-    source = serializers.CharField(help_text="The article's URL, or its API path if it has none.")
+    # A field named `source` shadows Field.source in the stubs; DRF's metaclass takes the
+    # declared fields off the class, so nothing clashes at run time.
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text="The article's URL, or its API path if it has none."
+    )
     selector = serializers.ListField(
         child=serializers.DictField(),
         help_text="A TextPositionSelector (start, end) and a TextQuoteSelector "
@@ -138,7 +142,9 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
         source = obj.article.url or f"/api/articles/{obj.article_id}/"
         if obj.start is None:
             return {"source": source, "selector": []}
-        if hasattr(obj, "quote_prefix"):
+        # Offsets are both set or both empty (the model's check constraint).
+        assert obj.end is not None
+        if hasattr(obj, "quote_prefix") and hasattr(obj, "quote_suffix"):
             prefix, suffix = obj.quote_prefix or "", obj.quote_suffix or ""
         else:
             body = obj.article.body
@@ -192,7 +198,8 @@ class ReviewSerializer(ServiceModelSerializer):
 
 
 class SourceGroupSerializer(serializers.Serializer):
-    source = serializers.IntegerField(allow_null=True)
+    # Shadows Field.source in the stubs only (see AnnotationTargetSerializer).
+    source = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
     source_name = serializers.CharField(allow_null=True)
     source_kind = serializers.CharField(allow_null=True)
     attributions = AttributionSerializer(many=True)

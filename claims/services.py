@@ -20,8 +20,8 @@ from claims.models import Attribution, Claim, ClaimRelation, Review
 def _mark_reviewed(attribution: Attribution, user: Actor) -> None:
     if attribution.is_reviewed and attribution.reviewed_at is None:
         attribution.reviewed_at = timezone.now()
-        if acting_user(user) is not None:
-            attribution.reviewed_by = user
+        if (reviewer := acting_user(user)) is not None:
+            attribution.reviewed_by = reviewer
     if not attribution.is_reviewed:
         attribution.reviewed_at = None
         attribution.reviewed_by = None
@@ -117,8 +117,8 @@ def claim_delete(*, claim: Claim, user: Actor = None) -> None:
 @transaction.atomic
 def claim_relation_create(*, user: Actor = None, **data: Any) -> ClaimRelation:
     relation = ClaimRelation(**data)
-    if acting_user(user) is not None:
-        relation.created_by = user
+    if (author := acting_user(user)) is not None:
+        relation.created_by = author
     relation.full_clean()
     set_history_user(relation, user)
     relation.save()
@@ -169,8 +169,8 @@ def claim_relation_delete(*, relation: ClaimRelation, user: Actor = None) -> Non
 @transaction.atomic
 def review_create(*, user: Actor = None, **data: Any) -> Review:
     review = Review(**data)
-    if review.reviewer_id is None and acting_user(user) is not None:
-        review.reviewer = user
+    if review.reviewer_id is None and (reviewer := acting_user(user)) is not None:
+        review.reviewer = reviewer
     review.full_clean()
     set_history_user(review, user)
     review.save()

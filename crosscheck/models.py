@@ -36,7 +36,7 @@ class Checkpoint(models.Model):
         cls.objects.filter(name=name).delete()
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(models.QuerySet["Finding"]):
     def current(self):
         """Findings that still hold (not resolved by a later recomputation)."""
         return self.filter(resolved_at__isnull=True)

@@ -212,7 +212,7 @@ def quote_check(text: str, source: Source | None = None) -> QuoteCheck:
         if m.attribution_id in rows
     ]
     # The speakers as loaded with the matches: a pair verdict needs no affiliations.
-    speakers = {m.attribution.source for m in matches if m.attribution.source_id is not None}
+    speakers = {s for m in matches if (s := m.attribution.source) is not None}
     if source is not None:
         speakers.add(source)
     judgement = rules.judge_quote(

@@ -15,9 +15,15 @@ class FindingSerializer(ServiceModelSerializer):
     (``state``, ``note``); everything else is the engine's."""
 
     update_service = _updater(finding_triage, "finding")
-    claims = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    attributions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    claims: "serializers.PrimaryKeyRelatedField[Claim]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    attributions: "serializers.PrimaryKeyRelatedField[Attribution]" = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
+    sources: "serializers.PrimaryKeyRelatedField[Source]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     is_resolved = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -55,7 +61,9 @@ class FindingSerializer(ServiceModelSerializer):
 
 class IndependenceGroupSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # Shadows Field.label in the stubs only; DRF's metaclass takes declared fields off the
+    # class.
+    label = serializers.CharField()  # type: ignore[assignment]
     anonymous = serializers.BooleanField(help_text="Every source in the group is anonymous.")
     attribution_ids = serializers.ListField(child=serializers.IntegerField())
     source_ids = serializers.ListField(child=serializers.IntegerField())
@@ -120,7 +128,8 @@ class QuoteCheckRequestSerializer(serializers.Serializer):
     text = serializers.CharField(
         max_length=5000, help_text="The quote, at least TRACKER_MIN_QUOTE_WORDS (4) words."
     )
-    source = serializers.CharField(
+    # Shadows Field.source in the stubs only (see IndependenceGroupSerializer.label).
+    source = serializers.CharField(  # type: ignore[assignment]
         required=False,
         allow_blank=True,
         max_length=300,
@@ -164,7 +173,10 @@ class QuoteCheckSerializer(serializers.Serializer):
     text = serializers.CharField()
     verdict = serializers.ChoiceField(choices=[v.value for v in rules.QuoteVerdict])
     explanation = serializers.CharField()
-    source = serializers.IntegerField(source="source.id", allow_null=True, default=None)
+    # Shadows Field.source in the stubs only (see IndependenceGroupSerializer.label).
+    source = serializers.IntegerField(  # type: ignore[assignment]
+        source="source.id", allow_null=True, default=None
+    )
     source_name = serializers.CharField(source="source.display_name", allow_null=True, default=None)
     source_matches = serializers.BooleanField(
         allow_null=True, help_text="Whether the archive credits the quote to the given source."

@@ -42,7 +42,8 @@ _WIKIDATA_URL_RE = re.compile(
 
 # Per platform: the profile hosts a URL may use, the handle's shape, the profile URL and how
 # to describe a valid handle.
-_HANDLES = {
+# Keyed by Scheme; looked up with the scheme as stored, a plain str.
+_HANDLES: dict[str, tuple[tuple[str, ...], re.Pattern[str], str, str]] = {
     Scheme.TWITTER: (
         ("twitter.com", "x.com", "mobile.twitter.com"),
         re.compile(r"[A-Za-z0-9_]{1,15}"),

@@ -216,7 +216,7 @@ class Source(TimeStampedModel):
         if self.affiliation_id is not None:
             if self.pk is not None and self.affiliation_id == self.pk:
                 errors["affiliation"] = "A source cannot be its own affiliation."
-            elif self.affiliation.kind != self.Kind.ORGANIZATION:
+            elif self.affiliation is not None and self.affiliation.kind != self.Kind.ORGANIZATION:
                 errors["affiliation"] = "The affiliation must be an organisation."
             elif self.pk is not None and self._affiliation_cycle():
                 errors["affiliation"] = "This affiliation would make a cycle."

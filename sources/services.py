@@ -146,12 +146,12 @@ def source_set_identifiers(
         if key not in wanted:
             source_remove_identifier(identifier=identifier, user=user)
     for key, value in wanted.items():
-        identifier = current.get(key)
+        existing = current.get(key)
         try:
-            if identifier is None:
+            if existing is None:
                 source_add_identifier(source=source, scheme=key[0], value=value, user=user)
-            elif identifier.value != value:
-                source_update_identifier(identifier=identifier, value=value, user=user)
+            elif existing.value != value:
+                source_update_identifier(identifier=existing, value=value, user=user)
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:
@@ -197,7 +197,8 @@ def source_merge(*, keep: Source, others: Iterable[Source], user: Actor = None) 
     for rel in relations:
         model = rel.related_model
         field_name = rel.field.name
-        rows = list(model.objects.filter(**{f"{field_name}__in": other_ids}))
+        # Each model's only manager is `objects`, its default manager.
+        rows = list(model._default_manager.filter(**{f"{field_name}__in": other_ids}))
         if model is Source:
             rows = [row for row in rows if row.pk != keep.pk]
         if not rows:
@@ -213,7 +214,7 @@ def source_merge(*, keep: Source, others: Iterable[Source], user: Actor = None) 
                 default_change_reason=f"source merge into #{keep.pk}",
             )
         else:
-            model.objects.bulk_update(rows, [field_name])
+            model._default_manager.bulk_update(rows, [field_name])
         moved[model._meta.verbose_name_plural] += len(rows)
 
     # Before the others go, so that the findings naming them can still be looked up.

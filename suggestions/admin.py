@@ -323,11 +323,14 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
 
     def _spans(self, obj: Article):
         """The article's attributions and metadata spans, loaded once for the page."""
-        if not hasattr(obj, "_admin_spans"):
+        # Cached on the instance, an attribute the model does not declare.
+        spans = getattr(obj, "_admin_spans", None)
+        if spans is None:
             attributions = obj.attributions.select_related("source", "claim").in_text_order()
             metadata = obj.metadata_spans.order_by(F("start").asc(nulls_last=True), "id")
-            obj._admin_spans = (list(attributions), list(metadata))
-        return obj._admin_spans
+            spans = (list(attributions), list(metadata))
+            setattr(obj, "_admin_spans", spans)  # noqa: B010
+        return spans
 
     @admin.display(description="preview")
     def preview(self, obj):
@@ -370,5 +373,5 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
     @staticmethod
     def _span_owner(span) -> str:
         if isinstance(span, Attribution):
-            return span.source.display_name if span.source_id else "unattributed"
+            return span.source.display_name if span.source is not None else "unattributed"
         return span.get_kind_display()

@@ -116,7 +116,9 @@ class SuggestionSerializer(ServiceModelSerializer):
             suggestion=instance, user=user, **data
         )
     )
-    source = serializers.PrimaryKeyRelatedField(
+    # Shadows Field.source in the stubs only; DRF's metaclass takes declared fields off the
+    # class.
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Source.objects.all(), allow_null=True, required=False
     )
     speaker = serializers.CharField(source="speaker_label", read_only=True)
@@ -167,7 +169,9 @@ class AcceptSerializer(serializers.Serializer):
     claim = serializers.PrimaryKeyRelatedField(
         queryset=Claim.objects.all(), required=False, allow_null=True
     )
-    source = serializers.PrimaryKeyRelatedField(
+    # Shadows Field.source in the stubs only; DRF's metaclass takes declared fields off the
+    # class.
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Source.objects.all(),
         required=False,
         allow_null=True,

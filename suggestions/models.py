@@ -140,7 +140,7 @@ class Suggestion(AnchoredSpan):
     @property
     def speaker_label(self) -> str:
         """Who the suggestion says is speaking, as an editor reads it."""
-        if self.source_id is not None:
+        if self.source is not None:
             return self.source.display_name
         proposed = self.proposed_source or {}
         name = proposed.get("name") or proposed.get("description") or self.speaker_mention
@@ -151,7 +151,7 @@ class Suggestion(AnchoredSpan):
         if self.source_id is None and not self.proposed_source:
             raise ValidationError({"source": "Choose the speaker."})
         if (
-            self.source_id is not None
+            self.source is not None
             and self.article_id is not None
             and self.source.article_id not in (None, self.article_id)
         ):

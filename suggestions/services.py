@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -170,8 +170,14 @@ def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
         (row.start, row.end): row
         for row in Suggestion.objects.filter(article=article, start__isnull=False)
     }
-    annotated = list(
-        Attribution.objects.filter(article=article, start__isnull=False).values_list("start", "end")
+    # Offsets are both set or both empty (the model's check constraint).
+    annotated = cast(
+        "list[tuple[int, int]]",
+        list(
+            Attribution.objects.filter(article=article, start__isnull=False).values_list(
+                "start", "end"
+            )
+        ),
     )
     wanted: set[int] = set()
     known_ids = {s.source_id for s in extraction.suggestions if s.source_id is not None}

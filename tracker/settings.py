@@ -51,9 +51,9 @@ def _check_range(
     if minimum is not None and maximum is not None:
         if low or high:
             _refuse(name, f"between {_number_text(minimum)} and {_number_text(maximum)}", text)
-    elif low:
+    elif low and minimum is not None:
         _refuse(name, f"at least {_number_text(minimum)}", text)
-    elif high:
+    elif high and maximum is not None:
         _refuse(name, f"at most {_number_text(maximum)}", text)
 
 

@@ -89,10 +89,12 @@ def archive_pairs(
         norm = normalize_quote(q.text)
         split = norm.split()
         normalized[q.id], words[q.id] = norm, len(split)
-        keys = [word_key.get(w) for w in split]
-        for i, key in enumerate(keys):
+        keys: list[int] = []
+        for w in split:
+            key = word_key.get(w)
             if key is None:
-                keys[i] = word_key[split[i]] = zlib.crc32(split[i].encode())
+                key = word_key[w] = zlib.crc32(w.encode())
+            keys.append(key)
         grams = list({(a << 32) | b for a, b in itertools.pairwise(keys)})
         bigrams[q.id] = grams
         for gram in grams:
@@ -127,10 +129,12 @@ def archive_pairs(
             prefix = bigrams[pk][: 2 * changed + 1]
             # (A word pair alone for misattribution, with the speaker for drift: the two
             # joins share one postings table without sharing a key.)
-            keys = [gram if group is None else (group, gram) for group in groups for gram in prefix]
-            work.append((pk, threshold, keys))
-            for key in keys:
-                postings[key].append(pk)  # in ascending order of pk
+            join_keys: list[Hashable] = [
+                gram if group is None else (group, gram) for group in groups for gram in prefix
+            ]
+            work.append((pk, threshold, join_keys))
+            for join_key in join_keys:
+                postings[join_key].append(pk)  # in ascending order of pk
     # Each quote is scored against the quotes before it that share a key: every pair once.
     global _JOIN
     _JOIN = _Join(normalized, postings, work)

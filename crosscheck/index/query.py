@@ -15,11 +15,12 @@ _TABLE = "claims_attribution"
 
 def _filters(
     exclude_ids: Collection[int], article_ids: Collection[int] | None, alias: str = ""
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[int]]:
     """Extra WHERE conditions and their parameters, in the ``%s`` style of Django's
     cursors."""
     prefix = f"{alias}." if alias else ""
-    sql, params = "", []
+    sql = ""
+    params: list[int] = []
     if article_ids is not None:
         ids = sorted(set(article_ids))
         sql += f" AND {prefix}article_id IN ({', '.join(['%s'] * len(ids))})"
@@ -75,7 +76,7 @@ class _Search:
             article_ids=article_ids,
         )
 
-    def order_by_length(self, column: str) -> tuple[str, list[object]]:
+    def order_by_length(self, column: str) -> tuple[str, list[int]]:
         """An ORDER BY term that puts rows of a length that can match first. Only an
         ordering, not a filter: a length is a strong hint, but no proof."""
         return f"({column} NOT BETWEEN %s AND %s)", [self.shortest, self.longest]

@@ -164,6 +164,6 @@ def word_groups(
             rows *= share[members[-1]]
         if rows > GROUP_MAX_ROWS and len(groups) >= MIN_GROUPS:
             break
-        grams = tuple(dict.fromkeys(g for w in members for g in stand_for[w]))
-        groups.append(WordGroup(words=tuple(members), grams=grams, rows=rows))
+        group_grams = tuple(dict.fromkeys(g for w in members for g in stand_for[w]))
+        groups.append(WordGroup(words=tuple(members), grams=group_grams, rows=rows))
     return groups

@@ -59,7 +59,11 @@ def independence_group(
     speaker = sources.get(attribution.source_id)
     if speaker is None:
         return f"source:{attribution.source_id}", f"source #{attribution.source_id}"
-    if speaker.kind == SourceKind.OFFICIAL_ACCOUNT and speaker.owner_id in sources:
+    if (
+        speaker.kind == SourceKind.OFFICIAL_ACCOUNT
+        and speaker.owner_id is not None
+        and speaker.owner_id in sources
+    ):
         speaker = sources[speaker.owner_id]
     top = _top_affiliation(speaker, sources)
     if top is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -164,7 +164,8 @@ def recheck(
     claims = list(Claim.objects.filter(id__in=changed).order_by("id"))
     for claim in claims:
         claim.status, claim.updated_at = changed[claim.id], now
-        claim._change_reason = "status recomputed"
+        # simple_history reads this attribute; the model class does not declare it.
+        setattr(claim, "_change_reason", "status recomputed")  # noqa: B010
     # One UPDATE per status (bulk_update would write a CASE with a branch per claim, each
     # row testing the branches in turn), then the history rows.
     for status in set(changed.values()):
@@ -230,7 +231,7 @@ def _set_links(rows: list[tuple[int, rules.Finding]], new_ids: set[int]) -> None
                 "finding_id", column
             ):
                 have[finding_id].add(other)
-        add = []
+        add: list[models.Model] = []
         for pk, new in rows:
             wanted = set(wanted_of(new))
             if gone := have[pk] - wanted:

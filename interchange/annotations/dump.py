@@ -192,8 +192,10 @@ def _dump_attribution(
     attribution: Attribution, source_keys: dict[int, str], claim_keys: dict[int, str], outlet_key
 ) -> dict:
     data = {
-        "source": source_keys.get(attribution.source_id),
-        "claim": claim_keys.get(attribution.claim_id),
+        "source": (
+            source_keys.get(attribution.source_id) if attribution.source_id is not None else None
+        ),
+        "claim": claim_keys.get(attribution.claim_id) if attribution.claim_id is not None else None,
         "kind": attribution.kind,
         "start": attribution.start,
         "end": attribution.end,

@@ -116,6 +116,7 @@ def _clean_value(
 ) -> Any:
     """``value`` converted and checked by the model field ``name``; ``_INVALID`` if wrong."""
     model_field = model._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # ``name`` is one of the serialized fields
     try:
         return model_field.clean(_to_python(model_field, value), None)
     except _WrongChoice:

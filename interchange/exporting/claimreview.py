@@ -48,7 +48,7 @@ def claimreview_feed(absolute_url: AbsoluteURL = None) -> tuple[dict, list[Skipp
         .select_related("claim")
         .order_by("-published_at", "-id")
     )
-    said: dict[int, list[Attribution]] = defaultdict(list)
+    said: dict[int | None, list[Attribution]] = defaultdict(list)
     attributions = (
         Attribution.objects.filter(claim__in={r.claim_id for r in reviews})
         .select_related("source", "article")
@@ -93,6 +93,7 @@ def claim_review(
         "worstRating": Review.WORST_RATING,
         "alternateName": review.get_rating_display(),
     }
+    assert review.published_at is not None  # only published reviews are exported
     if review.rating_value is not None:
         rating["ratingValue"] = review.rating_value
     return {
@@ -133,8 +134,8 @@ def claim_item(attributions: Iterable[Attribution], absolute_url: AbsoluteURL) -
     authors: dict[int, dict] = {}
     appearances: dict[int, tuple] = {}
     for a in ordered:
-        if asserts(a):
-            authors.setdefault(a.source_id, schema_author(a.source))
+        if asserts(a) and a.source is not None:
+            authors.setdefault(a.source.id, schema_author(a.source))
         if a.start is None or a.article_id in appearances:
             continue  # orphaned by a body edit: no longer in its article
         work = news_article(a.article, absolute_url)

@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from articles.models import Article, Outlet
 from articles.selectors import outlets_named
-from interchange.exporting.registry import ARCHIVE_APPS, archive_models, is_history_model
+from interchange.exporting.registry import (
+    ARCHIVE_APPS,
+    archive_models,
+    is_history_model,
+    is_serialized,
+)
 
 FORMAT = "claim-tracker-archive"
 VERSION = 1
@@ -228,7 +233,7 @@ def _rows(model: type[models.Model], pks: set | None, using: str) -> Iterator[mo
     prefetch = [
         Prefetch(field.name, queryset=field.related_model._base_manager.only("pk"))
         for field in model._meta.local_many_to_many
-        if field.serialize
+        if is_serialized(field)
     ]
     if pks is None:
         yield from manager.order_by("pk").prefetch_related(*prefetch).iterator(chunk_size=CHUNK)

@@ -224,6 +224,7 @@ class _Importer:
                 )
         for name, pks in deserialized.m2m_data.items():
             target = model._meta.get_field(name).related_model
+            assert target is not None  # a many-to-many field
             for pk in pks:
                 self.refs[target].setdefault(pk, (number, f"{model._meta.label_lower}.{name}"))
         if self.pending_model is not model or len(self.pending) >= BATCH:
@@ -267,7 +268,8 @@ class _Importer:
         if key not in self.external:
             try:
                 self.external[key] = manager.get_by_natural_key(*value).pk
-            except target.DoesNotExist:
+            # DoesNotExist is declared per model, not on type[Model], in django-stubs.
+            except target.DoesNotExist:  # type: ignore[attr-defined]
                 if target is not self.user_model or len(value) != 1:
                     raise ArchiveError(
                         f"{fk.model._meta.label_lower}.{fk.name} refers to "
@@ -372,7 +374,7 @@ class _Importer:
                         line=row.line,
                     ) from error
             raise
-        links = defaultdict(list)
+        links: defaultdict[type[models.Model], list[models.Model]] = defaultdict(list)
         for row in rows:
             for name, pks in row.m2m.items():
                 fld = model._meta.get_field(name)

@@ -6,6 +6,7 @@ added later is exported and imported without a change here.
 """
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -47,9 +48,21 @@ def archive_models(*, with_history: bool = False) -> list[type[models.Model]]:
     ordered = dependency_order(current)
     if with_history:
         position = {model: index for index, model in enumerate(ordered)}
-        history = [m for m in candidates if is_history_model(m) and m.instance_type in position]
-        ordered += sorted(history, key=lambda m: position[m.instance_type])
+        history = [m for m in candidates if is_history_model(m) and recorded_model(m) in position]
+        ordered += sorted(history, key=lambda m: position[recorded_model(m)])
     return ordered
+
+
+def recorded_model(history_model: type[models.Model]) -> type[models.Model]:
+    """The model a historical model records."""
+    # Set on the class by simple_history, which has no type information.
+    return history_model.instance_type  # type: ignore[attr-defined]
+
+
+def is_serialized(field: "models.Field[Any, Any]") -> bool:
+    """Whether Django's serializers write the field (``Field.serialize``)."""
+    # Field.serialize is set in Field.__init__ but missing from django-stubs.
+    return field.serialize  # type: ignore[attr-defined]
 
 
 def dependency_order(models_: Iterable[type[models.Model]]) -> list[type[models.Model]]:
@@ -77,23 +90,30 @@ def references(model: type[models.Model]) -> set[type[models.Model]]:
     return targets
 
 
-def foreign_keys(model: type[models.Model]) -> list[models.ForeignKey]:
-    return [
-        field
-        for field in model._meta.local_concrete_fields
-        if field.is_relation and field.many_to_one
-    ]
+def foreign_keys(model: type[models.Model]) -> "list[models.ForeignKey[Any, Any]]":
+    # A concrete many-to-one field is a foreign key.
+    return cast(
+        "list[models.ForeignKey[Any, Any]]",
+        [
+            field
+            for field in model._meta.local_concrete_fields
+            if field.is_relation and field.many_to_one
+        ],
+    )
 
 
 def constrained_foreign_keys(model: type[models.Model]) -> list[models.ForeignKey]:
     """Foreign keys the database enforces. A historical model's copies of its model's
     foreign keys are not enforced: history may name rows deleted since."""
-    return [field for field in foreign_keys(model) if field.db_constraint]
+    # ForeignKey.db_constraint is set in __init__ but missing from django-stubs.
+    return [field for field in foreign_keys(model) if field.db_constraint]  # type: ignore[attr-defined]
 
 
 def serialized_field_names(model: type[models.Model]) -> list[str]:
     """The names under ``fields`` in an archive line, as Django's serializers write them."""
-    meta = model._meta.concrete_model._meta
-    names = [field.name for field in meta.local_fields if field.serialize]
-    names += [field.name for field in meta.local_many_to_many if field.serialize]
+    concrete = model._meta.concrete_model
+    assert concrete is not None  # archived models are concrete
+    meta = concrete._meta
+    names = [field.name for field in meta.local_fields if is_serialized(field)]
+    names += [field.name for field in meta.local_many_to_many if is_serialized(field)]
     return names

@@ -59,11 +59,11 @@ def select_part(articles: models.QuerySet, archived: list[type[models.Model]], u
                         .exclude(**{field.attname: None})
                         .values_list(field.attname, flat=True)
                     )
-            for field in linked[model]:
-                through, source, target = _through(field)
+            for m2m in linked[model]:
+                through, source, target = _through(m2m)
                 for chunk in chunks(ordered):
-                    found[field.related_model].update(
-                        through.objects.using(using)
+                    found[m2m.related_model].update(
+                        through._default_manager.using(using)
                         .filter(**{f"{source}__in": chunk})
                         .values_list(target, flat=True)
                     )
@@ -92,9 +92,13 @@ def select_part(articles: models.QuerySet, archived: list[type[models.Model]], u
 def _through(field: models.ManyToManyField) -> tuple[type[models.Model], str, str]:
     """The through model and the attnames of its columns to this side and the other."""
     through = field.remote_field.through
-    source = through._meta.get_field(field.m2m_field_name()).attname
-    target = through._meta.get_field(field.m2m_reverse_field_name()).attname
-    return through, source, target
+    assert through is not None  # set once the models are loaded
+    # A through model's two columns are foreign keys.
+    source = through._meta.get_field(field.m2m_field_name())
+    target = through._meta.get_field(field.m2m_reverse_field_name())
+    assert isinstance(source, models.ForeignKey)
+    assert isinstance(target, models.ForeignKey)
+    return through, source.attname, target.attname
 
 
 def _linked_within(
@@ -108,7 +112,7 @@ def _linked_within(
         through, source, target = _through(field)
         for chunk in chunks(sorted(part.get(field.related_model, ()))):
             candidates.update(
-                through.objects.using(using)
+                through._default_manager.using(using)
                 .filter(**{f"{target}__in": chunk})
                 .values_list(source, flat=True)
             )
@@ -118,7 +122,7 @@ def _linked_within(
         inside = part.get(field.related_model, set())
         for chunk in chunks(sorted(candidates)):
             for row, other in (
-                through.objects.using(using)
+                through._default_manager.using(using)
                 .filter(**{f"{source}__in": chunk})
                 .values_list(source, target)
             ):

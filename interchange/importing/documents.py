@@ -144,7 +144,7 @@ def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
             return {}, lines
         match = _HEADER_LINE.match(line)
         field_name = _HEADER_NAMES.get(match[1].strip().lower()) if match else None
-        if field_name is None or not match[2]:
+        if match is None or field_name is None or not match[2]:
             return {}, lines
         header[field_name] = match[2]
     return {}, lines
@@ -198,8 +198,9 @@ def parse_html(data: bytes, *, name: str, default_outlet: str = "") -> ArticleRe
             "outputformat": "%Y-%m-%dT%H:%M:%S%z",
         },
     )
+    assert not isinstance(document, dict)  # a dict only with as_dict=True
     blocks = _blocks(document.body) if document is not None and document.body is not None else []
-    if not blocks:
+    if document is None or not blocks:
         raise RecordError(["no article text found in the page"])
     headline = " ".join((document.title or "").split()) or title_from_name(name)
     if blocks and _same_words(blocks[0], headline):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from articles.models import normalize_newlines
 from interchange.annotations import FORMAT, AnnotationError, parse_annotation
@@ -218,7 +218,7 @@ def _attribution(
         converted["text"] = _text_from_offsets(item, body, where, problems)
     source = item.get("source")
     if isinstance(source, str) and source.strip():
-        identity = ("name", normalize_name(source))
+        identity: tuple[Any, str] = ("name", normalize_name(source))
         key = _key_for(
             identity, sources, lambda key: {"key": key, "kind": "person", "name": source}
         )
@@ -250,6 +250,10 @@ def _attribution(
     return converted
 
 
+def _whole(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _text_from_offsets(item: Mapping, body: Any, where: str, problems: list[str]) -> str:
     start, end = item.get("start"), item.get("end")
     if start is None and end is None:
@@ -257,8 +261,7 @@ def _text_from_offsets(item: Mapping, body: Any, where: str, problems: list[str]
         return ""
     if not isinstance(body, str):
         return ""
-    whole = all(isinstance(i, int) and not isinstance(i, bool) for i in (start, end))
-    if not whole or not 0 <= start < end <= len(body):
+    if not (_whole(start) and _whole(end) and 0 <= start < end <= len(body)):
         problems.append(
             f"{where}: start and end must be whole numbers with 0 ≤ start < end ≤ "
             f"{len(body)} (the body's length); got {start!r} and {end!r}"

@@ -151,6 +151,7 @@ class _Importer:
             report.updated += 1
             if outcome.detail and len(report.notes) < MAX_PROBLEMS_KEPT:
                 where = item.file if item.line is None else f"{item.file}:{item.line}"
+                assert outcome.article is not None  # an updated article
                 report.notes.append(f"{where}: article #{outcome.article.pk}: {outcome.detail}")
         elif outcome.status == Status.SKIPPED:
             report.skipped[outcome.reason] += 1
@@ -326,7 +327,8 @@ class _Importer:
         name or alias, preferring the name itself, then the oldest; a new person if none.
         Raises ``ValidationError`` if the name fits sources of different kinds."""
         candidates = list(sources_named(name, kind=Source.NAMED_KINDS)[:50])
-        pool = [c for c in candidates if c.name_matches] or candidates
+        # `name_matches` is an annotation of the selector's queryset, unknown to the model.
+        pool = [c for c in candidates if c.name_matches] or candidates  # type: ignore[attr-defined]
         kinds = sorted({c.kind for c in pool})
         if len(kinds) > 1:
             found = ", ".join(f"#{c.pk} {c.get_kind_display()}" for c in pool[:5])

@@ -7,6 +7,7 @@ so matching stays linear in the length of the article.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # --- lexicons ------------------------------------------------------------------------------
 
@@ -193,7 +194,7 @@ ABBREVIATIONS = words(
 # --- compiled patterns ---------------------------------------------------------------------
 
 
-def _trie_pattern(words: list[str]) -> str:
+def _trie_pattern(words: Iterable[str]) -> str:
     """One regex alternation shared by prefix ("sa(?:id|ys|y)"): Python's engine tries the
     branches of a flat alternation one by one at every position, a trie only where the
     first letters match."""

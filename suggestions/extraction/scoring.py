@@ -67,18 +67,18 @@ def matching(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
         path: list[int] = []
         while stack:
             options = stack[-1][1]
-            p = next((q for q in options if q not in visited), None)
-            if p is None:
+            pick = next((q for q in options if q not in visited), None)
+            if pick is None:
                 stack.pop()
                 if path:
                     path.pop()
                 continue
-            visited.add(p)
-            if p in owner:
-                path.append(p)
-                stack.append((owner[p], iter(edges[owner[p]])))
+            visited.add(pick)
+            if pick in owner:
+                path.append(pick)
+                stack.append((owner[pick], iter(edges[owner[pick]])))
                 continue
-            for (gold, _), prediction in zip(stack, [*path, p], strict=True):
+            for (gold, _), prediction in zip(stack, [*path, pick], strict=True):
                 owner[prediction] = gold
             break
     return owner

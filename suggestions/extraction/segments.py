@@ -134,6 +134,7 @@ def find_quotes(work: str, paragraphs: list[tuple[int, int]]) -> tuple[list[Quot
             if not runs_on:
                 stray += 1
                 continue
+            assert nxt is not None  # runs_on
             if quote.chain < 0:
                 quote.chain = chain_count
                 chain_count += 1
