@@ -1,6 +1,7 @@
 """Small helpers the apps' services share."""
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -28,6 +29,6 @@ def set_history_user(instance: models.Model, user: Actor) -> None:
         setattr(instance, "_history_user", user)  # noqa: B010
 
 
-def apply_fields(instance: models.Model, data: dict[str, Any]) -> None:
+def apply_fields(instance: models.Model, data: Mapping[str, object]) -> None:
     for name, value in data.items():
         setattr(instance, name, value)

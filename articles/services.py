@@ -11,7 +11,8 @@ attributions.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TypedDict, Unpack
 
 from django.apps import apps
 from django.conf import settings
@@ -25,7 +26,16 @@ from articles.models import AnchoredSpan, Article, Correction, Outlet, normalize
 from articles.selectors import outlets_named
 
 
-def outlet_get_or_create(*, name: str, user=None, **defaults: Any) -> tuple[Outlet, bool]:
+class OutletDefaults(TypedDict, total=False):
+    """What a new outlet may be given besides its name."""
+
+    kind: str
+    domain: str
+
+
+def outlet_get_or_create(
+    *, name: str, user: Actor = None, **defaults: Unpack[OutletDefaults]
+) -> tuple[Outlet, bool]:
     """The outlet named ``name`` (any case; spaces around it ignored), else a new one with
     that name and ``defaults`` (``kind``, ``domain``), validated and recorded in history.
     Returns the outlet and whether it was created."""
@@ -40,8 +50,27 @@ def outlet_get_or_create(*, name: str, user=None, **defaults: Any) -> tuple[Outl
     return outlet, True
 
 
+class ArticleFields(TypedDict, total=False):
+    """What a service may set on an article (the model's editable fields)."""
+
+    outlet: Outlet
+    origin_outlet: Outlet | None
+    headline: str
+    url: str
+    byline: str
+    published_at: datetime | None
+    last_updated_at: datetime | None
+    dateline: str
+    language: str
+    body: str
+    status: str
+    notes: str
+    retracted_at: datetime | None
+    retraction_note: str
+
+
 @transaction.atomic
-def article_create(*, user: Actor = None, **data: Any) -> Article:
+def article_create(*, user: Actor = None, **data: Unpack[ArticleFields]) -> Article:
     """Create an article after full validation (unique URL, body limits)."""
     article = Article(**data)
     article.full_clean()
@@ -80,7 +109,9 @@ def anchored_span_models() -> list[type[AnchoredSpan]]:
 
 
 @transaction.atomic
-def article_update(*, article: Article, user: Actor = None, **data: Any) -> ReanchorReport:
+def article_update(
+    *, article: Article, user: Actor = None, **data: Unpack[ArticleFields]
+) -> ReanchorReport:
     """Change an article's fields; a new body re-anchors every span that points into it.
 
     Validation happens before anything is written: a rejected edit changes nothing.

@@ -5,8 +5,10 @@ ids it touched (``after_commit("crosscheck.recheck", ...)``, see ``crosscheck/ta
 it runs once the transaction commits.
 """
 
-from typing import Any
+from datetime import date, datetime
+from typing import TypedDict, Unpack
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +16,53 @@ from django.utils import timezone
 from access.services import Actor, acting_user, apply_fields, set_history_user
 from access.tasks import after_commit
 from articles.anchoring import AnchorStatus
+from articles.models import Article, Outlet
 from claims.models import Attribution, Claim, ClaimRelation, Review
+from sources.models import Source
+
+
+class AttributionFields(TypedDict, total=False):
+    """What a service may set on an attribution (the model's editable fields)."""
+
+    start: int | None
+    end: int | None
+    text: str
+    article: Article
+    source: Source | None
+    claim: Claim | None
+    kind: str
+    stance: str
+    speaker_mention: str
+    cue: str
+    channel: str
+    recipient: Outlet | None
+    said_on: date | None
+    said_when_text: str
+    is_suggested: bool
+    is_reviewed: bool
+    note: str
+
+
+class ClaimFields(TypedDict, total=False):
+    text: str
+    event_date: date | None
+    notes: str
+
+
+class ClaimRelationFields(TypedDict, total=False):
+    from_claim: Claim
+    to_claim: Claim
+    kind: str
+    note: str
+
+
+class ReviewFields(TypedDict, total=False):
+    claim: Claim
+    rating: str
+    summary: str
+    reviewer: User | None
+    published_at: datetime | None
+    url: str
 
 
 def _mark_reviewed(attribution: Attribution, user: Actor) -> None:
@@ -28,7 +76,7 @@ def _mark_reviewed(attribution: Attribution, user: Actor) -> None:
 
 
 @transaction.atomic
-def attribution_create(*, user: Actor = None, **data: Any) -> Attribution:
+def attribution_create(*, user: Actor = None, **data: Unpack[AttributionFields]) -> Attribution:
     """Record one act of saying. Offsets left empty are located from the text (which must
     occur once); an empty text is taken from the offsets. Raises ``ValidationError``."""
     attribution = Attribution(**data)
@@ -47,7 +95,9 @@ def _recheck_attribution(attribution: Attribution) -> None:
 
 
 @transaction.atomic
-def attribution_update(*, attribution: Attribution, user: Actor = None, **data: Any) -> Attribution:
+def attribution_update(
+    *, attribution: Attribution, user: Actor = None, **data: Unpack[AttributionFields]
+) -> Attribution:
     """Change an attribution. A span an editor sets is taken as checked by them, so a span
     flagged fuzzy or orphaned by a body edit becomes anchored again."""
     apply_fields(attribution, data)
@@ -79,7 +129,7 @@ def attribution_delete(*, attribution: Attribution, user: Actor = None) -> None:
 
 
 @transaction.atomic
-def claim_create(*, user: Actor = None, **data: Any) -> Claim:
+def claim_create(*, user: Actor = None, **data: Unpack[ClaimFields]) -> Claim:
     claim = Claim(**data)
     claim.full_clean()
     set_history_user(claim, user)
@@ -89,7 +139,7 @@ def claim_create(*, user: Actor = None, **data: Any) -> Claim:
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, user: Actor = None, **data: Any) -> Claim:
+def claim_update(*, claim: Claim, user: Actor = None, **data: Unpack[ClaimFields]) -> Claim:
     apply_fields(claim, data)
     claim.full_clean()
     set_history_user(claim, user)
@@ -115,7 +165,9 @@ def claim_delete(*, claim: Claim, user: Actor = None) -> None:
 
 
 @transaction.atomic
-def claim_relation_create(*, user: Actor = None, **data: Any) -> ClaimRelation:
+def claim_relation_create(
+    *, user: Actor = None, **data: Unpack[ClaimRelationFields]
+) -> ClaimRelation:
     relation = ClaimRelation(**data)
     if (author := acting_user(user)) is not None:
         relation.created_by = author
@@ -167,7 +219,7 @@ def claim_relation_delete(*, relation: ClaimRelation, user: Actor = None) -> Non
 
 
 @transaction.atomic
-def review_create(*, user: Actor = None, **data: Any) -> Review:
+def review_create(*, user: Actor = None, **data: Unpack[ReviewFields]) -> Review:
     review = Review(**data)
     if review.reviewer_id is None and (reviewer := acting_user(user)) is not None:
         review.reviewer = reviewer

@@ -10,19 +10,20 @@ annotated as an attribution: an editor's work is never touched.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, cast
+from typing import Any, TypedDict, Unpack, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from access.services import acting_user, apply_fields, set_history_user
+from access.services import Actor, acting_user, apply_fields, set_history_user
 from articles.anchoring import AnchorStatus
 from articles.models import Article, Outlet
 from articles.services import outlet_get_or_create
-from claims.models import Attribution
+from claims.models import Attribution, Claim
 from claims.services import attribution_create
 from sources.models import Source, normalize_name
 from sources.selectors import sources_named, sources_with_any_name
@@ -256,6 +257,23 @@ def _locked_pending(suggestion: Suggestion) -> Suggestion:
 
 
 # Fields an editor may change on a suggestion before accepting it.
+class SuggestionEdits(TypedDict, total=False):
+    """What an editor may change on a suggestion before or while accepting it."""
+
+    kind: str
+    text: str
+    start: int | None
+    end: int | None
+    cue: str
+    speaker_mention: str
+    source: Source | None
+    channel: str
+    recipient_name: str
+    said_when_text: str
+    note: str
+
+
+# The keys of SuggestionEdits, checked at run time for input that mypy does not see.
 EDITABLE_FIELDS = (
     "kind",
     "text",
@@ -271,7 +289,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _apply_edits(row: Suggestion, edits: dict[str, Any]) -> None:
+def _apply_edits(row: Suggestion, edits: Mapping[str, object]) -> None:
     unknown = set(edits) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
@@ -285,7 +303,9 @@ def _apply_edits(row: Suggestion, edits: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def suggestion_update(*, suggestion: Suggestion, user=None, **edits: Any) -> Suggestion:
+def suggestion_update(
+    *, suggestion: Suggestion, user: Actor = None, **edits: Unpack[SuggestionEdits]
+) -> Suggestion:
     """Change a pending suggestion without accepting it."""
     row = _locked_pending(suggestion)
     _apply_edits(row, edits)
@@ -352,7 +372,13 @@ def _recipient(name: str, user) -> Outlet | None:
 
 
 @transaction.atomic
-def suggestion_accept(*, suggestion: Suggestion, user=None, claim=None, **edits: Any):
+def suggestion_accept(
+    *,
+    suggestion: Suggestion,
+    user: Actor = None,
+    claim: Claim | None = None,
+    **edits: Unpack[SuggestionEdits],
+) -> Attribution:
     """Accept a suggestion, with the editor's edits: creates the attribution (marked
     suggested and reviewed), and the speaker when it was only proposed. Raises
     ``ValidationError`` (nothing stored) when the result would not be a valid attribution.
