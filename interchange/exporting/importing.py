@@ -77,6 +77,20 @@ def import_archive(stream: IO, *, using: str = DEFAULT_DB_ALIAS) -> ImportReport
         return _Importer(using).run(stream)
 
 
+# Model labels of archives written before the models moved into one app per concern.
+LEGACY_LABELS = {
+    **{
+        f"sources.{model}": f"articles.{model}"
+        for name in ("outlet", "article", "correction", "metadataspan")
+        for model in (name, f"historical{name}")
+    },
+    "claims.finding": "crosscheck.finding",
+    "claims.historicalfinding": "crosscheck.historicalfinding",
+    "claims.suggestion": "suggestions.suggestion",
+    "claims.historicalsuggestion": "suggestions.historicalsuggestion",
+}
+
+
 class _Importer:
     def __init__(self, using: str) -> None:
         self.using = using
@@ -170,6 +184,9 @@ class _Importer:
             isinstance(n, int) and n >= 0 for n in counts.values()
         ):
             raise ArchiveError('the header has no "counts" of rows per model.', line=number)
+        # Archives written before the models moved into their own apps name them by the
+        # app they had then.
+        header["counts"] = counts = {LEGACY_LABELS.get(k, k): n for k, n in counts.items()}
         for label in counts:
             if label not in self.models:
                 raise ArchiveError(f"the header counts rows of an unknown model {label!r}.", line=1)
@@ -238,13 +255,15 @@ class _Importer:
         absent = [key for key in ("model", "pk", "fields") if key not in data]
         if absent:
             raise ArchiveError(f"the row has no {', '.join(absent)}.", line=number)
-        model = self.models.get(str(data["model"]).lower())
+        label = str(data["model"]).lower()
+        model = self.models.get(LEGACY_LABELS.get(label, label))
         if model is None:
             raise ArchiveError(
                 f"unknown model {data['model']!r}; an archive holds "
                 f"{', '.join(sorted(self.models))}.",
                 line=number,
             )
+        data["model"] = model._meta.label_lower
         if not isinstance(data["fields"], dict):
             raise ArchiveError('"fields" must be a JSON object.', line=number)
         if data["pk"] is None:

@@ -567,3 +567,25 @@ def test_the_header_tells_the_format_counts_and_schema(corpus):
     assert header["counts"]["articles.article"] == Article.objects.count()
     assert header["schema"]["claims"].startswith("0")
     assert datetime.fromisoformat(header["exported_at"]) <= timezone.now()
+
+
+def test_an_archive_written_before_the_apps_moved_is_read(corpus, tmp_path):
+    """Archives name models by app label; before outlets and articles moved to ``articles``,
+    findings to ``crosscheck`` and suggestions to ``suggestions``, they named the old apps."""
+    from interchange.exporting.importing import LEGACY_LABELS
+
+    path = tmp_path / "archive.jsonl"
+    call_command("export_archive", output=str(path), with_history=True, verbosity=0)
+    text = path.read_text(encoding="utf-8")
+    old_label = {new: old for old, new in LEGACY_LABELS.items()}
+    for new, old in old_label.items():
+        text = text.replace(f'"{new}"', f'"{old}"')
+    assert '"sources.article"' in text
+    assert '"articles.article"' not in text
+    path.write_text(text, encoding="utf-8")
+    before = Article.objects.count(), Attribution.objects.count(), Finding.objects.count()
+    empty_archive_tables()
+
+    call_command("import_archive", str(path), stdout=io.StringIO())
+
+    assert (Article.objects.count(), Attribution.objects.count(), Finding.objects.count()) == before
