@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from access.models import TimeStampedModel, no_nul
+from access.text import shorten
 from articles.anchoring import AnchorStatus, find_occurrences
 
 
@@ -329,8 +330,8 @@ class AnchoredSpan(TimeStampedModel):
         if actual != self.text:
             raise ValidationError(
                 {
-                    "text": f"The body has “{_shorten(actual)}” at {self.start}–{self.end}, "
-                    f"not “{_shorten(self.text)}”."
+                    "text": f"The body has “{shorten(actual)}” at {self.start}–{self.end}, "
+                    f"not “{shorten(self.text)}”."
                 }
             )
         if self.anchor_status == AnchorStatus.ORPHANED:
@@ -349,10 +350,6 @@ class AnchoredSpan(TimeStampedModel):
         before = body[max(0, self.start - width) : self.start]
         after = body[self.end : self.end + width]
         return before, body[self.start : self.end], after
-
-
-def _shorten(value: str, limit: int = 80) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 class MetadataSpan(AnchoredSpan):
@@ -392,7 +389,7 @@ class MetadataSpan(AnchoredSpan):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {_shorten(self.text, 60)}"
+        return f"{self.get_kind_display()}: {shorten(self.text, 60)}"
 
     def clean(self) -> None:
         super().clean()

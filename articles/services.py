@@ -21,7 +21,7 @@ from simple_history.utils import bulk_update_with_history
 
 from access.services import Actor, acting_user, apply_fields, set_history_user
 from access.tasks import after_commit
-from articles.anchoring import AnchorStatus, Span, reanchor
+from articles.anchoring import FLAGGED_STATUSES, AnchorStatus, Span, reanchor
 from articles.models import AnchoredSpan, Article, Correction, Outlet, normalize_newlines
 from articles.selectors import outlets_named
 
@@ -219,7 +219,7 @@ def _reanchor_spans(*, article: Article, old_body: str, user: Actor) -> Reanchor
                 row.start, row.end, row.text = anchor.start, anchor.end, anchor.text
                 row.anchor_status = anchor.status
                 changed.append(row)
-            if anchor.status in (AnchorStatus.FUZZY, AnchorStatus.ORPHANED):
+            if anchor.status in FLAGGED_STATUSES:
                 report.flagged.append(row)
         if changed:
             bulk_update_with_history(

@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -125,15 +125,3 @@ class ArticleImportView:
         level = messages.SUCCESS if report.ok else messages.WARNING
         self.model_admin.message_user(request, report.headline(), level)
         return report
-
-
-def urls(model_admin) -> list:
-    """The upload page's URL, for the Article admin's ``get_urls``."""
-    opts = model_admin.model._meta
-    return [
-        path(
-            "import/",
-            ArticleImportView(model_admin),
-            name=f"{opts.app_label}_{opts.model_name}_import",
-        )
-    ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from access.text import shorten
 from articles.anchoring import find_occurrences
 from articles.models import Article, MetadataSpan, Outlet
 from claims.models import Attribution, Claim, ClaimRelation
@@ -40,7 +41,6 @@ from interchange.annotations.values import (
     _items,
     _Problems,
     _shape,
-    _shorten,
     json_type,
 )
 from sources.identifiers import Scheme, normalize_identifier
@@ -376,7 +376,7 @@ def _check_span(item: dict, body: Any, where: str, problems: _Problems) -> None:
     if start is None and end is None:
         found = find_occurrences(body, text)
         if not found:
-            problems.add(where, f"text does not occur in the body: “{_shorten(text)}”")
+            problems.add(where, f"text does not occur in the body: “{shorten(text, 60)}”")
         elif len(found) > 1:
             shown = ", ".join(str(i) for i in found[:10])
             problems.add(
@@ -393,5 +393,5 @@ def _check_span(item: dict, body: Any, where: str, problems: _Problems) -> None:
         problems.add(
             where,
             f"text does not match body at {start}-{end}: the body has "
-            f"“{_shorten(body[start:end])}”, the text is “{_shorten(text)}”",
+            f"“{shorten(body[start:end], 60)}”, the text is “{shorten(text, 60)}”",
         )

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from access.text import shorten
+
 # How many problems an AnnotationError shows; the rest are counted.
 MAX_PROBLEMS_SHOWN = 20
 
@@ -180,16 +182,12 @@ def json_type(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {_shorten(value, 40)!r}"
+        return f"the text {shorten(value, 40)!r}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, Mapping):
         return "an object"
     return type(value).__name__
-
-
-def _shorten(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 # Loading and dumping: the row a key names, or None.
