@@ -1,0 +1,226 @@
+"""Score the extractor against BRAT-annotated articles, span by span, as attribution corpora
+are scored: content, source and cue spans, each matched one to one with the gold spans of
+the same role, exact and by overlap, with content recall by kind (direct, mixed, indirect).
+
+- Gold spans are the roles of the file's attributions; predicted spans are each suggestion's
+  content (``start``-``end``), speaker mention and cue. A span shared by several attributions
+  (one speaker, two quotes) counts once on each side.
+- **overlap**: a predicted and a gold span of the same role share at least one character
+  (of the gold span's fragments, for a discontinuous one); pairs are matched one to one,
+  largest overlap first.
+- **exact**: the same start and end; **exact (loose)**: the same after trimming quotation
+  marks, a leading "that", final punctuation and spaces from both.
+- Precision = matched predicted / predicted, recall = matched gold / gold, F1 their
+  harmonic mean; totals add the counts of every article (micro-average).
+
+The **split**: an article is held out when the first byte of the SHA-1 of its name, modulo
+5, is 0 (about a fifth, the same on every machine and independent of the order of files).
+The extractor is developed on the other part and never tuned on the held-out one.
+
+Pure Python: no Django imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from interchange.brat import BratAttribution, BratDocument
+from suggestions.extraction.types import Suggestion
+
+ROLES = ("content", "source", "cue")
+KINDS = ("direct", "mixed", "indirect")
+SPLITS = ("development", "heldout", "all")
+_TRIM = " \t\r\n\"“”„‟«»'‘’‚‛`.,;:!?—–-"
+
+
+def split_of(name: str) -> str:
+    """``heldout`` or ``development`` for an article named ``name``."""
+    return "heldout" if hashlib.sha1(name.encode("utf-8")).digest()[0] % 5 == 0 else "development"
+
+
+def in_split(name: str, split: str) -> bool:
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    return split == "all" or split_of(name) == split
+
+
+@dataclass
+class Counts:
+    predicted: int = 0
+    gold: int = 0
+    matched_predicted: int = 0
+    matched_gold: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.predicted += other.predicted
+        self.gold += other.gold
+        self.matched_predicted += other.matched_predicted
+        self.matched_gold += other.matched_gold
+
+    @property
+    def precision(self) -> float:
+        return self.matched_predicted / self.predicted if self.predicted else float(not self.gold)
+
+    @property
+    def recall(self) -> float:
+        return self.matched_gold / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "predicted": self.predicted,
+            "gold": self.gold,
+            "matched": self.matched_gold,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
+
+@dataclass
+class BratScore:
+    """Counts per ``(role, test)`` with test in overlap / exact / loose, and content recall
+    per gold kind (``recall_by_kind[kind] = [matched, gold]``)."""
+
+    articles: int = 0
+    counts: dict[tuple[str, str], Counts] = field(default_factory=dict)
+    recall_by_kind: dict[str, list[int]] = field(
+        default_factory=lambda: {kind: [0, 0] for kind in KINDS}
+    )
+    problems: int = 0
+
+    def counts_for(self, role: str, test: str) -> Counts:
+        return self.counts.setdefault((role, test), Counts())
+
+    def add(self, other: BratScore) -> None:
+        self.articles += other.articles
+        self.problems += other.problems
+        for key, counts in other.counts.items():
+            self.counts_for(*key).add(counts)
+        for kind, (matched, gold) in other.recall_by_kind.items():
+            self.recall_by_kind[kind][0] += matched
+            self.recall_by_kind[kind][1] += gold
+
+    def as_dict(self) -> dict:
+        return {
+            "articles": self.articles,
+            "problems": self.problems,
+            **{
+                f"{role}_{test}": self.counts[(role, test)].as_dict()
+                for role in ROLES
+                for test in ("overlap", "exact", "loose")
+                if (role, test) in self.counts
+            },
+            "content_recall_by_kind": {
+                kind: {
+                    "matched": matched,
+                    "gold": gold,
+                    "recall": round(matched / gold, 4) if gold else None,
+                }
+                for kind, (matched, gold) in self.recall_by_kind.items()
+            },
+        }
+
+
+Span = tuple[tuple[tuple[int, int], ...], str]  # fragments, gold kind ("" for predicted)
+
+
+def _gold_spans(attributions: Sequence[BratAttribution], role: str) -> list[Span]:
+    seen: dict[tuple[tuple[int, int], ...], str] = {}
+    for attribution in attributions:
+        span = getattr(attribution, role)
+        if span is not None and span.end > span.start:
+            seen.setdefault(span.fragments, attribution.kind)
+    return list(seen.items())
+
+
+def _predicted_spans(suggestions: Sequence[Suggestion], role: str) -> list[tuple[int, int]]:
+    spans: set[tuple[int, int]] = set()
+    for item in suggestions:
+        if role == "content":
+            span = (item.start, item.end)
+        elif role == "source":
+            if item.speaker_start is None or item.speaker_end is None:
+                continue
+            span = (item.speaker_start, item.speaker_end)
+        else:
+            span = (item.cue_start, item.cue_end)
+        if span[1] > span[0]:
+            spans.add(span)
+    return sorted(spans)
+
+
+def _loose(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if text[start : start + 5].lower() == "that ":
+        start += 5
+    return start, end
+
+
+def _match(predicted: list[tuple[int, int]], gold: list[Span], key) -> tuple[set[int], set[int]]:
+    """One-to-one pairs passing the test; ``key`` gives the pair's weight (0 = no pair).
+    Greedy by weight, then by position: the same answer every run."""
+    pairs = []
+    for i, (ps, pe) in enumerate(predicted):
+        for j, (fragments, _kind) in enumerate(gold):
+            if pe <= fragments[0][0] or ps >= fragments[-1][1]:
+                continue
+            weight = key((ps, pe), fragments)
+            if weight > 0:
+                pairs.append((-weight, i, j))
+    pairs.sort()
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for _weight, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+    return used_p, used_g
+
+
+def score_brat_article(document: BratDocument, suggestions: Sequence[Suggestion]) -> BratScore:
+    text = document.text
+    result = BratScore(articles=1, problems=len(document.problems))
+
+    def overlap(span, fragments) -> int:
+        ps, pe = span
+        return sum(max(0, min(pe, b) - max(ps, a)) for a, b in fragments)
+
+    def exact(span, fragments) -> int:
+        return int(span == (fragments[0][0], fragments[-1][1]))
+
+    def loose(span, fragments) -> int:
+        return int(_loose(text, *span) == _loose(text, fragments[0][0], fragments[-1][1]))
+
+    for role in ROLES:
+        gold = _gold_spans(document.attributions, role)
+        predicted = _predicted_spans(suggestions, role)
+        for test, key in (("overlap", overlap), ("exact", exact), ("loose", loose)):
+            used_p, used_g = _match(predicted, gold, key)
+            counts = result.counts_for(role, test)
+            counts.predicted, counts.gold = len(predicted), len(gold)
+            counts.matched_predicted, counts.matched_gold = len(used_p), len(used_g)
+            if role == "content" and test == "overlap":
+                kinds = Counter(gold[j][1] for j in used_g)
+                for _fragments, kind in gold:
+                    result.recall_by_kind[kind][1] += 1
+                for kind, n in kinds.items():
+                    result.recall_by_kind[kind][0] += n
+    return result
+
+
+def score_brat(pairs: Iterable[tuple[BratDocument, Sequence[Suggestion]]]) -> BratScore:
+    total = BratScore()
+    for document, suggestions in pairs:
+        total.add(score_brat_article(document, suggestions))
+    return total
