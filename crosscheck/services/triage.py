@@ -11,14 +11,21 @@ from crosscheck.models import Finding
 
 
 @transaction.atomic
-def finding_triage(*, finding: Finding, state: str, note: str | None = None, user=None) -> Finding:
-    """Record a fact-checker's verdict on a finding (open, confirmed, dismissed).
+def finding_triage(
+    *, finding: Finding, state: str | None = None, note: str | None = None, user=None
+) -> Finding:
+    """Record a fact-checker's verdict on a finding (open, confirmed, dismissed) and/or note.
 
-    The triage survives every recomputation of the finding.
+    ``state`` or ``note`` left as None keeps the stored value, so a note can be added without
+    restating the verdict; with neither, nothing is written. The triage survives every
+    recomputation of the finding.
     """
-    if state not in Finding.State.values:
+    if state is not None and state not in Finding.State.values:
         raise ValidationError({"state": f"Choose one of: {', '.join(Finding.State.values)}."})
-    finding.state = state
+    if state is None and note is None:
+        return finding
+    if state is not None:
+        finding.state = state
     if note is not None:
         finding.note = note
     finding.triaged_at = timezone.now()

@@ -166,6 +166,22 @@ class TestInventedArchive:
         stored.refresh_from_db()
         assert stored.state == "confirmed"
 
+    @pytest.mark.parametrize("payload", [{"note": "Checked with the wire."}, {}])
+    def test_finding_note_without_a_state_keeps_the_verdict(
+        self, invented_archive, factchecker_api, payload
+    ):
+        recheck_everything()
+        finding = Finding.objects.filter(kind="quote_drift").get()
+        Finding.objects.filter(pk=finding.pk).update(state="confirmed")
+        url = f"/api/findings/{finding.pk}/"
+        response = factchecker_api.patch(
+            url, payload, format="json", HTTP_IF_MATCH=factchecker_api.get(url)["ETag"]
+        )
+        assert response.status_code == 200, response.content
+        finding.refresh_from_db()
+        assert finding.state == "confirmed"
+        assert finding.note == payload.get("note", "")
+
     def test_findings_filter_by_article_and_source(self, invented_archive, reader_api):
         recheck_everything()
         molder = invented_archive["molder_quote"]
