@@ -326,6 +326,7 @@ class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
         "anchor_status",
         "is_suggested",
         "is_reviewed",
+        "claim_is_suggested",
         ("source__kind", SourceKindListFilter),
     ]
     list_select_related = ["source", "article", "claim"]
@@ -335,6 +336,7 @@ class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
     readonly_fields = [
         "in_context",
         "anchor_status",
+        "claim_link_score",
         "reviewed_by",
         "reviewed_at",
         "created_at",
@@ -352,7 +354,20 @@ class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
                 ),
             },
         ),
-        ("Who said it", {"fields": [("source", "speaker_mention"), ("kind", "stance"), "claim"]}),
+        (
+            "Who said it",
+            {
+                "fields": [
+                    ("source", "speaker_mention"),
+                    ("kind", "stance"),
+                    ("claim", "claim_is_suggested", "claim_link_score"),
+                ],
+                "description": (
+                    "A claim marked suggested was linked by the claim matcher; untick it, or "
+                    "choose another claim, to confirm the link."
+                ),
+            },
+        ),
         (
             "How and when",
             {"fields": [("cue", "channel"), "recipient", ("said_on", "said_when_text")]},

@@ -127,6 +127,19 @@ class Attribution(AnchoredSpan):
         related_name="attributions",
         help_text="The claim this says. May stay empty until an editor links it.",
     )
+    claim_is_suggested = models.BooleanField(
+        default=False,
+        help_text=(
+            "The claim link was made by the claim matcher and no editor has confirmed it yet. "
+            "Setting the claim by hand confirms it."
+        ),
+    )
+    claim_link_score = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="How alike the attribution and its suggested claim are (0-1), when suggested.",
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     stance = models.CharField(max_length=8, choices=Stance.choices, default=Stance.ASSERTS)
     speaker_mention = models.CharField(

@@ -112,6 +112,8 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
             "source_kind",
             "claim",
             "claim_text",
+            "claim_is_suggested",
+            "claim_link_score",
             "kind",
             "stance",
             "text",
@@ -134,7 +136,13 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["anchor_status", "reviewed_by", "reviewed_at"]
+        read_only_fields = [
+            "anchor_status",
+            "claim_is_suggested",
+            "claim_link_score",
+            "reviewed_by",
+            "reviewed_at",
+        ]
         extra_kwargs = SPAN_EXTRA_KWARGS
 
     @extend_schema_field(AnnotationTargetSerializer)

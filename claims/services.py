@@ -30,6 +30,8 @@ class AttributionFields(TypedDict, total=False):
     article: Article
     source: Source | None
     claim: Claim | None
+    claim_is_suggested: bool
+    claim_link_score: float | None
     kind: str
     stance: str
     speaker_mention: str
@@ -99,7 +101,10 @@ def attribution_update(
     *, attribution: Attribution, user: Actor = None, **data: Unpack[AttributionFields]
 ) -> Attribution:
     """Change an attribution. A span an editor sets is taken as checked by them, so a span
-    flagged fuzzy or orphaned by a body edit becomes anchored again."""
+    flagged fuzzy or orphaned by a body edit becomes anchored again; a claim an editor sets
+    is a confirmed link (no longer suggested) unless the caller says otherwise."""
+    if "claim" in data and "claim_is_suggested" not in data:
+        data = {**data, "claim_is_suggested": False, "claim_link_score": None}
     apply_fields(attribution, data)
     if {"start", "end", "text"} & data.keys():
         if attribution.anchor_status == AnchorStatus.ORPHANED and data.get("start") is None:

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from access.admin_base import ServiceInlineMixin, TrackerAdmin, adopt, field_values
@@ -22,6 +23,7 @@ from sources.forms import (
 )
 from sources.identifiers import Scheme
 from sources.models import Source, SourceAlias, SourceIdentifier
+from sources.resolution import find_duplicates
 
 # --- Helpers shared with claims/admin.py -------------------------------------------------
 
@@ -164,7 +166,7 @@ class SourceAdmin(TrackerAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = SOURCE_FIELDSETS
     inlines = [SourceAliasInline, SourceIdentifierInline]
-    actions = ["merge_sources"]
+    actions = ["merge_sources", "find_duplicates"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("affiliation", "owner", "article")
@@ -183,6 +185,25 @@ class SourceAdmin(TrackerAdmin):
 
     def delete_model(self, request, obj):
         services.source_delete(source=obj, user=request.user)
+
+    @admin.action(description="Find duplicates of selected sources", permissions=["change"])
+    def find_duplicates(self, request, queryset):
+        report = find_duplicates(
+            involving=set(queryset.values_list("pk", flat=True)), user=request.user
+        )
+        url = reverse("admin:sources_mergesuggestion_changelist") + "?state__exact=pending"
+        self.message_user(
+            request,
+            format_html(
+                "{} merge suggestion(s) proposed ({} already proposed, {} ambiguous surnames). "
+                '<a href="{}">Review them</a>.',
+                report.proposed,
+                report.already_proposed,
+                report.ambiguous_surnames,
+                url,
+            ),
+            messages.SUCCESS,
+        )
 
     # The merge action --------------------------------------------------------------------
 
@@ -330,3 +351,7 @@ class SourceIdentifierAdmin(TrackerAdmin):
         if identifier is None:
             raise ValidationError({"value": f"{obj.source} already has this identifier."})
         adopt(obj, identifier)
+
+
+# The merge-suggestion queue registers itself on import (its own module).
+from sources import merge_admin  # noqa: E402, F401

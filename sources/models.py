@@ -1,5 +1,6 @@
 """Who said it and where: outlets, articles, sources and their aliases."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -394,3 +395,59 @@ class SourceIdentifier(TimeStampedModel):
             # said why; the constraints on it would only repeat that less clearly.
             exclude = {*exclude, "normalized"}
         super().validate_constraints(exclude=exclude)
+
+
+class MergeSuggestion(models.Model):
+    """Two sources that may be one person or body, waiting for an editor.
+
+    Made when a proposed speaker resembles a stored source without matching it for certain
+    (a surname alone, an acronym), and by ``manage.py find_duplicate_sources``. Accepting
+    merges ``duplicate`` into ``keep`` with the merge service (history kept); rejecting keeps
+    the pair so it is not proposed again. The names are kept as they were, since the merged
+    source is deleted.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "pending review"
+        ACCEPTED = "accepted", "merged"
+        REJECTED = "rejected", "rejected"
+        SUPERSEDED = "superseded", "superseded by another merge"
+
+    keep = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, related_name="merge_suggestions_kept"
+    )
+    duplicate = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, related_name="merge_suggestions_duplicate"
+    )
+    keep_name = models.CharField(max_length=300, editable=False)
+    duplicate_name = models.CharField(max_length=300, editable=False)
+    confidence = models.FloatField(help_text="How sure the match is (0-1).")
+    reason = models.CharField(max_length=100, help_text="Why: same name, surname only, acronym …")
+    evidence = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_merge_suggestions",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-confidence", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["keep", "duplicate"],
+                name="merge_suggestion_one_per_pair",
+                violation_error_message="These two sources were already proposed for a merge.",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-confidence"], name="merge_suggestion_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_name} → {self.keep_name} ({self.reason}, {self.confidence:.2f})"

@@ -13,12 +13,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_update_with_history
 
 from access.services import Actor, acting_user, apply_fields, set_history_user
 from access.tasks import after_commit
 from sources.identifiers import normalize_identifier
-from sources.models import Source, SourceAlias, SourceIdentifier, normalize_name
+from sources.models import (
+    MergeSuggestion,
+    Source,
+    SourceAlias,
+    SourceIdentifier,
+    normalize_name,
+)
 
 
 @transaction.atomic
@@ -192,7 +199,9 @@ def source_merge(*, keep: Source, others: Iterable[Source], user: Actor = None) 
     relations = [
         rel
         for rel in Source._meta.related_objects
-        if (rel.one_to_many or rel.one_to_one) and rel.related_model is not SourceAlias
+        if (rel.one_to_many or rel.one_to_one)
+        # Aliases are rebuilt below; merge suggestions keep naming the pair they proposed.
+        and rel.related_model not in (SourceAlias, MergeSuggestion)
     ]
     for rel in relations:
         model = rel.related_model
@@ -217,6 +226,13 @@ def source_merge(*, keep: Source, others: Iterable[Source], user: Actor = None) 
             model._default_manager.bulk_update(rows, [field_name])
         moved[model._meta.verbose_name_plural] += len(rows)
 
+    # Proposed merges that named a source now merged away are settled by this one.
+    for stale in MergeSuggestion.objects.filter(state=MergeSuggestion.State.PENDING).filter(
+        Q(keep__in=other_ids) | Q(duplicate__in=other_ids)
+    ):
+        stale.state = MergeSuggestion.State.SUPERSEDED
+        set_history_user(stale, user)
+        stale.save(update_fields=["state"])
     # Before the others go, so that the findings naming them can still be looked up.
     after_commit("crosscheck.recheck", source_ids=[keep.pk], deleted_source_ids=other_ids)
     names = []

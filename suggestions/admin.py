@@ -375,3 +375,8 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
         if isinstance(span, Attribution):
             return span.source.display_name if span.source is not None else "unattributed"
         return span.get_kind_display()
+
+
+# The claim-suggestion queue registers itself on import (its own module, to keep this one
+# about attribution suggestions).
+from suggestions import claim_link_admin  # noqa: E402, F401

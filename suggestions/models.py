@@ -164,3 +164,63 @@ class Suggestion(AnchoredSpan):
     def save(self, *args, **kwargs) -> None:
         self.check_span_on_save()
         super().save(*args, **kwargs)
+
+
+class ClaimLink(models.Model):
+    """A claim the claim matcher found for an attribution, waiting for an editor.
+
+    Matches between the two thresholds (``TRACKER_CLAIM_LINK_SUGGEST`` and
+    ``TRACKER_CLAIM_LINK_AUTO``) wait here with their evidence; accepting one links the
+    attribution to the claim (a confirmed link), rejecting it keeps the row so the matcher
+    does not propose the same pair again. Matches above the high threshold are linked at
+    once (marked suggested on the attribution) and recorded here as ``linked``.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "pending review"
+        LINKED = "linked", "linked automatically"
+        ACCEPTED = "accepted", "accepted"
+        REJECTED = "rejected", "rejected"
+
+    attribution = models.ForeignKey(
+        Attribution, on_delete=models.CASCADE, related_name="claim_links"
+    )
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="suggested_links"
+    )
+    score = models.FloatField(help_text="How alike the two statements are (0-1).")
+    evidence = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Why: the text compared with (the claim's or one of its attributions'), the "
+            "shared terms, whether figures agree, whether one denies the other."
+        ),
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_claim_links",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attribution", "claim"],
+                name="claim_link_one_per_pair",
+                violation_error_message="This claim was already suggested for this attribution.",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-score"], name="claim_link_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.attribution_id} → claim #{self.claim_id} ({self.score:.2f}, {self.state})"

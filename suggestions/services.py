@@ -25,7 +25,17 @@ from articles.models import Article, Outlet
 from articles.services import outlet_get_or_create
 from claims.models import Attribution, Claim
 from claims.services import attribution_create
+from sources.matching import NameMatch
 from sources.models import Source, normalize_name
+from sources.names import clean_name, name_problem, speech_possessor
+from sources.resolution import (
+    FULLER_FORMS,
+    PROPOSE,
+    Resolution,
+    fuller_of,
+    propose_merge,
+    resolve_source,
+)
 from sources.selectors import sources_named, sources_with_any_name
 from sources.services import source_add_alias, source_create
 from suggestions.extraction import Extraction, ExtractionError, KnownSource, ProposedSource, extract
@@ -330,11 +340,29 @@ def _create_proposed(
     kind = data.get("kind")
     if kind not in Source.Kind.values:
         raise ValidationError({"source": "The proposed speaker has no valid kind; choose one."})
-    name = (data.get("name") or "").strip()
+    name = clean_name(data.get("name") or "")
+    description = clean_name(data.get("description") or "")
+    # "Varnok's remarks" is what Varnok said: the speaker is Varnok.
+    name = speech_possessor(name) or name
+    if kind == Source.Kind.DOCUMENT and not name:
+        # A document is named as the text names it: "a congressional report".
+        name = description
+    label = name if kind in Source.NAMED_KINDS else description
+    problem = name_problem(label) if label else None
+    if problem is not None:
+        raise ValidationError(
+            {"source": f"“{label}” cannot stand for a speaker: {problem}. Choose the speaker."}
+        )
+    resolution = Resolution()
     if kind in Source.NAMED_KINDS:
         found = sources_named(name, kind=kind).first()
         if found is not None:
             return found
+        resolution = resolve_source(name, kind, article_text=article.body)
+        if resolution.source is not None:
+            if resolution.match is not None and resolution.match.reason in FULLER_FORMS:
+                source_add_alias(source=resolution.source, name=name[:300], user=user)
+            return resolution.source
     affiliation = None
     if data.get("affiliation_id"):
         affiliation = Source.objects.filter(
@@ -347,7 +375,7 @@ def _create_proposed(
     values: dict[str, Any] = {
         "kind": kind,
         "name": name if kind not in Source.ARTICLE_BOUND_KINDS else "",
-        "description": (data.get("description") or "")[:500],
+        "description": description[:500],
         "role": (data.get("role") or "")[:200],
         "affiliation": affiliation,
     }
@@ -362,6 +390,15 @@ def _create_proposed(
         for alias in data.get("aliases") or ():
             if isinstance(alias, str) and normalize_name(alias) != normalize_name(name):
                 source_add_alias(source=source, name=alias[:300], user=user)
+    # A likely but unsure match ("Trump" and a stored "Donald Trump"), or a surname two
+    # stored people share: the new source is kept apart and the merge left for review.
+    evidence = {"article": article.pk, "mention": name}
+    if resolution.candidate is not None and resolution.match is not None:
+        keep, duplicate = fuller_of(resolution.candidate, source)
+        propose_merge(keep, duplicate, resolution.match, evidence=evidence, user=user)
+    for candidate in resolution.ambiguous:
+        match = NameMatch(PROPOSE, "surname shared by several people")
+        propose_merge(candidate, source, match, evidence=evidence, user=user)
     return source
 
 

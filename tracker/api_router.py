@@ -22,13 +22,24 @@ from crosscheck.api import (
     QuoteCheckView,
 )
 from interchange.feeds import AttributionCSVView
-from sources.api import SourceViewSet
+from sources.api import (
+    MergeSuggestionAcceptView,
+    MergeSuggestionRejectView,
+    MergeSuggestionViewSet,
+    SourceViewSet,
+)
 from suggestions.api import (
     ArticleSuggestView,
     ExtractView,
     SuggestionAcceptView,
     SuggestionRejectView,
     SuggestionViewSet,
+)
+from suggestions.claim_link_api import (
+    AttributionSuggestClaimView,
+    ClaimLinkAcceptView,
+    ClaimLinkRejectView,
+    ClaimLinkViewSet,
 )
 
 router = DefaultRouter()
@@ -47,6 +58,8 @@ router.register("claim-relations", ClaimRelationViewSet)
 router.register("reviews", ReviewViewSet)
 router.register("findings", FindingViewSet)
 router.register("suggestions", SuggestionViewSet)
+router.register("claim-links", ClaimLinkViewSet)
+router.register("merge-suggestions", MergeSuggestionViewSet)
 
 
 @csrf_exempt
@@ -71,6 +84,23 @@ urlpatterns = [
     path("articles/<int:pk>/suggest/", ArticleSuggestView.as_view(), name="article-suggest"),
     path("suggestions/<int:pk>/accept/", SuggestionAcceptView.as_view(), name="suggestion-accept"),
     path("suggestions/<int:pk>/reject/", SuggestionRejectView.as_view(), name="suggestion-reject"),
+    path(
+        "merge-suggestions/<int:pk>/accept/",
+        MergeSuggestionAcceptView.as_view(),
+        name="mergesuggestion-accept",
+    ),
+    path(
+        "merge-suggestions/<int:pk>/reject/",
+        MergeSuggestionRejectView.as_view(),
+        name="mergesuggestion-reject",
+    ),
+    path("claim-links/<int:pk>/accept/", ClaimLinkAcceptView.as_view(), name="claimlink-accept"),
+    path("claim-links/<int:pk>/reject/", ClaimLinkRejectView.as_view(), name="claimlink-reject"),
+    path(
+        "attributions/<int:pk>/suggest-claim/",
+        AttributionSuggestClaimView.as_view(),
+        name="attribution-suggest-claim",
+    ),
     *router.urls,
     re_path(r"^(?P<path>[\s\S]*/)$", not_found, name="not-found"),
 ]

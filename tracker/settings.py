@@ -419,6 +419,19 @@ TRACKER_RECHECK_WORKERS = env_int("TRACKER_RECHECK_WORKERS", 0, minimum=0)
 # Recheck findings after every change, once the transaction commits. Bulk imports may turn
 # it off and run `manage.py recheck` afterwards.
 TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)
+# Claim suggestions (suggestions/claim_links.py), on the 0-1 proposition score: a match at
+# or above AUTO is linked at once (marked suggested), one between SUGGEST and AUTO waits in
+# the review queue, anything lower gets a new claim. No automatic link for a statement of
+# fewer than MIN_WORDS words (short statements are too common to say which claim they make).
+TRACKER_CLAIM_LINK_SUGGEST = env_float("TRACKER_CLAIM_LINK_SUGGEST", 0.7, minimum=0, maximum=1)
+TRACKER_CLAIM_LINK_AUTO = env_float("TRACKER_CLAIM_LINK_AUTO", 0.875, minimum=0, maximum=1)
+TRACKER_CLAIM_LINK_MIN_WORDS = env_int("TRACKER_CLAIM_LINK_MIN_WORDS", 8, minimum=1)
+if TRACKER_CLAIM_LINK_SUGGEST > TRACKER_CLAIM_LINK_AUTO:
+    _refuse(
+        "TRACKER_CLAIM_LINK_SUGGEST",
+        f"a number no higher than TRACKER_CLAIM_LINK_AUTO ({TRACKER_CLAIM_LINK_AUTO})",
+        str(TRACKER_CLAIM_LINK_SUGGEST),
+    )
 # The publisher named as author of ClaimReview markup.
 TRACKER_PUBLISHER_NAME = env_str(
     "TRACKER_PUBLISHER_NAME", "Claim tracker", required=True, expected="a name"

@@ -496,3 +496,11 @@ def test_a_database_url_that_names_no_database_stops_start_up(url):
     result = run_setup(DATABASE_URL=url)
     assert result.returncode != 0
     assert "DATABASE_URL must be a database URL such as postgres://" in result.stderr
+
+
+def test_claim_link_thresholds_must_be_in_order():
+    result = run_manage(
+        "check", DEBUG="1", TRACKER_CLAIM_LINK_SUGGEST="0.9", TRACKER_CLAIM_LINK_AUTO="0.8"
+    )
+    assert result.returncode != 0
+    assert "TRACKER_CLAIM_LINK_SUGGEST must be a number no higher than" in result.stderr

@@ -8,8 +8,8 @@ from typing import Any
 from articles.models import Article, Correction, MetadataSpan, Outlet
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from crosscheck.models import Finding
-from sources.models import Source
-from suggestions.models import Suggestion
+from sources.models import MergeSuggestion, Source
+from suggestions.models import ClaimLink, Suggestion
 from tests.api.conftest import World
 from tests.factories import (
     INVENTED_BODY,
@@ -244,6 +244,41 @@ RESOURCES["suggestions"] = Resource(
     methods=frozenset({"list", "retrieve", "partial_update"}),
 )
 
+
+def make_claim_link(w: World) -> ClaimLink:
+    attribution = AttributionFactory(article=w.article, source=w.person, claim=None)
+    return ClaimLink.objects.create(
+        attribution=attribution, claim=w.claim, score=0.8, evidence={"shared": ["rush"]}
+    )
+
+
+RESOURCES["claim-links"] = Resource(
+    model=ClaimLink,
+    make=make_claim_link,
+    # The claim matcher's: reviewed with the accept and reject routes only.
+    methods=frozenset({"list", "retrieve"}),
+)
+
+
+def make_merge_suggestion(w: World) -> MergeSuggestion:
+    duplicate = SourceFactory(name="Invented Varnok")
+    return MergeSuggestion.objects.create(
+        keep=w.person,
+        duplicate=duplicate,
+        keep_name=w.person.name,
+        duplicate_name=duplicate.name,
+        confidence=0.7,
+        reason="surname only",
+    )
+
+
+RESOURCES["merge-suggestions"] = Resource(
+    model=MergeSuggestion,
+    make=make_merge_suggestion,
+    # Made by the resolver and the duplicate finder; reviewed with accept and reject only.
+    methods=frozenset({"list", "retrieve"}),
+)
+
 # Routes that only read, with the row whose id goes in the URL.
 READ_ONLY_ROUTES: dict[str, Callable[[World], str]] = {
     "claim-attributions": lambda w: f"/api/claims/{w.claim.pk}/attributions/",
@@ -278,6 +313,23 @@ WRITE_ROUTES: dict[str, Callable[[World], tuple[str, dict, int]]] = {
     "suggestion-reject": lambda w: (
         f"/api/suggestions/{make_suggestion(w).pk}/reject/",
         {"note": "Invented: not speech."},
+        200,
+    ),
+    "mergesuggestion-accept": lambda w: (
+        f"/api/merge-suggestions/{make_merge_suggestion(w).pk}/accept/",
+        {},
+        200,
+    ),
+    "mergesuggestion-reject": lambda w: (
+        f"/api/merge-suggestions/{make_merge_suggestion(w).pk}/reject/",
+        {},
+        200,
+    ),
+    "claimlink-accept": lambda w: (f"/api/claim-links/{make_claim_link(w).pk}/accept/", {}, 200),
+    "claimlink-reject": lambda w: (f"/api/claim-links/{make_claim_link(w).pk}/reject/", {}, 200),
+    "attribution-suggest-claim": lambda w: (
+        f"/api/attributions/{AttributionFactory(article=w.article, claim=None).pk}/suggest-claim/",
+        {},
         200,
     ),
 }

@@ -1,0 +1,272 @@
+"""Which stored source a name from an article is: resolution across the archive, merge
+suggestions for the uncertain cases, and the duplicate finder.
+
+:func:`resolve_source` compares a proposed name with the stored sources of the same kind
+that could be it (the same key, the same surname, an acronym of it or it of theirs) using
+:func:`sources.matching.compare_names`, with the article's text as context. The result:
+
+- ``confidence >= ATTACH`` (0.9: the same name, the same first and last name, a surname
+  whose full name the article gives, an acronym the article spells out): that source;
+- a lower match (a surname alone, an acronym alone): no source, and the candidate named, so
+  the caller creates the new source and proposes a merge (:func:`propose_merge`);
+- two candidates equally likely (a bare "Clinton" with Hillary and Bill Clinton stored, and
+  neither named in full in the article): ``ambiguous``, never guessed.
+
+:func:`find_duplicates` runs the same comparison over the stored people and organisations
+and proposes merges for the pairs it finds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from access.services import Actor, acting_user, set_history_user
+from sources.matching import (
+    NameMatch,
+    acronym,
+    compare_names,
+    is_acronym,
+    name_key,
+    person_parts,
+    text_key,
+)
+from sources.models import MergeSuggestion, Source
+from sources.services import MergeReport, source_merge
+
+ATTACH = 0.9
+PROPOSE = 0.6
+# Matches whose name is another full form of the source's ("Donald J. Trump" for "Donald
+# Trump", "Sen. Ted Cruz"): recorded as an alias when they attach. A surname or an acronym
+# is not, since it may name someone else in another article.
+FULLER_FORMS = frozenset({"same name", "same first and last name"})
+RESOLVED_KINDS = (Source.Kind.PERSON, Source.Kind.ORGANIZATION, Source.Kind.OFFICIAL_ACCOUNT)
+
+
+@dataclass
+class Resolution:
+    source: Source | None = None
+    match: NameMatch | None = None
+    candidate: Source | None = None  # a weaker match, for a merge suggestion
+    ambiguous: list[Source] = field(default_factory=list)
+
+
+def _candidates(name: str, kind: str) -> list[Source]:
+    """Stored sources of ``kind`` that may carry ``name``: by surname for people, by
+    acronym or full name for organisations, by the name's words otherwise."""
+    person = kind == Source.Kind.PERSON
+    query = Q()
+    if person:
+        _first, last = person_parts(name)
+        if not last:
+            return []
+        query |= Q(name__iendswith=f" {last}") | Q(name__iexact=last)
+        query |= Q(aliases__normalized__endswith=f" {last}") | Q(aliases__normalized=last)
+    else:
+        key = name_key(name)
+        if not key:
+            return []
+        query |= Q(name__iexact=name) | Q(aliases__normalized=" ".join(name.casefold().split()))
+        if is_acronym(name):
+            # Full names starting with the acronym's first letter; compare_names decides.
+            query |= Q(name__istartswith=key[0]) & Q(name__icontains=" ")
+        elif acronym(name):
+            initials = acronym(name)
+            query |= Q(name__iexact=initials) | Q(name__iexact=".".join(initials) + ".")
+        query |= Q(name__iexact=f"the {key}") | Q(name__iexact=key)
+    return list(
+        Source.objects.filter(kind=kind, article__isnull=True)
+        .filter(query)
+        .prefetch_related("aliases")
+        .distinct()
+        .order_by("pk")[:200]
+    )
+
+
+def _best(proposed: str, source: Source, kind: str, article_key: str) -> NameMatch | None:
+    best = None
+    for label in [source.name, *(alias.name for alias in source.aliases.all())]:
+        match = compare_names(proposed, label, kind=kind, article_text_key=article_key)
+        if match is not None and (best is None or match.confidence > best.confidence):
+            best = match
+    return best
+
+
+def resolve_source(name: str, kind: str, *, article_text: str = "") -> Resolution:
+    """The stored source ``name`` names (see the module's text)."""
+    if kind not in RESOLVED_KINDS or not name.strip():
+        return Resolution()
+    article_key = text_key(article_text) if article_text else ""
+    scored = []
+    for source in _candidates(name, kind):
+        match = _best(name, source, kind, article_key)
+        if match is not None and match.confidence >= PROPOSE:
+            scored.append((match.confidence, source, match))
+    if not scored:
+        return Resolution()
+    scored.sort(key=lambda item: (-item[0], item[1].pk))
+    top = scored[0][0]
+    tied = [source for confidence, source, _match in scored if confidence == top]
+    if len(tied) > 1 and top < 1.0:
+        return Resolution(ambiguous=tied)
+    _confidence, source, match = scored[0]
+    if top >= ATTACH:
+        return Resolution(source=source, match=match)
+    return Resolution(match=match, candidate=source)
+
+
+def fuller_of(a: Source, b: Source) -> tuple[Source, Source]:
+    """(keep, duplicate): a full name is kept over a surname alone ("Donald Trump" over
+    "Trump"), then the source with more attributions, then the longer name, then the
+    older."""
+
+    def weight(source: Source) -> tuple:
+        full = min(len(name_key(source.name, person=True).split()), 2)
+        words = len(name_key(source.name).split())
+        return (full, getattr(source, "n_attributions", 0), words, -source.pk)
+
+    return (a, b) if weight(a) >= weight(b) else (b, a)
+
+
+def propose_merge(
+    keep: Source, duplicate: Source, match: NameMatch, *, evidence: dict | None = None, user=None
+) -> MergeSuggestion | None:
+    """A pending merge suggestion for the pair (None when it was already proposed, either
+    way round, or is the same source)."""
+    if keep.pk == duplicate.pk:
+        return None
+    if MergeSuggestion.objects.filter(
+        Q(keep=keep, duplicate=duplicate) | Q(keep=duplicate, duplicate=keep)
+    ).exists():
+        return None
+    row = MergeSuggestion(
+        keep=keep,
+        duplicate=duplicate,
+        keep_name=keep.display_name[:300],
+        duplicate_name=duplicate.display_name[:300],
+        confidence=match.confidence,
+        reason=match.reason[:100],
+        evidence=evidence or {},
+    )
+    set_history_user(row, user)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return None
+    return row
+
+
+@transaction.atomic
+def merge_suggestion_accept(*, suggestion: MergeSuggestion, user: Actor = None) -> MergeReport:
+    """Merge the duplicate into the kept source (the merge service: attributions move,
+    names become aliases, history kept)."""
+    row = MergeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if row.state != MergeSuggestion.State.PENDING or row.keep is None or row.duplicate is None:
+        raise ValidationError({"state": f"This merge was already {row.get_state_display()}."})
+    keep, duplicate = row.keep, row.duplicate
+    _review(row, MergeSuggestion.State.ACCEPTED, user)
+    return source_merge(keep=keep, others=[duplicate], user=user)
+
+
+@transaction.atomic
+def merge_suggestion_reject(*, suggestion: MergeSuggestion, user: Actor = None) -> MergeSuggestion:
+    row = MergeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if row.state != MergeSuggestion.State.PENDING:
+        raise ValidationError({"state": f"This merge was already {row.get_state_display()}."})
+    _review(row, MergeSuggestion.State.REJECTED, user)
+    return row
+
+
+def _review(row: MergeSuggestion, state: str, user: Actor) -> None:
+    row.state = state
+    row.reviewed_by = acting_user(user)
+    row.reviewed_at = timezone.now()
+    set_history_user(row, user)
+    row.save()
+
+
+def _pairs(sources: list[Source]) -> Iterator[tuple[Source, Source, NameMatch]]:
+    """Pairs of stored sources that may be one (people by surname, organisations by key and
+    acronym), each pair once."""
+    people: dict[str, list[Source]] = defaultdict(list)
+    orgs: dict[str, list[Source]] = defaultdict(list)
+    for source in sources:
+        labels = [source.name, *(alias.name for alias in source.aliases.all())]
+        if source.kind == Source.Kind.PERSON:
+            for last in {person_parts(label)[1] for label in labels} - {""}:
+                people[last].append(source)
+        else:
+            keys = {name_key(label) for label in labels} | {acronym(label) for label in labels}
+            for key in keys - {""}:
+                orgs[key].append(source)
+    seen: set[tuple[int, int]] = set()
+    for group in [*people.values(), *orgs.values()]:
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                pair = (min(a.pk, b.pk), max(a.pk, b.pk))
+                if pair in seen or a.kind != b.kind:
+                    continue
+                seen.add(pair)
+                match = _best(a.name, b, a.kind, "") or _best(b.name, a, a.kind, "")
+                if match is not None and match.confidence >= PROPOSE:
+                    yield a, b, match
+
+
+@dataclass
+class DuplicateReport:
+    compared: int = 0
+    proposed: int = 0
+    already_proposed: int = 0
+    ambiguous_surnames: int = 0
+
+
+def find_duplicates(
+    *, involving: set[int] | None = None, user: Actor = None, dry_run: bool = False
+) -> DuplicateReport:
+    """Propose merges for stored people and organisations that may be one source (only
+    pairs with a source in ``involving``, when given). A bare surname that two full names
+    share ("Clinton": Hillary and Bill) is counted as ambiguous and proposed for neither."""
+    rows: list[Source] = list(
+        Source.objects.filter(kind__in=RESOLVED_KINDS, article__isnull=True)
+        .annotate(n_attributions=Count("attributions"))
+        .prefetch_related("aliases")
+        .order_by("pk")
+    )
+    report = DuplicateReport(compared=len(rows))
+    partners: dict[int, list[tuple[Source, NameMatch]]] = defaultdict(list)
+    pairs = list(_pairs(rows))
+    for a, b, match in pairs:
+        partners[a.pk].append((b, match))
+        partners[b.pk].append((a, match))
+    for a, b, match in pairs:
+        if involving is not None and a.pk not in involving and b.pk not in involving:
+            continue
+        short = a if len(name_key(a.name, person=True).split()) == 1 else b
+        # People the bare surname could be: its partners' distinct full names.
+        full_names = {
+            name_key(other.name, person=True)
+            for other, _match in partners[short.pk]
+            if len(name_key(other.name, person=True).split()) > 1
+        }
+        if match.reason == "surname only" and len(full_names) > 1:
+            report.ambiguous_surnames += 1
+            continue
+        keep, duplicate = fuller_of(a, b)
+        if dry_run:
+            report.proposed += 1
+            continue
+        made = propose_merge(
+            keep, duplicate, match, evidence={"names": [a.name, b.name]}, user=user
+        )
+        if made is None:
+            report.already_proposed += 1
+        else:
+            report.proposed += 1
+    return report

@@ -1,0 +1,233 @@
+"""Claim suggestions: which claim an attribution says, found in the archive or proposed new.
+
+For an attribution without a claim, :func:`claim_link_suggest` looks for claims that say
+the same thing and scores each with :func:`crosscheck.rules.propositions.proposition_similarity`
+(content words, named entities, figures, negation; a quote inside a longer one counts as
+contained) against the claim's own text and the words of each attribution already linked
+to it, keeping the best. Candidates come from the quote index (attributions sharing rare
+words with this one, near-verbatim copies first) and from claims whose text holds the
+statement's entities or longest words.
+
+Two thresholds decide, as settings (Meedan Check's defaults):
+
+- ``TRACKER_CLAIM_LINK_AUTO`` (0.875) or more, and a statement of at least
+  ``TRACKER_CLAIM_LINK_MIN_WORDS`` (8) words: linked at once, the attribution marked
+  ``claim_is_suggested`` until an editor confirms it; the match is kept as a ``linked``
+  :class:`ClaimLink` with its evidence;
+- ``TRACKER_CLAIM_LINK_SUGGEST`` (0.7) or more: a ``pending`` :class:`ClaimLink` in the
+  review queue, the attribution left without a claim;
+- lower (or no candidate): a new claim with a text proposed from the attribution's words,
+  linked and marked suggested (``create=False`` leaves it without one).
+
+A statement that denies a claim (one side negated) is linked with the stance *denies*.
+Which links count: a suggested link counts toward the claim's status and findings like a
+confirmed one (an imported archive is otherwise never cross-checked) and is shown as
+suggested; a pending :class:`ClaimLink` counts toward nothing until accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from access.services import Actor, acting_user, set_history_user
+from claims.models import Attribution, Claim
+from claims.services import attribution_update, claim_create
+from crosscheck.index import candidate_ids
+from crosscheck.rules.propositions import (
+    PropositionMatch,
+    proposed_claim_text,
+    proposition,
+    proposition_similarity,
+)
+from suggestions.models import ClaimLink
+
+INDEX_CANDIDATES = 100
+CLAIMS_PER_TERM = 50
+
+
+@dataclass(frozen=True)
+class ClaimCandidate:
+    claim_id: int
+    score: float
+    compared_with: str  # "claim" or "attribution #N"
+    match: PropositionMatch
+
+
+@dataclass
+class ClaimLinkOutcome:
+    """What :func:`claim_link_suggest` did: ``linked``, ``queued``, ``created`` or
+    ``skipped`` (the attribution has a claim, is unattributed or has no words)."""
+
+    action: str
+    claim: Claim | None = None
+    score: float | None = None
+    candidates: list[ClaimCandidate] = field(default_factory=list)
+
+
+def _statement(attribution: Attribution) -> str:
+    return attribution.text
+
+
+def claim_candidates(text: str, *, exclude_attribution: int | None = None) -> list[ClaimCandidate]:
+    """Claims that may say what ``text`` says, best first (ties by claim id)."""
+    terms = proposition(text)
+    if not terms.terms:
+        return []
+    texts: dict[int, list[tuple[str, str]]] = {}
+    ids = [pk for pk in candidate_ids(text, limit=INDEX_CANDIDATES) if pk != exclude_attribution]
+    for pk, claim_id, other in (
+        Attribution.objects.filter(pk__in=ids, claim__isnull=False)
+        .values_list("pk", "claim_id", "text")
+        .iterator()
+    ):
+        texts.setdefault(claim_id, []).append((f"attribution #{pk}", other))
+    words = sorted(terms.entities, key=len, reverse=True)[:2]
+    words += [w for w in sorted(terms.terms - terms.entities, key=len, reverse=True) if len(w) > 4][
+        : 3 - len(words)
+    ]
+    for word in words:
+        for claim_id in Claim.objects.filter(text__icontains=word).values_list("pk", flat=True)[
+            :CLAIMS_PER_TERM
+        ]:
+            texts.setdefault(claim_id, [])
+    for claim_id, claim_text in Claim.objects.filter(pk__in=texts).values_list("pk", "text"):
+        texts[claim_id].append(("claim", claim_text))
+    found = []
+    for claim_id, options in texts.items():
+        best = max(
+            ((proposition_similarity(text, other), label) for label, other in options),
+            key=lambda item: item[0].score,
+        )
+        if best[0].score > 0:
+            found.append(ClaimCandidate(claim_id, best[0].score, best[1], best[0]))
+    found.sort(key=lambda c: (-c.score, c.claim_id))
+    return found
+
+
+def _evidence(candidate: ClaimCandidate) -> dict:
+    return {
+        "compared_with": candidate.compared_with,
+        "shared": list(candidate.match.shared),
+        "figures_agree": candidate.match.figures_agree,
+        "negated": candidate.match.negated,
+        "contained": candidate.match.contained,
+    }
+
+
+def _stance(match: PropositionMatch) -> str:
+    return Attribution.Stance.DENIES if match.negated else Attribution.Stance.ASSERTS
+
+
+@transaction.atomic
+def claim_link_suggest(
+    *, attribution: Attribution, user: Actor = None, create: bool = True
+) -> ClaimLinkOutcome:
+    """Link ``attribution`` to the claim it says, queue the match for review, or give it a
+    new claim (see the module's text). Never changes an attribution that has a claim."""
+    if attribution.claim_id is not None or attribution.source_id is None:
+        return ClaimLinkOutcome("skipped")
+    text = _statement(attribution)
+    candidates = claim_candidates(text, exclude_attribution=attribution.pk)
+    rejected = set(
+        ClaimLink.objects.filter(
+            attribution=attribution, state=ClaimLink.State.REJECTED
+        ).values_list("claim_id", flat=True)
+    )
+    candidates = [c for c in candidates if c.claim_id not in rejected]
+    best = candidates[0] if candidates else None
+    words = len(text.split())
+    if (
+        best is not None
+        and best.score >= settings.TRACKER_CLAIM_LINK_AUTO
+        and words >= settings.TRACKER_CLAIM_LINK_MIN_WORDS
+    ):
+        claim = Claim.objects.get(pk=best.claim_id)
+        _record(attribution, best, ClaimLink.State.LINKED)
+        attribution_update(
+            attribution=attribution,
+            user=user,
+            claim=claim,
+            claim_is_suggested=True,
+            claim_link_score=best.score,
+            stance=_stance(best.match),
+        )
+        return ClaimLinkOutcome("linked", claim, best.score, candidates)
+    if best is not None and best.score >= settings.TRACKER_CLAIM_LINK_SUGGEST:
+        for candidate in candidates:
+            if candidate.score < settings.TRACKER_CLAIM_LINK_SUGGEST:
+                break
+            _record(attribution, candidate, ClaimLink.State.PENDING)
+        return ClaimLinkOutcome("queued", None, best.score, candidates)
+    proposed = proposed_claim_text(text)
+    if not create or not proposed:
+        return ClaimLinkOutcome("skipped", candidates=candidates)
+    claim = claim_create(user=user, text=proposed[:2000])
+    attribution_update(
+        attribution=attribution,
+        user=user,
+        claim=claim,
+        claim_is_suggested=True,
+        claim_link_score=None,
+    )
+    return ClaimLinkOutcome("created", claim, None, candidates)
+
+
+def _record(attribution: Attribution, candidate: ClaimCandidate, state: str) -> ClaimLink:
+    link, created = ClaimLink.objects.get_or_create(
+        attribution=attribution,
+        claim_id=candidate.claim_id,
+        defaults={"score": candidate.score, "evidence": _evidence(candidate), "state": state},
+    )
+    if not created and link.state == ClaimLink.State.PENDING and state != link.state:
+        link.state = state
+        link.save(update_fields=["state"])
+    return link
+
+
+@transaction.atomic
+def claim_link_accept(*, link: ClaimLink, user: Actor = None) -> Attribution:
+    """An editor accepts a queued match: the attribution is linked (a confirmed link) and
+    the attribution's other pending matches are rejected."""
+    link = ClaimLink.objects.select_for_update().get(pk=link.pk)
+    attribution = attribution_update(
+        attribution=link.attribution,
+        user=user,
+        claim=link.claim,
+        stance=Attribution.Stance.DENIES
+        if link.evidence.get("negated")
+        else Attribution.Stance.ASSERTS,
+    )
+    _review(link, ClaimLink.State.ACCEPTED, user)
+    for other in ClaimLink.objects.filter(
+        attribution=attribution, state=ClaimLink.State.PENDING
+    ).exclude(pk=link.pk):
+        _review(other, ClaimLink.State.REJECTED, user)
+    return attribution
+
+
+@transaction.atomic
+def claim_link_reject(*, link: ClaimLink, user: Actor = None) -> ClaimLink:
+    """An editor rejects a match; it is kept so it is not proposed again. A rejected
+    automatic link also unlinks the attribution."""
+    link = ClaimLink.objects.select_for_update().get(pk=link.pk)
+    attribution = link.attribution
+    if (
+        link.state == ClaimLink.State.LINKED
+        and attribution.claim_id == link.claim_id
+        and attribution.claim_is_suggested
+    ):
+        attribution_update(attribution=attribution, user=user, claim=None)
+    _review(link, ClaimLink.State.REJECTED, user)
+    return link
+
+
+def _review(link: ClaimLink, state: str, user: Actor) -> None:
+    link.state = state
+    link.reviewed_by = acting_user(user)
+    link.reviewed_at = timezone.now()
+    set_history_user(link, user)
+    link.save()
