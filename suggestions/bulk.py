@@ -30,6 +30,7 @@ class BulkAcceptReport:
     selected: int = 0
     accepted: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)
+    left_for_review: int = 0
     sources_created: int = 0
     sources_attached: int = 0
     claims_created: int = 0
@@ -42,6 +43,7 @@ class BulkAcceptReport:
             "selected": self.selected,
             "accepted": self.accepted,
             "failed": [{"suggestion": pk, "error": message} for pk, message in self.failed],
+            "left_for_review": self.left_for_review,
             "sources_created": self.sources_created,
             "sources_attached": self.sources_attached,
             "claims_created": self.claims_created,
@@ -54,7 +56,8 @@ class BulkAcceptReport:
         verb = "would be" if self.dry_run else "were"
         return (
             f"{self.accepted} of {self.selected} suggestion(s) {verb} accepted "
-            f"({len(self.failed)} failed); sources: {self.sources_created} created, "
+            f"({len(self.failed)} failed, {self.left_for_review} left for an editor to choose "
+            "the speaker); sources: {self.sources_created} created, "
             f"{self.sources_attached} already in the archive; claims: {self.claims_linked} "
             f"linked to an existing claim, {self.claims_queued} queued for review, "
             f"{self.claims_created} created."
@@ -122,6 +125,9 @@ def _accept_each(
                 suggestion = Suggestion.objects.select_related("article", "source").get(pk=pk)
                 if suggestion.state != Suggestion.State.PENDING:
                     continue  # accepted or rejected meanwhile
+                if suggestion.source_id is None and not suggestion.proposed_source:
+                    report.left_for_review += 1
+                    continue
                 had_source = suggestion.source_id is not None
                 newest_source = Source.objects.order_by("-pk").values_list("pk", flat=True).first()
                 attribution = suggestion_accept(suggestion=suggestion, user=user)

@@ -143,13 +143,16 @@ class Suggestion(AnchoredSpan):
         if self.source is not None:
             return self.source.display_name
         proposed = self.proposed_source or {}
+        if not proposed:
+            mention = f" (“{self.speaker_mention}”)" if self.speaker_mention else ""
+            return f"speaker to choose{mention}"
         name = proposed.get("name") or proposed.get("description") or self.speaker_mention
         return f"{name} (new)" if name else "unknown speaker"
 
     def clean(self) -> None:
         super().clean()
-        if self.source_id is None and not self.proposed_source:
-            raise ValidationError({"source": "Choose the speaker."})
+        # A pending suggestion may have no speaker (the extractor found none it could
+        # trust); accepting one then asks for it (``suggestion_accept``).
         if (
             self.source is not None
             and self.article_id is not None

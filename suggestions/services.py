@@ -25,21 +25,11 @@ from articles.models import Article, Outlet
 from articles.services import outlet_get_or_create
 from claims.models import Attribution, Claim
 from claims.services import attribution_create
-from sources.matching import NameMatch
 from sources.models import Source, normalize_name
-from sources.names import clean_name, name_problem, speech_possessor
-from sources.resolution import (
-    FULLER_FORMS,
-    PROPOSE,
-    Resolution,
-    fuller_of,
-    propose_merge,
-    resolve_source,
-)
-from sources.selectors import sources_named, sources_with_any_name
-from sources.services import source_add_alias, source_create
+from sources.selectors import sources_with_any_name
 from suggestions.extraction import Extraction, ExtractionError, KnownSource, ProposedSource, extract
 from suggestions.models import Suggestion
+from suggestions.proposed import checked_proposal, create_proposed_source
 
 __all__ = [
     "SuggestReport",
@@ -201,6 +191,13 @@ def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
         if row is None and _overlaps(item.start, item.end, annotated):
             report.skipped_annotated += 1
             continue
+        proposal: dict[str, Any] = {}
+        note = ""
+        if item.source_id is None and item.proposed_source in by_key:
+            proposal, problem = checked_proposal(_proposal(by_key[item.proposed_source], by_key))
+            if problem is not None:
+                # No speaker rather than a wrong one: an editor chooses it.
+                proposal, note = {}, f"Speaker left for review: {problem}"
         values = {
             "kind": item.kind,
             "text": item.text,
@@ -209,11 +206,7 @@ def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
             "speaker_mention": item.speaker_mention[:300],
             "speaker_start": item.speaker_start,
             "source": known.get(item.source_id) if item.source_id is not None else None,
-            "proposed_source": (
-                _proposal(by_key[item.proposed_source], by_key)
-                if item.proposed_source in by_key
-                else {}
-            ),
+            "proposed_source": proposal,
             "proposed_key": (item.proposed_source or "")[:100],
             "channel": item.channel,
             "recipient_name": item.recipient[:200],
@@ -221,7 +214,7 @@ def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
             "confidence": item.confidence,
         }
         if row is None:
-            row = Suggestion(article=article, start=item.start, end=item.end, **values)
+            row = Suggestion(article=article, start=item.start, end=item.end, note=note, **values)
             row.full_clean()
             set_history_user(row, user)
             row.save()
@@ -325,83 +318,6 @@ def suggestion_update(
     return row
 
 
-def _platform_for(row: Suggestion) -> str:
-    cue = row.cue.casefold()
-    if "tweet" in cue or "posted on x" in cue:
-        return Source.Platform.TWITTER
-    return Source.Platform.OTHER
-
-
-def _create_proposed(
-    data: dict[str, Any], *, article: Article, row: Suggestion | None, user
-) -> Source:
-    """The source a proposal describes: one already in the archive by the same name and
-    kind, else a new one (with its affiliation, found or created the same way)."""
-    kind = data.get("kind")
-    if kind not in Source.Kind.values:
-        raise ValidationError({"source": "The proposed speaker has no valid kind; choose one."})
-    name = clean_name(data.get("name") or "")
-    description = clean_name(data.get("description") or "")
-    # "Varnok's remarks" is what Varnok said: the speaker is Varnok.
-    name = speech_possessor(name) or name
-    if kind == Source.Kind.DOCUMENT and not name:
-        # A document is named as the text names it: "a congressional report".
-        name = description
-    label = name if kind in Source.NAMED_KINDS else description
-    problem = name_problem(label) if label else None
-    if problem is not None:
-        raise ValidationError(
-            {"source": f"“{label}” cannot stand for a speaker: {problem}. Choose the speaker."}
-        )
-    resolution = Resolution()
-    if kind in Source.NAMED_KINDS:
-        found = sources_named(name, kind=kind).first()
-        if found is not None:
-            return found
-        resolution = resolve_source(name, kind, article_text=article.body)
-        if resolution.source is not None:
-            if resolution.match is not None and resolution.match.reason in FULLER_FORMS:
-                source_add_alias(source=resolution.source, name=name[:300], user=user)
-            return resolution.source
-    affiliation = None
-    if data.get("affiliation_id"):
-        affiliation = Source.objects.filter(
-            pk=data["affiliation_id"], kind=Source.Kind.ORGANIZATION
-        ).first()
-    elif isinstance(data.get("affiliation"), dict):
-        affiliation = _create_proposed(data["affiliation"], article=article, row=None, user=user)
-        if affiliation.kind != Source.Kind.ORGANIZATION:
-            affiliation = None
-    values: dict[str, Any] = {
-        "kind": kind,
-        "name": name if kind not in Source.ARTICLE_BOUND_KINDS else "",
-        "description": description[:500],
-        "role": (data.get("role") or "")[:200],
-        "affiliation": affiliation,
-    }
-    if kind in Source.ARTICLE_BOUND_KINDS:
-        values["article"] = article
-        if kind == Source.Kind.ANONYMOUS:
-            values["anonymity_reason"] = (data.get("anonymity_reason") or "")[:500]
-    if kind == Source.Kind.OFFICIAL_ACCOUNT:
-        values["platform"] = _platform_for(row) if row is not None else Source.Platform.OTHER
-    source = source_create(user=user, **values)
-    if kind not in Source.ARTICLE_BOUND_KINDS:
-        for alias in data.get("aliases") or ():
-            if isinstance(alias, str) and normalize_name(alias) != normalize_name(name):
-                source_add_alias(source=source, name=alias[:300], user=user)
-    # A likely but unsure match ("Trump" and a stored "Donald Trump"), or a surname two
-    # stored people share: the new source is kept apart and the merge left for review.
-    evidence = {"article": article.pk, "mention": name}
-    if resolution.candidate is not None and resolution.match is not None:
-        keep, duplicate = fuller_of(resolution.candidate, source)
-        propose_merge(keep, duplicate, resolution.match, evidence=evidence, user=user)
-    for candidate in resolution.ambiguous:
-        match = NameMatch(PROPOSE, "surname shared by several people")
-        propose_merge(candidate, source, match, evidence=evidence, user=user)
-    return source
-
-
 def _recipient(name: str, user) -> Outlet | None:
     if not name.strip():
         return None
@@ -423,10 +339,14 @@ def suggestion_accept(
     row = _locked_pending(suggestion)
     _apply_edits(row, edits)
     row.full_clean()
+    if row.source_id is None and not row.proposed_source:
+        raise ValidationError({"source": "Choose the speaker: the extractor left it for review."})
     source = row.source
     created_source = False
     if source is None:
-        source = _create_proposed(row.proposed_source, article=row.article, row=row, user=user)
+        source = create_proposed_source(
+            row.proposed_source, article=row.article, row=row, user=user
+        )
         created_source = True
     attribution = attribution_create(
         user=user,

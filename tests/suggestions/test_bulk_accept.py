@@ -61,7 +61,7 @@ def test_the_command_reports_and_exits_non_zero_on_a_failure(article, editor):
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match="1 suggestion"):
         call_command("accept_suggestions", user=editor.username, stdout=out, stderr=err)
-    assert "accepted (1 failed)" in out.getvalue()
+    assert "accepted (1 failed, 0 left" in out.getvalue()
     assert "valid kind" in err.getvalue()
     assert Attribution.objects.filter(article=article).exists()
 

@@ -6,6 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sources.models import Source
+from suggestions import services
+from suggestions.bulk import accept_in_bulk, pending_suggestions
+from suggestions.extraction import Extraction, ProposedSource
+from suggestions.extraction import Suggestion as Extracted
 from suggestions.models import Suggestion
 from suggestions.services import suggestion_accept
 from tests.factories import ArticleFactory
@@ -61,3 +65,40 @@ def test_what_is_not_a_name_never_becomes_a_source(editor, kind, name, descripti
     suggestion.refresh_from_db()
     assert suggestion.state == Suggestion.State.PENDING
     assert not Source.objects.exists()
+
+
+def test_a_speaker_that_is_no_name_is_stored_without_one_for_review(editor, monkeypatch):
+    article = ArticleFactory(body=BODY)
+    start = BODY.index(TEXT)
+    extracted = Extracted(
+        start=start,
+        end=start + len(TEXT),
+        text=TEXT,
+        kind="indirect",
+        cue="said",
+        cue_start=BODY.index("said"),
+        cue_end=BODY.index("said") + 4,
+        speaker_start=None,
+        speaker_end=None,
+        speaker_mention="he",
+        source_id=None,
+        proposed_source="he",
+        recipient="",
+        said_when_text="",
+        confidence=0.6,
+    )
+    proposed = ProposedSource("he", "anonymous", "", "he", "", None, "", ())
+    monkeypatch.setattr(
+        services, "extract_for_text_article", lambda a: Extraction((extracted,), (proposed,))
+    )
+    services.suggest_attributions(article=article, user=editor)
+    row = Suggestion.objects.get(article=article)
+    assert row.proposed_source == {}
+    assert row.note.startswith("Speaker left for review: “he” cannot stand for a speaker")
+    assert row.speaker_label == "speaker to choose (“he”)"
+    report = accept_in_bulk(pending_suggestions(), user=editor)
+    assert (report.accepted, report.left_for_review, report.failed) == (0, 1, [])
+    with pytest.raises(ValidationError, match="Choose the speaker"):
+        suggestion_accept(suggestion=row, user=editor)
+    named = Source.objects.create(kind="person", name="Tomas Kell")
+    assert suggestion_accept(suggestion=row, user=editor, source=named).source == named

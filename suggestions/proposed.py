@@ -1,0 +1,116 @@
+"""What a proposed speaker becomes when its suggestion is accepted: checked, resolved
+against the archive (``sources.resolution``), or created.
+
+``checked_proposal`` is also run when suggestions are stored, so a speaker that is no name
+(a pronoun, a figure, a fragment) never reaches the review queue as one: the suggestion is
+stored without a speaker, for an editor to choose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from articles.models import Article
+from sources.matching import NameMatch
+from sources.models import Source, normalize_name
+from sources.names import clean_name, name_problem, speech_possessor
+from sources.resolution import (
+    FULLER_FORMS,
+    PROPOSE,
+    Resolution,
+    fuller_of,
+    propose_merge,
+    resolve_source,
+)
+from sources.selectors import sources_named
+from sources.services import source_add_alias, source_create
+from suggestions.models import Suggestion
+
+
+def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The proposal with its name and description cleaned ("Tomas Kell's remarks" names
+    Tomas Kell; a document is named by its description), and why it cannot stand for a
+    speaker, or None."""
+    kind = data.get("kind")
+    if kind not in Source.Kind.values:
+        return data, "The proposed speaker has no valid kind; choose one."
+    name = clean_name(data.get("name") or "")
+    description = clean_name(data.get("description") or "")
+    name = speech_possessor(name) or name
+    if kind == Source.Kind.DOCUMENT and not name:
+        name = description
+    data = {**data, "name": name, "description": description}
+    label = name if kind in Source.NAMED_KINDS else description
+    problem = name_problem(label) if label else None
+    if problem is not None:
+        return data, f"“{label}” cannot stand for a speaker: {problem}. Choose the speaker."
+    return data, None
+
+
+def _platform_for(row: Suggestion) -> str:
+    cue = row.cue.casefold()
+    if "tweet" in cue or "posted on x" in cue:
+        return Source.Platform.TWITTER
+    return Source.Platform.OTHER
+
+
+def create_proposed_source(
+    data: dict[str, Any], *, article: Article, row: Suggestion | None, user
+) -> Source:
+    """The source a proposal describes: one already in the archive by the same name and
+    kind, else a new one (with its affiliation, found or created the same way)."""
+    data, problem = checked_proposal(data)
+    if problem is not None:
+        raise ValidationError({"source": problem})
+    kind, name, description = data["kind"], data["name"], data["description"]
+    resolution = Resolution()
+    if kind in Source.NAMED_KINDS:
+        found = sources_named(name, kind=kind).first()
+        if found is not None:
+            return found
+        resolution = resolve_source(name, kind, article_text=article.body)
+        if resolution.source is not None:
+            if resolution.match is not None and resolution.match.reason in FULLER_FORMS:
+                source_add_alias(source=resolution.source, name=name[:300], user=user)
+            return resolution.source
+    affiliation = None
+    if data.get("affiliation_id"):
+        affiliation = Source.objects.filter(
+            pk=data["affiliation_id"], kind=Source.Kind.ORGANIZATION
+        ).first()
+    elif isinstance(data.get("affiliation"), dict):
+        affiliation = create_proposed_source(
+            data["affiliation"], article=article, row=None, user=user
+        )
+        if affiliation.kind != Source.Kind.ORGANIZATION:
+            affiliation = None
+    values: dict[str, Any] = {
+        "kind": kind,
+        "name": name if kind not in Source.ARTICLE_BOUND_KINDS else "",
+        "description": description[:500],
+        "role": (data.get("role") or "")[:200],
+        "affiliation": affiliation,
+    }
+    if kind in Source.ARTICLE_BOUND_KINDS:
+        values["article"] = article
+        if kind == Source.Kind.ANONYMOUS:
+            values["anonymity_reason"] = (data.get("anonymity_reason") or "")[:500]
+    if kind == Source.Kind.OFFICIAL_ACCOUNT:
+        values["platform"] = _platform_for(row) if row is not None else Source.Platform.OTHER
+    source = source_create(user=user, **values)
+    if kind not in Source.ARTICLE_BOUND_KINDS:
+        for alias in data.get("aliases") or ():
+            if isinstance(alias, str) and normalize_name(alias) != normalize_name(name):
+                source_add_alias(source=source, name=alias[:300], user=user)
+    # A likely but unsure match ("Trump" and a stored "Donald Trump"), or a surname two
+    # stored people share: the new source is kept apart and the merge left for review.
+    evidence = {"article": article.pk, "mention": name}
+    if resolution.candidate is not None and resolution.match is not None:
+        keep, duplicate = fuller_of(resolution.candidate, source)
+        propose_merge(keep, duplicate, resolution.match, evidence=evidence, user=user)
+    for candidate in resolution.ambiguous:
+        match = NameMatch(PROPOSE, "surname shared by several people")
+        propose_merge(candidate, source, match, evidence=evidence, user=user)
+    return source
