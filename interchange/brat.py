@@ -242,9 +242,10 @@ def _event(document: BratDocument, number: int, ident: str, rest: str) -> BratAt
 
 
 def read_brat_pair(txt_path: Path, ann_path: Path) -> BratDocument:
-    """Read an article text and its ``.ann`` file (UTF-8; a BOM is ignored)."""
-    text = txt_path.read_text(encoding="utf-8-sig")
-    ann = ann_path.read_text(encoding="utf-8-sig")
+    """Read an article text and its ``.ann`` file (UTF-8; a BOM is ignored). Line breaks
+    are kept as they are (``\r\n`` counts two characters in BRAT's offsets)."""
+    text = txt_path.read_bytes().decode("utf-8-sig")
+    ann = ann_path.read_bytes().decode("utf-8-sig")
     name = txt_path.stem
     document = parse_brat(text, ann, name=name)
     document.annotator = ann_path.stem[len(name) + 1 :] if ann_path.stem != name else ""
