@@ -78,7 +78,7 @@ _TITLES = _words(
     """mayor president senator sen. representative rep. governor gov. minister secretary judge
     general gen. colonel col. captain capt. professor prof. chancellor councillor councilor
     commissioner chairman chairwoman chair director chief sheriff speaker ambassador
-    candidate nominee spokesman spokeswoman spokesperson pastor rev. reverend"""
+    candidate nominee spokesman spokeswoman spokesperson pastor rev. reverend state"""
 )
 _HONORIFICS = _words("mr. mrs. ms. dr. mr mrs ms dr sir dame lady lord")
 _PARTICLES = _words("de da del della der van von bin al el la le du di y")
@@ -87,6 +87,16 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 
 def source_for(mention: str) -> dict:
     """The annotation-format source for a speaker's mention (see the module help)."""
+    mention = " ".join(mention.split()).strip(" ,;:")
+    # "Tom Fitton, the president of Judicial Watch" and "Jo Ames (D-Ohio)": a name, then
+    # its role.
+    appositive = _APPOSITIVE.match(mention)
+    if appositive:
+        head = source_for(appositive["name"])
+        if head["kind"] == "person":
+            said = (appositive["role"] or appositive["paren"] or "").strip(" ,;:")
+            role = " ".join(x for x in (head["role"], said) if x)
+            return {**head, "role": _clip(role, 200)}
     words = mention.split()
     run = 0  # capitalised words (and name particles inside them) at the end
     for word in reversed(words):
@@ -97,25 +107,31 @@ def source_for(mention: str) -> dict:
     while run and words[len(words) - run].lower() in _PARTICLES:
         run -= 1
     prefix, name_words = words[: len(words) - run], words[len(words) - run :]
-    titles = []
-    while len(name_words) > 1 and name_words[0].lower() in _TITLES | _HONORIFICS:
-        title = name_words.pop(0)
-        if title.lower() not in _HONORIFICS:
-            titles.append(title)
+    # Titles inside the run: "Phoenix Mayor Greg Stanton", "Mr. Khan".
+    last_title = max(
+        (i for i, w in enumerate(name_words[:-1]) if w.lower() in _TITLES | _HONORIFICS),
+        default=-1,
+    )
+    titles = [w for w in name_words[: last_title + 1] if w.lower() not in _HONORIFICS]
+    name_words = name_words[last_title + 1 :]
     lowered = [w.lower().strip(",;:") for w in name_words]
     if (
         not name_words
         or lowered[0] in _PRONOUNS | _DETERMINERS
         or all(w in _ROLE_WORDS | _TITLES | _DETERMINERS for w in lowered)
-        or "and" in [w.lower() for w in prefix]
-        or "," in " ".join(prefix)
+        or _CONJUNCTIONS & {w.lower() for w in [*prefix, *name_words]}
+        or "," in mention
     ):
-        return {"kind": "anonymous", "description": _clip(" ".join(words), 500)}
+        return {"kind": "anonymous", "description": _clip(mention, 500)}
     name = _POSSESSIVE.sub("", " ".join(name_words)).strip(" ,;:")
     role = " ".join([*prefix, *titles]).strip(" ,;:")
     if role.lower() in _DETERMINERS:
         role = ""
     return {"kind": "person", "name": _clip(name, 300), "role": _clip(role, 200)}
+
+
+_APPOSITIVE = re.compile(r"^(?P<name>[^,()]+?)\s*(?:,(?P<role>.+)|\((?P<paren>[^()]*)\))$")
+_CONJUNCTIONS = _words("and or nor neither either & with")
 
 
 def _capitalised(word: str) -> bool:

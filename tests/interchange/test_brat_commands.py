@@ -390,6 +390,21 @@ def test_import_errors(tmp_path):
         ("Mr. Allen", {"kind": "person", "name": "Allen", "role": ""}),
         ("Quist’s", {"kind": "person", "name": "Quist", "role": ""}),
         ("Ana de la Cruz", {"kind": "person", "name": "Ana de la Cruz", "role": ""}),
+        (
+            "Secretary of State Jo Ames",
+            {"kind": "person", "name": "Jo Ames", "role": "Secretary of State"},
+        ),
+        ("Harbour Mayor Jo Ames", {"kind": "person", "name": "Jo Ames", "role": "Harbour Mayor"}),
+        (
+            "Jo Ames, the port's director,",
+            {"kind": "person", "name": "Jo Ames", "role": "the port's director"},
+        ),
+        ("Jo Ames (D-Quell)", {"kind": "person", "name": "Jo Ames", "role": "D-Quell"}),
+        ("Neither Ames nor Quist", {"kind": "anonymous", "description": "Neither Ames nor Quist"}),
+        (
+            "a spokesman, who asked not to be named",
+            {"kind": "anonymous", "description": "a spokesman, who asked not to be named"},
+        ),
         ("a spokesman", {"kind": "anonymous", "description": "a spokesman"}),
         ("Officials", {"kind": "anonymous", "description": "Officials"}),
         ("He", {"kind": "anonymous", "description": "He"}),
