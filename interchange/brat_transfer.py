@@ -13,9 +13,10 @@ archive and history apply as for any annotation file.
   ``unattributed`` when the event has no Source; an event without content is skipped;
 - the Cue span gives ``cue``, the Source span ``speaker_mention`` and the source:
   ``source_for`` makes a capitalised name a person (a title before it, "Mayor", "harbour
-  master", becomes the role; a trailing "'s" is dropped) and anything else — "a spokesman",
-  "officials", "he", "the council" — an anonymous source described by the mention. One
-  source per name (or description) per article.
+  master", and an appositive after it, ", the port's director" or "(D-Quell)", become the
+  role; "Mr." and a trailing "'s" are dropped) and anything else — "a spokesman",
+  "officials", "he", "the council", "Ames and Quist" — an anonymous source described by the
+  mention. One source per name (or description) per article.
 
 An article whose body is already stored (same SHA-256, whatever its headline) is skipped.
 
