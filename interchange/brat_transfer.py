@@ -18,7 +18,9 @@ archive and history apply as for any annotation file.
   "officials", "he", "the council", "Ames and Quist" — an anonymous source described by the
   mention. One source per name (or description) per article.
 
-An article whose body is already stored (same SHA-256, whatever its headline) is skipped.
+An article whose body is already stored (same SHA-256, whatever its headline) is skipped;
+one whose headline another article of the outlet has gets its file name after the headline,
+"Things to know for today (NAME)".
 
 **Export.** Each article gives ``NAME.txt`` (the body) and ``NAME.ann``: per attribution
 anchored in the body, its Content span, a Cue and a Source span where the attribution's
@@ -38,6 +40,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import Article, body_hash, normalize_newlines
+from articles.selectors import outlets_named
 from claims.models import Attribution
 from interchange.annotations import FORMAT, AnnotationError, load_annotation
 from interchange.brat import (
@@ -233,6 +236,13 @@ def _import_one(
             document.name, "skipped", f"already stored as article {present.pk}", article_id=None
         )
     annotation, skipped = annotation_for(document, body, moved, outlet=outlet)
+    article = annotation["articles"][0]
+    if Article.objects.filter(
+        outlet__in=outlets_named(outlet), headline=article["headline"]
+    ).exists():
+        # Another article of the outlet has this headline ("Things to know for today"):
+        # the file name tells them apart.
+        article["headline"] = _clip(f"{article['headline']} ({document.name})", 500)
     report.events_skipped += skipped
     outcome = ArticleOutcome(document.name, "created")
     try:
@@ -240,7 +250,7 @@ def _import_one(
             loaded = load_annotation(annotation, user=user)
             if loaded.created[Article] != 1:
                 raise AnnotationError(
-                    ["an article with this headline is already stored in this outlet"]
+                    [f"an article headlined {article['headline']!r} is already in this outlet"]
                 )
             outcome.attributions = loaded.created[Attribution]
             outcome.sources_created = loaded.created[Source]

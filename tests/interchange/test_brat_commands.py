@@ -286,6 +286,16 @@ def test_import_the_fixture():
 
 
 @pytest.mark.django_db
+def test_import_a_headline_the_outlet_has_gets_the_file_name(tmp_path):
+    ArticleFactory(
+        outlet=OutletFactory(name="BRAT import"), headline="Council backs new bridge", url=""
+    )
+    out, _ = run("import_brat", str(FLAT))
+    assert "Created 2 articles" in out
+    assert Article.objects.filter(headline="Council backs new bridge (bridge-vote)").exists()
+
+
+@pytest.mark.django_db
 def test_import_dry_run_stores_nothing():
     out, _ = run("import_brat", str(FLAT), "--dry-run")
     assert "Dry run: nothing stored. Would create 2 articles with 6 attributions" in out
