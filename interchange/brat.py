@@ -97,16 +97,34 @@ def content_kind(content: str) -> str:
         return "indirect"
     marks = [i for i, ch in enumerate(stripped) if ch in _DOUBLE_MARKS]
     if not marks:
-        marks = [
-            i
-            for i, ch in enumerate(stripped)
-            if ch in "'‘’" and (i == 0 or not stripped[i - 1].isalnum() or i == len(stripped) - 1)
-        ]
-    if not marks:
-        return "indirect"
-    if marks[0] == 0 and marks[-1] >= len(stripped) - 2 and len(marks) <= 2:
+        opening = [i for i in _single_marks(stripped) if _opens(stripped, i)]
+        if not opening:  # apostrophes only ("don't", "Trump's", "the voters'")
+            return "indirect"
+        marks = [i for i in _single_marks(stripped) if _opens(stripped, i) or _closes(stripped, i)]
+    # A quotation over several paragraphs opens again at each one without closing.
+    inner = [i for i in marks[1:-1] if not _at_line_start(stripped, i)]
+    if marks[0] == 0 and marks[-1] >= len(stripped) - 2 and len(marks) >= 2 and not inner:
         return "direct"
     return "mixed"
+
+
+def _single_marks(value: str) -> list[int]:
+    return [i for i, ch in enumerate(value) if ch in "'‘’‚‛`"]
+
+
+def _opens(value: str, i: int) -> bool:
+    """A mark at a word's start, before a character: ``'no'``, not ``voters'`` or ``don't``."""
+    before_ok = i == 0 or not value[i - 1].isalnum()
+    return before_ok and i + 1 < len(value) and not value[i + 1].isspace()
+
+
+def _closes(value: str, i: int) -> bool:
+    after_ok = i == len(value) - 1 or not value[i + 1].isalnum()
+    return after_ok and i > 0 and not value[i - 1].isspace()
+
+
+def _at_line_start(value: str, i: int) -> bool:
+    return value[:i].rstrip(" \t").endswith("\n")
 
 
 def parse_brat(text: str, ann: str, *, name: str = "") -> BratDocument:
@@ -118,7 +136,8 @@ def parse_brat(text: str, ann: str, *, name: str = "") -> BratDocument:
     remainder = ""
     for number, raw in enumerate(ann.split("\n"), start=1):
         line = raw.rstrip("\r")
-        if remainder and _squash(line) and remainder.startswith(_squash(line)):
+        if remainder and remainder.startswith(_squash(line)):
+            # A blank line is a paragraph break inside the span's text.
             remainder = remainder[len(_squash(line)) :]
             continue
         remainder = ""
@@ -129,7 +148,7 @@ def parse_brat(text: str, ann: str, *, name: str = "") -> BratDocument:
             span = _span(document, number, ident, rest)
             if span is not None:
                 document.spans[ident] = span
-                listed = "".join(document.text[a:b] for a, b in _listed(rest))
+                listed = " ".join(document.text[a:b] for a, b in _listed(rest))
                 remainder = _squash(listed)[len(_squash(rest.partition("\t")[2])) :]
         elif ident.startswith("E") and ident[1:].isdigit():
             events.append((number, ident, rest))
@@ -167,8 +186,11 @@ def _span(document: BratDocument, number: int, ident: str, rest: str) -> BratSpa
     listed = " ".join(document.text[a:b] for a, b in fragments)
     fragments = tuple(sorted(fragments))
     actual = " ".join(document.text[a:b] for a, b in fragments)
-    # The covered text may stop at a line break (the rest follows on the next lines).
-    if not covered.strip() or not _squash(listed).startswith(_squash(covered)):
+    # The covered text is the whole text on one line (as ``write_brat`` writes it), or stops
+    # at the span's first line break with the rest on the next lines (as BRAT writes it);
+    # spaces are not compared.
+    said = _squash(covered)
+    if not said or said not in (_squash(listed), _squash(listed.split("\n", 1)[0])):
         document.problems.append(
             BratProblem(
                 number,
@@ -204,22 +226,26 @@ def _event(document: BratDocument, number: int, ident: str, rest: str) -> BratAt
             return None
         roles.setdefault(role.rstrip("0123456789") or role, []).append(span)
     if not any(role in roles for role in SPAN_LABELS):
-        document.problems.append(BratProblem(number, f"{ident}: no source, cue or content"))
+        document.problems.append(
+            BratProblem(number, f"{ident}: no source, cue or content (an empty event); skipped")
+        )
         return None
     contents = roles.get("Content", [])
+    sources, cues = roles.get("Source", []), roles.get("Cue", [])
     return BratAttribution(
         id=ident,
-        source=(roles.get("Source") or [None])[0],
-        cue=(roles.get("Cue") or [None])[0],
+        source=sources[0] if sources else None,
+        cue=cues[0] if cues else None,
         content=contents[0] if contents else None,
         content_parts=tuple(contents[1:]),
     )
 
 
 def read_brat_pair(txt_path: Path, ann_path: Path) -> BratDocument:
-    """Read an article text and its ``.ann`` file (UTF-8; a BOM is ignored)."""
-    text = txt_path.read_text(encoding="utf-8-sig")
-    ann = ann_path.read_text(encoding="utf-8-sig")
+    """Read an article text and its ``.ann`` file (UTF-8; a BOM is ignored). Line breaks
+    are kept as they are (``\r\n`` counts two characters in BRAT's offsets)."""
+    text = txt_path.read_bytes().decode("utf-8-sig")
+    ann = ann_path.read_bytes().decode("utf-8-sig")
     name = txt_path.stem
     document = parse_brat(text, ann, name=name)
     document.annotator = ann_path.stem[len(name) + 1 :] if ann_path.stem != name else ""
@@ -235,10 +261,12 @@ def brat_pairs(folder: Path) -> list[tuple[Path, Path]]:
     folder = Path(folder)
     pairs: list[tuple[Path, Path]] = []
     if (folder / "text").is_dir() and (folder / "attributions").is_dir():
+        # NAME.ann, else NAME_ANNOTATOR.ann (the annotator id has no "_"; NAME may).
         by_name: dict[str, Path] = {}
         for ann in sorted((folder / "attributions").glob("*.ann")):
-            name = ann.stem.rsplit("_", 1)[0]
-            by_name.setdefault(name, ann)
+            by_name.setdefault(ann.stem, ann)
+        for ann in sorted((folder / "attributions").glob("*_*.ann")):
+            by_name.setdefault(ann.stem.rsplit("_", 1)[0], ann)
         for txt in sorted((folder / "text").glob("*.txt")):
             if txt.stem in by_name:
                 pairs.append((txt, by_name[txt.stem]))

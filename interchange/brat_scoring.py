@@ -6,8 +6,8 @@ the same role, exact and by overlap, with content recall by kind (direct, mixed,
   content (``start``-``end``), speaker mention and cue. A span shared by several attributions
   (one speaker, two quotes) counts once on each side.
 - **overlap**: a predicted and a gold span of the same role share at least one character
-  (of the gold span's fragments, for a discontinuous one); pairs are matched one to one,
-  largest overlap first.
+  (of the gold span's fragments, for a discontinuous one); pairs are matched one to one
+  (the largest set of pairs, larger overlaps tried first).
 - **exact**: the same start and end; **exact (loose)**: the same after trimming quotation
   marks, a leading "that", final punctuation and spaces from both.
 - Precision = matched predicted / predicted, recall = matched gold / gold, F1 their
@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from interchange.brat import BratAttribution, BratDocument
+from suggestions.extraction.scoring import matching
 from suggestions.extraction.types import Suggestion
 
 ROLES = ("content", "source", "cue")
@@ -158,18 +159,20 @@ def _predicted_spans(suggestions: Sequence[Suggestion], role: str) -> list[tuple
 
 
 def _loose(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    if text[start : start + 5].lower() == "that ":
+    while True:
+        while start < end and text[start] in _TRIM:
+            start += 1
+        while end > start and text[end - 1] in _TRIM:
+            end -= 1
+        if text[start : start + 5].lower() != "that " or start + 5 > end:
+            return start, end
         start += 5
-    return start, end
 
 
 def _match(predicted: list[tuple[int, int]], gold: list[Span], key) -> tuple[set[int], set[int]]:
-    """One-to-one pairs passing the test; ``key`` gives the pair's weight (0 = no pair).
-    Greedy by weight, then by position: the same answer every run."""
+    """The largest one-to-one set of pairs passing the test (as ``evaluate_extraction``
+    matches annotation files); ``key`` gives a pair's weight (0 = no pair) and larger
+    overlaps are tried first. The same answer every run."""
     pairs = []
     for i, (ps, pe) in enumerate(predicted):
         for j, (fragments, _kind) in enumerate(gold):
@@ -177,15 +180,10 @@ def _match(predicted: list[tuple[int, int]], gold: list[Span], key) -> tuple[set
                 continue
             weight = key((ps, pe), fragments)
             if weight > 0:
-                pairs.append((-weight, i, j))
+                pairs.append((-weight, j, i))
     pairs.sort()
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    for _weight, i, j in pairs:
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
-    return used_p, used_g
+    owner = matching((j, i) for _weight, j, i in pairs)
+    return set(owner), set(owner.values())
 
 
 def score_brat_article(document: BratDocument, suggestions: Sequence[Suggestion]) -> BratScore:

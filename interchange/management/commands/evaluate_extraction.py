@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
 from interchange.annotations import AnnotationError, parse_annotation
+from interchange.brat_evaluation import BratEvaluationError, as_markdown, as_table, evaluate_brat
+from interchange.brat_scoring import SPLITS
 from suggestions.extraction import ExtractionError
 from suggestions.extraction.evaluation import METRICS, ArticleScore, score_article, total
 
@@ -67,6 +69,17 @@ With --with-archive the article's named sources (person, organization, official 
 document) are given to the extractor as known sources, with aliases, role and
 affiliation; a suggestion must then link to the known source itself. Anonymous sources and
 unnamed groups belong to one article and are never in the archive.
+
+--brat FOLDER scores BRAT standoff files instead (NAME.txt with NAME.ann, or text/NAME.txt
+with attributions/NAME_ANNOTATOR.ann, the first annotator by name): the content, source and
+cue spans of the suggestions (content, speaker mention, cue) against those of the gold
+attributions (a span shared by several counts once), one to one per role, by overlap (any
+shared character), exact (same start and end) and loose (the same after trimming quotation
+marks, a leading "that", final punctuation and spaces); content recall by kind. The split
+is fixed: an article is held out when the first byte of the SHA-1 of its file name
+(without .txt) is 0 modulo 5, else it is for development. Both are reported, each with its
+own total, unless --split names one (or all). Unreadable .ann lines are skipped with a
+warning on standard error (file:line: what is wrong).
 """
 
     # It reads files and touches no table, so model and database checks do not concern it.
@@ -90,6 +103,17 @@ unnamed groups belong to one article and are never in the archive.
             help="Give each article's named sources to the extractor as known sources.",
         )
         parser.add_argument(
+            "--brat",
+            metavar="FOLDER",
+            help="Score against the BRAT standoff files of FOLDER instead of annotation files.",
+        )
+        parser.add_argument(
+            "--split",
+            choices=SPLITS,
+            help="With --brat: the articles of one split, or all (default: development and "
+            "heldout, each with its own total).",
+        )
+        parser.add_argument(
             "--format",
             choices=("table", "markdown", "json"),
             default="table",
@@ -99,6 +123,12 @@ unnamed groups belong to one article and are never in the archive.
     def handle(self, *args, paths, with_archive, format, **options):
         if format not in ("table", "markdown", "json"):
             raise CommandError(f"--format: unknown format {format!r}; use table, markdown or json")
+        if options["brat"] is not None:
+            if paths or with_archive:
+                raise CommandError("--brat takes no PATH and no --with-archive.")
+            return self._brat(options["brat"], options["split"], format, options["verbosity"])
+        if options["split"] is not None:
+            raise CommandError("--split applies to --brat only.")
         sets = _collect(paths or [str(BASE_DIR / folder) for folder in DEFAULT_FOLDERS])
         documents = {path: _parse(path) for files in sets.values() for path in files}
         results: dict[str, list[ArticleScore]] = {}
@@ -126,6 +156,19 @@ unnamed groups belong to one article and are never in the archive.
             self.stdout.write(_as_table(results, overall, archive))
             if options["verbosity"] >= 2:
                 self.stdout.write(_errors(results))
+
+    def _brat(self, folder: str, split: str | None, format: str, verbosity: int) -> None:
+        try:
+            evaluation = evaluate_brat(folder, split)
+        except BratEvaluationError as error:
+            raise CommandError(f"--brat: {error}") from error
+        except ExtractionError as error:
+            raise CommandError(f"--brat: the extractor refused an article: {error}") from error
+        if verbosity:
+            for problem in evaluation.problems:
+                self.stderr.write(f"warning: {folder}/{problem}")
+        output = {"json": lambda e: json.dumps(e.as_dict(), indent=2), "markdown": as_markdown}
+        self.stdout.write(output.get(format, as_table)(evaluation))
 
 
 def _display(path: Path) -> str:
