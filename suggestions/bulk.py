@@ -57,7 +57,7 @@ class BulkAcceptReport:
         return (
             f"{self.accepted} of {self.selected} suggestion(s) {verb} accepted "
             f"({len(self.failed)} failed, {self.left_for_review} left for an editor to choose "
-            "the speaker); sources: {self.sources_created} created, "
+            f"the speaker); sources: {self.sources_created} created, "
             f"{self.sources_attached} already in the archive; claims: {self.claims_linked} "
             f"linked to an existing claim, {self.claims_queued} queued for review, "
             f"{self.claims_created} created."

@@ -1,6 +1,7 @@
 """Accepting suggestions in bulk: the command, one transaction per suggestion, a failing
 record reported while the rest go on, claim suggestions for what was accepted."""
 
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def test_the_command_reports_and_exits_non_zero_on_a_failure(article, editor):
     with pytest.raises(CommandError, match="1 suggestion"):
         call_command("accept_suggestions", user=editor.username, stdout=out, stderr=err)
     assert "accepted (1 failed, 0 left" in out.getvalue()
+    assert re.search(r"sources: \d+ created, \d+ already in the archive", out.getvalue())
     assert "valid kind" in err.getvalue()
     assert Attribution.objects.filter(article=article).exists()
 
