@@ -21,6 +21,10 @@ import only the apps before them), and a reader follows the name from the call t
   call) drops the work, as Django drops its on-commit callbacks.
 - ``enabled``: a switch read at each call (``settings.TRACKER_CROSSCHECK_ON_SAVE`` for the
   recheck); while it is off, calls queue nothing.
+- ``background``: the run happens on a thread of its own instead of in the request that
+  committed, so a long job (accepting a whole review queue) does not hold the request;
+  the task records its own progress in the database. ``TRACKER_TASKS_IN_BACKGROUND`` off
+  (the test suite's default) runs it inline like any other task.
 - ``prepare``: runs at once, inside the caller's transaction, on each call's ids, and
   returns the ids to queue. It is for what can only be read before a delete: a service
   calls ``after_commit`` first, then deletes, and ``prepare`` turns the ids of the rows
@@ -36,12 +40,18 @@ where the rows are.
 from __future__ import annotations
 
 import inspect
+import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 
-__all__ = ["Ids", "Task", "after_commit", "registered", "task"]
+logger = logging.getLogger(__name__)
+_threads: list[threading.Thread] = []
+
+__all__ = ["Ids", "Task", "after_commit", "registered", "task", "wait_for_background"]
 
 # What a task is given: for each keyword, the ids (sorted, no duplicates).
 Ids = dict[str, list[int]]
@@ -54,13 +64,18 @@ class Task:
     run: Callable[..., object]
     enabled: Callable[[], bool]
     prepare: Prepare | None = None
+    background: bool = False
 
 
 _tasks: dict[str, Task] = {}
 
 
 def task(
-    name: str, *, enabled: Callable[[], bool] = lambda: True, prepare: Prepare | None = None
+    name: str,
+    *,
+    enabled: Callable[[], bool] = lambda: True,
+    prepare: Prepare | None = None,
+    background: bool = False,
 ) -> Callable[[Callable[..., object]], Callable[..., object]]:
     """Register the decorated function as the work named ``name`` (see the module help).
     The function takes keyword arguments only, each a list of ids."""
@@ -68,7 +83,9 @@ def task(
     def register(func: Callable[..., object]) -> Callable[..., object]:
         if name in _tasks and _tasks[name].run is not func:
             raise ValueError(f"A task named {name!r} is already registered.")
-        _tasks[name] = Task(name=name, run=func, enabled=enabled, prepare=prepare)
+        _tasks[name] = Task(
+            name=name, run=func, enabled=enabled, prepare=prepare, background=background
+        )
         return func
 
     return register
@@ -135,4 +152,26 @@ class _Pending:
         if pending_by_name.get(self.work.name) is self:
             del pending_by_name[self.work.name]
         ids: Ids = {key: sorted(values) for key, values in self.ids.items() if values}
+        if self.work.background and settings.TRACKER_TASKS_IN_BACKGROUND:
+            thread = threading.Thread(
+                target=_in_thread, args=(self.work, ids), name=self.work.name, daemon=True
+            )
+            _threads.append(thread)
+            thread.start()
+            return
         self.work.run(**ids)
+
+
+def _in_thread(work: Task, ids: Ids) -> None:
+    try:
+        work.run(**ids)
+    except Exception:
+        logger.exception("Background task %s failed (ids %s)", work.name, ids)
+    finally:
+        connections.close_all()
+
+
+def wait_for_background(timeout: float | None = None) -> None:
+    """Wait for the background runs started so far (tests; a command that must finish)."""
+    while _threads:
+        _threads.pop().join(timeout)

@@ -28,6 +28,7 @@ from claims.admin import AttributionInline
 from claims.highlights import HIGHLIGHT_KINDS, body_highlights
 from claims.models import Attribution
 from suggestions import services as service
+from suggestions.bulk import accept_job_start
 from suggestions.models import Suggestion
 
 
@@ -247,9 +248,30 @@ class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
         for message in failed:
             self.message_user(request, f"Not {verb}: {message}", messages.ERROR)
 
-    @admin.action(description="Accept selected suggestions", permissions=["change"])
+    @admin.action(
+        description="Accept selected suggestions (in the background, with claim suggestions)",
+        permissions=["change"],
+    )
     def accept_selected(self, request, queryset):
-        self._review(request, queryset, accept=True)
+        ids = list(queryset.filter(state=Suggestion.State.PENDING).values_list("pk", flat=True))
+        if not ids:
+            self.message_user(
+                request, "None of the selected suggestions is pending.", messages.INFO
+            )
+            return
+        # The admin runs actions in a transaction: the job starts when it commits.
+        job = accept_job_start(user=request.user, suggestion_ids=ids)
+        url = reverse("admin:suggestions_acceptjob_change", args=[job.pk])
+        self.message_user(
+            request,
+            format_html(
+                'Accepting {} suggestion(s) in the background: <a href="{}">job #{}</a>.',
+                len(ids),
+                url,
+                job.pk,
+            ),
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Reject selected suggestions", permissions=["change"])
     def reject_selected(self, request, queryset):

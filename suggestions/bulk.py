@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
-from access.services import Actor
+from access.services import Actor, acting_user
+from access.tasks import after_commit
 from claims.models import Attribution
 from sources.models import Source
 from suggestions.claim_links import claim_link_suggest
-from suggestions.models import Suggestion
+from suggestions.models import AcceptJob, Suggestion
 from suggestions.services import suggestion_accept
 
 
@@ -152,3 +153,26 @@ def _accept_each(
             report.claims_queued += 1
         elif outcome.action == "created":
             report.claims_created += 1
+
+
+def accept_job_start(
+    *,
+    user: Actor = None,
+    article_ids: Iterable[int] = (),
+    suggestion_ids: Iterable[int] = (),
+    since: datetime | None = None,
+    min_confidence: float | None = None,
+    link_claims: bool = True,
+):
+    """Queue a bulk accept as a background task and return its job row (the task starts
+    once the caller's transaction commits)."""
+    job = AcceptJob.objects.create(
+        article_ids=sorted(set(article_ids)),
+        suggestion_ids=sorted(set(suggestion_ids)),
+        since=since,
+        min_confidence=min_confidence,
+        link_claims=link_claims,
+        created_by=acting_user(user),
+    )
+    after_commit("suggestions.accept_job", job_ids=[job.pk])
+    return job

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from access.admin_base import TrackerAdmin
 from access.text import shorten
 from suggestions.claim_links import claim_link_accept, claim_link_reject
-from suggestions.models import ClaimLink
+from suggestions.models import AcceptJob, ClaimLink
 
 
 @admin.register(ClaimLink)
@@ -105,3 +105,35 @@ class ClaimLinkAdmin(TrackerAdmin):
     @admin.action(description="Reject selected claim suggestions", permissions=["change"])
     def reject_selected(self, request, queryset):
         self._review(request, queryset, accept=False)
+
+
+@admin.register(AcceptJob)
+class AcceptJobAdmin(TrackerAdmin):
+    """Bulk accepts started from the suggestion list or the API: how far each is, and its
+    report."""
+
+    list_display = ["__str__", "state", "done", "total", "created_by", "created_at", "finished_at"]
+    list_filter = ["state"]
+    readonly_fields = [
+        "state",
+        "total",
+        "done",
+        "report",
+        "error",
+        "article_ids",
+        "suggestion_ids",
+        "since",
+        "min_confidence",
+        "link_claims",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -227,3 +227,46 @@ class ClaimLink(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.attribution_id} → claim #{self.claim_id} ({self.score:.2f}, {self.state})"
+
+
+class AcceptJob(models.Model):
+    """A bulk accept asked for from the API or the admin, run as a background task: what it
+    takes (its filters), how far it is, and its report when done."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    article_ids = models.JSONField(
+        default=list, blank=True, help_text="Only these articles' suggestions (empty: all)."
+    )
+    suggestion_ids = models.JSONField(
+        default=list, blank=True, help_text="Only these suggestions (empty: all pending)."
+    )
+    since = models.DateTimeField(null=True, blank=True)
+    min_confidence = models.FloatField(null=True, blank=True)
+    link_claims = models.BooleanField(default=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accept_jobs",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Bulk accept #{self.pk} ({self.state}, {self.done}/{self.total})"

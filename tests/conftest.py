@@ -18,6 +18,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_inline(settings):
+    # Background tasks run inline, so a test sees their result when the request returns;
+    # tests of the background path turn this back on.
+    settings.TRACKER_TASKS_IN_BACKGROUND = False
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", is_staff=True, roles=[EDITORS])

@@ -41,6 +41,7 @@ from suggestions.claim_link_api import (
     ClaimLinkRejectView,
     ClaimLinkViewSet,
 )
+from suggestions.job_api import AcceptAllView, AcceptJobViewSet
 
 router = DefaultRouter()
 # The cross-check actions on claims and attributions (check, compare) come first, so that
@@ -59,6 +60,7 @@ router.register("reviews", ReviewViewSet)
 router.register("findings", FindingViewSet)
 router.register("suggestions", SuggestionViewSet)
 router.register("claim-links", ClaimLinkViewSet)
+router.register("accept-jobs", AcceptJobViewSet)
 router.register("merge-suggestions", MergeSuggestionViewSet)
 
 
@@ -82,6 +84,7 @@ urlpatterns = [
     path("attributions/export.csv", AttributionCSVView.as_view(), name="attribution-export-csv"),
     path("extract/", ExtractView.as_view(), name="extract"),
     path("articles/<int:pk>/suggest/", ArticleSuggestView.as_view(), name="article-suggest"),
+    path("suggestions/accept-all/", AcceptAllView.as_view(), name="suggestion-accept-all"),
     path("suggestions/<int:pk>/accept/", SuggestionAcceptView.as_view(), name="suggestion-accept"),
     path("suggestions/<int:pk>/reject/", SuggestionRejectView.as_view(), name="suggestion-reject"),
     path(

@@ -419,6 +419,9 @@ TRACKER_RECHECK_WORKERS = env_int("TRACKER_RECHECK_WORKERS", 0, minimum=0)
 # Recheck findings after every change, once the transaction commits. Bulk imports may turn
 # it off and run `manage.py recheck` afterwards.
 TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)
+# Long jobs (bulk accept) run on a thread of their own after the request that asked for them
+# commits (on/off; off runs them inline, as the test suite does).
+TRACKER_TASKS_IN_BACKGROUND = env_bool("TRACKER_TASKS_IN_BACKGROUND", True)
 # Claim suggestions (suggestions/claim_links.py), on the 0-1 proposition score: a match at
 # or above AUTO is linked at once (marked suggested), one between SUGGEST and AUTO waits in
 # the review queue, anything lower gets a new claim. No automatic link for a statement of

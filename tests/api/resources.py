@@ -9,7 +9,7 @@ from articles.models import Article, Correction, MetadataSpan, Outlet
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from crosscheck.models import Finding
 from sources.models import MergeSuggestion, Source
-from suggestions.models import ClaimLink, Suggestion
+from suggestions.models import AcceptJob, ClaimLink, Suggestion
 from tests.api.conftest import World
 from tests.factories import (
     INVENTED_BODY,
@@ -279,6 +279,13 @@ RESOURCES["merge-suggestions"] = Resource(
     methods=frozenset({"list", "retrieve"}),
 )
 
+RESOURCES["accept-jobs"] = Resource(
+    model=AcceptJob,
+    make=lambda w: AcceptJob.objects.create(article_ids=[w.article.pk]),
+    # Started by /api/suggestions/accept-all/; read only.
+    methods=frozenset({"list", "retrieve"}),
+)
+
 # Routes that only read, with the row whose id goes in the URL.
 READ_ONLY_ROUTES: dict[str, Callable[[World], str]] = {
     "claim-attributions": lambda w: f"/api/claims/{w.claim.pk}/attributions/",
@@ -324,6 +331,11 @@ WRITE_ROUTES: dict[str, Callable[[World], tuple[str, dict, int]]] = {
         f"/api/merge-suggestions/{make_merge_suggestion(w).pk}/reject/",
         {},
         200,
+    ),
+    "suggestion-accept-all": lambda w: (
+        "/api/suggestions/accept-all/",
+        {"suggestions": [make_suggestion(w).pk]},
+        202,
     ),
     "claimlink-accept": lambda w: (f"/api/claim-links/{make_claim_link(w).pk}/accept/", {}, 200),
     "claimlink-reject": lambda w: (f"/api/claim-links/{make_claim_link(w).pk}/reject/", {}, 200),

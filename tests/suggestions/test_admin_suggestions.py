@@ -129,17 +129,21 @@ def test_review_screen_shows_a_bad_edit_as_a_form_error(editor_client, editor, a
     assert not Attribution.objects.exists()
 
 
-def test_bulk_accept_and_reject_from_the_queue(editor_client, editor, article):
+def test_bulk_accept_and_reject_from_the_queue(
+    editor_client, editor, article, django_capture_on_commit_callbacks
+):
     suggest_attributions(article=article, user=editor)
     afrin = list(Suggestion.objects.filter(proposed_key="adnan-afrin").values_list("id", flat=True))
     others = list(
         Suggestion.objects.exclude(proposed_key="adnan-afrin").values_list("id", flat=True)
     )
 
-    accepted = run_action(editor_client, CHANGELIST, "accept_selected", afrin)
+    # The accept runs as a task once the admin's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = run_action(editor_client, CHANGELIST, "accept_selected", afrin)
     rejected = run_action(editor_client, CHANGELIST, "reject_selected", others[:3])
 
-    assert f"{len(afrin)} suggestion(s) accepted" in accepted.content.decode()
+    assert f"Accepting {len(afrin)} suggestion(s) in the background" in accepted.content.decode()
     assert "3 suggestion(s) rejected" in rejected.content.decode()
     assert Source.objects.filter(name="Adnan Afrin").count() == 1
     assert Attribution.objects.filter(source__name="Adnan Afrin").count() == len(afrin)

@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
+from access.tasks import wait_for_background
 from claims.models import Attribution, Claim
 from sources.models import Source
-from suggestions.bulk import accept_in_bulk, pending_suggestions
-from suggestions.models import Suggestion
+from suggestions.bulk import accept_in_bulk, accept_job_start, pending_suggestions
+from suggestions.models import AcceptJob, Suggestion
 from suggestions.services import suggest_attributions
+from suggestions.tasks import run_accept_job
+from tests.api.conftest import token_client
 from tests.factories import ArticleFactory
 
 SEED_TEXT = (Path(__file__).parents[2] / "seeds" / "baghouz-2019-03-13.txt").read_text()
@@ -101,3 +105,51 @@ def test_filters_select_the_suggestions(article, editor):
 def test_bad_options_are_clear_errors(db, options, message):
     with pytest.raises(CommandError, match=message):
         call_command("accept_suggestions", stdout=StringIO(), **options)
+
+
+def test_the_api_starts_a_background_job_and_reports_it(article, editor):
+    client = token_client(editor)
+    response = client.post(
+        "/api/suggestions/accept-all/", {"articles": [article.pk]}, format="json"
+    )
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert response["Location"] == f"/api/accept-jobs/{job['id']}/"
+    # Inline in the tests: done by the time the request returns.
+    assert job["state"] == "done"
+    assert job["report"]["accepted"] == job["total"] == job["done"] > 0
+    assert client.get(response["Location"]).json()["report"] == job["report"]
+    bad = client.post("/api/suggestions/accept-all/", {"min_confidence": 3}, format="json")
+    assert bad.status_code == 400
+    assert "min_confidence" in bad.json()
+
+
+def test_the_job_runs_on_a_thread_of_its_own_when_asked(article, editor, settings):
+    settings.TRACKER_TASKS_IN_BACKGROUND = True
+    with transaction.atomic():
+        job = accept_job_start(user=editor, article_ids=[article.pk])
+    wait_for_background(timeout=120)
+    job.refresh_from_db()
+    assert job.state == AcceptJob.State.DONE
+    assert job.started_at is not None
+    assert job.finished_at >= job.started_at
+    assert Attribution.objects.filter(article=article).count() == job.report["accepted"]
+    # Idempotent: a job runs once.
+    assert run_accept_job(job).report == job.report
+    assert Attribution.objects.filter(article=article).count() == job.report["accepted"]
+
+
+def test_the_admin_action_accepts_through_a_job(article, editor_client):
+    ids = list(Suggestion.objects.filter(article=article).values_list("pk", flat=True))
+    response = editor_client.post(
+        "/admin/suggestions/suggestion/",
+        {"action": "accept_selected", "_selected_action": [str(i) for i in ids]},
+        follow=True,
+    )
+    job = AcceptJob.objects.get()
+    assert f"Accepting {len(ids)} suggestion(s) in the background" in response.content.decode()
+    assert f"/admin/suggestions/acceptjob/{job.pk}/change/" in response.content.decode()
+    # The admin's request commits before the job runs (inline in the tests).
+    assert job.state == AcceptJob.State.DONE
+    assert job.report["accepted"] == len(ids)
+    assert editor_client.get(f"/admin/suggestions/acceptjob/{job.pk}/change/").status_code == 200
