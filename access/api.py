@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from rest_framework import serializers, status, viewsets
@@ -151,6 +152,19 @@ class TrackerViewSet(viewsets.ModelViewSet):
 class StrictCharField(serializers.CharField):
     """A string, and only a string: DRF's CharField would store the number 0 as "0", and
     would accept a string over ``max_length`` that fits once its outer spaces are trimmed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # DRF adds its own NUL validator to every CharField; the model field's copy would
+        # say the same thing a second time.
+        kept, seen = [], set()
+        for validator in self.validators:
+            if isinstance(validator, ProhibitNullCharactersValidator):
+                if ProhibitNullCharactersValidator in seen:
+                    continue
+                seen.add(ProhibitNullCharactersValidator)
+            kept.append(validator)
+        self.validators = kept
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
