@@ -76,6 +76,15 @@ class TrackerAutoSchema(AutoSchema):
             self._add_header_parameter(operation, "If-Match", "An ETag from an earlier read.")
         if self.method in WRITE_METHODS:
             extra["415"] = _error("Unsupported content type.")
+        extra["429"] = {
+            **_error("Too many requests: wait the seconds Retry-After gives."),
+            "headers": {
+                "Retry-After": {
+                    "schema": {"type": "integer", "minimum": 0},
+                    "description": "Seconds to wait before asking again.",
+                }
+            },
+        }
         if conditional and action in ("retrieve", "update", "partial_update", "create"):
             for code in ("200", "201"):
                 if code in responses:

@@ -42,6 +42,8 @@ class QuoteCheckView(generics.GenericAPIView):
     these words as the cross-check would flag a misattribution; ``attributed`` when none
     are; ``not_found`` without a match."""
 
+    throttle_scope = "expensive"  # access/throttling.py
+
     serializer_class = QuoteCheckRequestSerializer
     queryset = Attribution.objects.none()
     pagination_class = None

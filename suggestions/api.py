@@ -89,6 +89,8 @@ class ExtractView(generics.GenericAPIView):
     archive or proposed as a new one. Empty text, text over the size limit and NUL
     characters are refused (400); text without quotes gives no suggestions."""
 
+    throttle_scope = "expensive"  # access/throttling.py
+
     serializer_class = ExtractRequestSerializer
     queryset = Attribution.objects.none()
     pagination_class = None
@@ -282,6 +284,8 @@ class ArticleSuggestView(generics.GenericAPIView):
     """Run the extractor on the article and store its suggestions for review. Running it
     again updates pending suggestions in place and never duplicates them; accepted and
     rejected suggestions and annotated attributions are left alone."""
+
+    throttle_scope = "expensive"  # access/throttling.py
 
     serializer_class = SuggestReportSerializer
     queryset = Suggestion.objects.none()

@@ -152,6 +152,8 @@ class AttributionSuggestClaimView(generics.GenericAPIView):
     """Run the claim matcher for one attribution without a claim (see the README's "Claim
     suggestions"): link it, queue matches for review, or give it a new claim."""
 
+    throttle_scope = "expensive"  # access/throttling.py
+
     serializer_class = ClaimSuggestOutcomeSerializer
     queryset = Attribution.objects.all()
     pagination_class = None

@@ -71,6 +71,8 @@ class AcceptAllView(generics.GenericAPIView):
     job (``Location``: the job's URL), which accepts each suggestion in its own transaction
     and then suggests claims (see the README's "Accepting in bulk")."""
 
+    throttle_scope = "expensive"  # access/throttling.py
+
     serializer_class = AcceptAllSerializer
     queryset = Suggestion.objects.none()
     pagination_class = None

@@ -19,6 +19,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    # The suite sends thousands of requests from one address; the throttling tests turn
+    # the limits on.
+    settings.TRACKER_THROTTLE_RATES = {}
+
+
+@pytest.fixture(autouse=True)
 def _tasks_inline(settings):
     # Background tasks run inline, so a test sees their result when the request returns;
     # tests of the background path turn this back on.

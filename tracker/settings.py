@@ -7,6 +7,7 @@ checkout: SQLite, DEBUG off, and a secret key kept in an untracked file.
 import logging
 import math
 import os
+import re
 import secrets
 import warnings
 import zoneinfo
@@ -129,6 +130,22 @@ def env_float(
         _refuse(name, "a number", value)
     _check_range(name, number, value, minimum, maximum)
     return number
+
+
+_RATE = re.compile(r"^[1-9][0-9]*/(?:s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as ``60/min`` (per s, min, hour or day), or "" when set to
+    ``off``; unset or empty: ``default``."""
+    value = _set_value(name)
+    if value is None:
+        return default
+    if value.lower() == "off":
+        return ""
+    if not _RATE.match(value):
+        _refuse(name, "a rate such as 60/min (per s, min, hour or day) or off", value)
+    return value
 
 
 def env_list(
@@ -340,6 +357,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["access.permissions.RolePermission"],
+    # Rates: TRACKER_THROTTLE_RATES below (access/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "access.throttling.AnonThrottle",
+        "access.throttling.UserSustainedThrottle",
+        "access.throttling.UserBurstThrottle",
+        "access.throttling.ExpensiveThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "access.pagination.TrackerCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -419,6 +443,14 @@ TRACKER_RECHECK_WORKERS = env_int("TRACKER_RECHECK_WORKERS", 0, minimum=0)
 # Recheck findings after every change, once the transaction commits. Bulk imports may turn
 # it off and run `manage.py recheck` afterwards.
 TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)
+# API rate limits (access/throttling.py): requests per second, minute, hour or day, such as
+# "60/min"; empty turns that limit off.
+TRACKER_THROTTLE_RATES = {
+    "anon": env_rate("TRACKER_THROTTLE_ANON", "60/min"),
+    "user": env_rate("TRACKER_THROTTLE_USER", "20000/hour"),
+    "burst": env_rate("TRACKER_THROTTLE_BURST", "600/min"),
+    "expensive": env_rate("TRACKER_THROTTLE_EXPENSIVE", "30/min"),
+}
 # Long jobs (bulk accept) run on a thread of their own after the request that asked for them
 # commits (on/off; off runs them inline, as the test suite does).
 TRACKER_TASKS_IN_BACKGROUND = env_bool("TRACKER_TASKS_IN_BACKGROUND", True)

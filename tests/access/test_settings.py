@@ -274,7 +274,8 @@ def test_env_list_checks_each_item(monkeypatch):
 
 def test_env_example_lists_every_variable_the_settings_read():
     source = (ROOT / "tracker" / "settings.py").read_text()
-    read = set(re.findall(r"env_(?:str|bool|int|float|list)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+    pattern = r"env_(?:str|bool|int|float|list|rate)\(\s*\"([A-Z][A-Z0-9_]*)\""
+    read = set(re.findall(pattern, source))
     # database_config reads DATABASE_URL (through dj_database_url's parser).
     assert set(documented_variables()) == read | {"DATABASE_URL"}
     # Nothing reads the environment except through the readers and database_config.
@@ -310,6 +311,12 @@ def test_defaults_with_nothing_set(monkeypatch):
         "TRACKER_CLAIM_LINK_AUTO": 0.875,
         "TRACKER_CLAIM_LINK_SUGGEST": 0.7,
         "TRACKER_CLAIM_LINK_MIN_WORDS": 8,
+        "TRACKER_THROTTLE_RATES": {
+            "anon": "60/min",
+            "user": "20000/hour",
+            "burst": "600/min",
+            "expensive": "30/min",
+        },
         "TRACKER_PUBLISHER_NAME": "Claim tracker",
         "TRACKER_PUBLIC_READING": False,
         "TRACKER_IMPORT_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
@@ -351,6 +358,12 @@ def test_valid_values_are_read(monkeypatch, name, value, expected):
     assert load_settings(monkeypatch, **{name: value})[name] == expected
 
 
+def test_rate_limits_are_read_and_off_turns_one_off(monkeypatch):
+    loaded = load_settings(monkeypatch, TRACKER_THROTTLE_BURST="off", TRACKER_THROTTLE_ANON="5/s")
+    assert loaded["TRACKER_THROTTLE_RATES"]["burst"] == ""
+    assert loaded["TRACKER_THROTTLE_RATES"]["anon"] == "5/s"
+
+
 @pytest.mark.parametrize("value", ["warning", "WARNING", "Debug"])
 def test_log_level_takes_a_level_name_in_any_case(monkeypatch, value):
     loaded = load_settings(monkeypatch, LOG_LEVEL=value)
@@ -380,6 +393,11 @@ BAD_VALUES = [
      "a number no higher than TRACKER_CLAIM_LINK_AUTO (0.875)"),
     ("TRACKER_CLAIM_LINK_SUGGEST", "high", "a number"),
     ("TRACKER_CLAIM_LINK_MIN_WORDS", "0", "at least 1"),
+    ("TRACKER_THROTTLE_ANON", "60", "a rate such as 60/min (per s, min, hour or day) or off"),
+    ("TRACKER_THROTTLE_USER", "0/hour", "a rate such as 60/min (per s, min, hour or day) or off"),
+    ("TRACKER_THROTTLE_BURST", "lots", "a rate such as 60/min (per s, min, hour or day) or off"),
+    ("TRACKER_THROTTLE_EXPENSIVE", "5/week",
+     "a rate such as 60/min (per s, min, hour or day) or off"),
     ("CONN_MAX_AGE", "forever", "a whole number"),
     ("CONN_MAX_AGE", "-1", "at least 0"),
     ("SECURE_HSTS_SECONDS", "1y", "a whole number"),
