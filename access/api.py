@@ -183,6 +183,15 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictFloatField(serializers.FloatField):
+    """A JSON number only: DRF's FloatField would take false as 0.0 and "0.5" as 0.5."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictURLField(StrictCharField, serializers.URLField):
     pass
 

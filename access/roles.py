@@ -20,6 +20,8 @@ ROLE_NAMES = (EDITORS, FACT_CHECKERS, READERS)
 ROLE_ALIASES = {"editor": EDITORS, "fact-checker": FACT_CHECKERS, "reader": READERS}
 
 TRACKER_APPS = ("articles", "sources", "claims", "crosscheck", "suggestions")
+# Login records (django-axes): editors read them and unlock accounts (delete attempts).
+EDITOR_EXTRA = Q(content_type__app_label="axes")
 # Bookkeeping models no role reads or writes.
 INTERNAL_MODELS = ("checkpoint",)
 # Models fact-checkers may write (add, change, delete), besides reading everything.
@@ -35,7 +37,7 @@ def role_permission_filter(role: str) -> Q:
     )
     view = in_apps & Q(codename__startswith="view_")
     if role == EDITORS:
-        return in_apps
+        return in_apps | EDITOR_EXTRA
     if role == FACT_CHECKERS:
         writable = Q()
         for model in FACT_CHECKER_WRITABLE:

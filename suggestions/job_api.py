@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from access.api import StrictBooleanField, TrackerViewSet
+from access.api import StrictBooleanField, StrictFloatField, TrackerViewSet
 from articles.models import Article
 from suggestions.bulk import accept_job_start
 from suggestions.models import AcceptJob, Suggestion
@@ -50,7 +50,7 @@ class AcceptAllSerializer(serializers.Serializer):
     since = serializers.DateTimeField(
         required=False, help_text="Only suggestions made at or after this time."
     )
-    min_confidence = serializers.FloatField(required=False, min_value=0, max_value=1)
+    min_confidence = StrictFloatField(required=False, min_value=0, max_value=1)
     link_claims = StrictBooleanField(
         required=False, default=True, help_text="Suggest a claim for each attribution made."
     )

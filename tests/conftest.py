@@ -26,6 +26,14 @@ def _no_rate_limits(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_login_lockout(settings):
+    # Tests log in with the test client, which authenticates without a request; the
+    # lockout tests turn django-axes back on.
+    settings.AXES_ENABLED = False
+    settings.TRACKER_TOKEN_FAILURE_LIMIT = 0
+
+
+@pytest.fixture(autouse=True)
 def _tasks_inline(settings):
     # Background tasks run inline, so a test sees their result when the request returns;
     # tests of the background path turn this back on.

@@ -12,6 +12,7 @@ import secrets
 import warnings
 import zoneinfo
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -214,6 +215,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     # The project's apps, in the order they may import each other (README, "Where the code
     # is"; import-linter checks it). access comes last in this list only because it gives
     # the roles their permissions after migrate, once the other apps' permissions exist.
@@ -239,7 +241,28 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed logins (django-axes), on every login form (the site's and the admin's): after
+# TRACKER_LOGIN_FAILURE_LIMIT failures for one account, or from one address, logging in is
+# refused for TRACKER_LOGIN_LOCKOUT_MINUTES, even with the right password. Editors unlock an
+# account in the admin (Axes › Access attempts) or with `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRACKER_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Invalid API tokens from one address within the same window before its token requests get
+# 429 (access/authentication.py); 0 turns the count off.
+TRACKER_TOKEN_FAILURE_LIMIT = env_int("TRACKER_TOKEN_FAILURE_LIMIT", 20, minimum=0)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
@@ -390,7 +413,7 @@ LOGGING = {
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated request gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "access.authentication.CountingTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["access.permissions.RolePermission"],
