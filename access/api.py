@@ -20,6 +20,15 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from access.services import apply_fields, set_history_user
 
 
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "Send the resource's ETag (from your last GET) in If-Match, so that a change made "
+        "meanwhile is not overwritten."
+    )
+    default_code = "precondition_required"
+
+
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = (
@@ -97,11 +106,15 @@ class TrackerViewSet(viewsets.ModelViewSet):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
 
-    def check_if_match(self, instance) -> None:
+    def check_if_match(self, instance, etag: str | None = None) -> None:
+        """Every change names the version it was made on: no If-Match is a 428, a stale one a
+        412 (``*`` means any version, for a client that means to overwrite)."""
         header = self.request.headers.get("If-Match")
-        if header is None or header.strip() == "*":
+        if header is None or not header.strip():
+            raise PreconditionRequired()
+        if header.strip() == "*":
             return
-        if self.current_etag(instance) not in _etag_values(header):
+        if (etag or self.current_etag(instance)) not in _etag_values(header):
             raise PreconditionFailed()
 
     def update(self, request, *args, **kwargs):
@@ -109,9 +122,12 @@ class TrackerViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             self.lock_rows = True
             instance = self.get_object()
-            self.check_if_match(instance)
+            # The body first: a request that could never succeed says why (400) before it
+            # is told its version is missing (428) or stale (412).
+            etag = self.current_etag(instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
+            self.check_if_match(instance, etag)
             self.perform_update(serializer)
             # Read the row back through the view's queryset, so that the answer (and its
             # ETag) is what a GET gives now, not the serializer's stale annotations and

@@ -50,6 +50,18 @@ def role_permission_filter(role: str) -> Q:
     raise ValueError(f"unknown role {role!r}")
 
 
+def is_editor(user) -> bool:
+    """Whether ``user`` acts as an editor: in the Editors group, or a superuser."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.groups.filter(name=EDITORS).exists()
+
+
+def may_change_authored(user, author) -> bool:
+    """Reviews and finding notes are changed by their author or an editor only."""
+    return is_editor(user) or (author is not None and getattr(user, "pk", None) == author.pk)
+
+
 def sync_role_permissions(roles: Iterable[str] = ROLE_NAMES) -> None:
     for role in roles:
         group, _ = Group.objects.get_or_create(name=role)

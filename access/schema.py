@@ -73,7 +73,13 @@ class TrackerAutoSchema(AutoSchema):
             extra["409"] = _error("Other records still refer to this one.")
         if conditional and self.method in CHANGE_METHODS:
             extra["412"] = _error("The resource changed since you read it (If-Match).")
-            self._add_header_parameter(operation, "If-Match", "An ETag from an earlier read.")
+            extra["428"] = _error("If-Match is missing: send the ETag of your last read.")
+            self._add_header_parameter(
+                operation,
+                "If-Match",
+                "The ETag of your last read of the resource (required; `*` for any version).",
+                required=True,
+            )
         if self.method in WRITE_METHODS:
             extra["415"] = _error("Unsupported content type.")
         extra["429"] = {
@@ -106,7 +112,15 @@ class TrackerAutoSchema(AutoSchema):
         return operation
 
     @staticmethod
-    def _add_header_parameter(operation: dict, name: str, description: str) -> None:
-        operation.setdefault("parameters", []).append(
-            {"in": "header", "name": name, "schema": {"type": "string"}, "description": description}
-        )
+    def _add_header_parameter(
+        operation: dict, name: str, description: str, *, required: bool = False
+    ) -> None:
+        parameter = {
+            "in": "header",
+            "name": name,
+            "schema": {"type": "string"},
+            "description": description,
+        }
+        if required:
+            parameter["required"] = True
+        operation.setdefault("parameters", []).append(parameter)

@@ -22,6 +22,7 @@ from access.admin_base import (
     field_values,
 )
 from access.forms import NormalizedTextField, ParentInlineFormSet
+from access.roles import may_change_authored
 from access.selectors import subquery_count
 from access.text import shorten
 from articles.admin import SpanAdminMixin, SpanInlineMixin, anchor_badge, span_in_context
@@ -467,6 +468,15 @@ class ReviewAdmin(TrackerAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("claim", "reviewer")
+
+    # A review is changed or deleted by its reviewer or an editor only.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change_authored(request.user, obj.reviewer))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_change_authored(request.user, obj.reviewer))
 
     def save_model(self, request, obj, form, change):
         if change:

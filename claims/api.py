@@ -6,10 +6,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from access.api import TrackerViewSet
 from access.pagination import StrictPageSizeMixin
+from access.roles import may_change_authored
 from articles.models import Article
 from claims.filters import AttributionFilter, ClaimFilter, ClaimRelationFilter, ReviewFilter
 from claims.models import Attribution, Claim, ClaimRelation, Review
@@ -97,13 +99,23 @@ class ClaimRelationViewSet(TrackerViewSet):
 
 
 class ReviewViewSet(TrackerViewSet):
-    """Fact-checkers' verdicts on claims."""
+    """Fact-checkers' verdicts on claims. A review is changed or deleted by its reviewer or
+    an editor only (403 for anyone else)."""
 
     queryset = Review.objects.all()
     serializer_class = ReviewSerializer
     filterset_class = ReviewFilter
     ordering_fields = ["id", "created_at", "published_at"]
     ordering = ["-id"]
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        if request.method not in SAFE_METHODS and not may_change_authored(
+            request.user, obj.reviewer
+        ):
+            self.permission_denied(
+                request, message="Only the review's author or an editor may change it."
+            )
 
 
 class ArticleAttributionsView(generics.ListAPIView):

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from access.api import TrackerViewSet
+from access.roles import may_change_authored
 from articles.models import Article
 from claims.models import Attribution, Claim
 from crosscheck import index, reports
@@ -34,6 +35,22 @@ class FindingViewSet(TrackerViewSet):
     ordering_fields = ["id", "kind", "state"]
     ordering = ["-id"]
     http_method_names = ["get", "patch", "head", "options"]
+
+    def perform_update(self, serializer):
+        finding = serializer.instance
+        note = serializer.validated_data.get("note")
+        if (
+            note is not None
+            and note != finding.note
+            and finding.note
+            and not may_change_authored(self.request.user, finding.note_by)
+        ):
+            # A note is changed by whoever wrote it, or an editor; the state stays open to
+            # every fact-checker.
+            self.permission_denied(
+                self.request, message="Only the note's author or an editor may change it."
+            )
+        super().perform_update(serializer)
 
 
 class QuoteCheckView(generics.GenericAPIView):

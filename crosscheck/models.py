@@ -101,6 +101,15 @@ class Finding(TimeStampedModel):
         editable=False,
     )
     triaged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="finding_notes",
+        editable=False,
+        help_text="Who wrote the note: only they or an editor may change it.",
+    )
     first_seen_at = models.DateTimeField(auto_now_add=True, editable=False)
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(

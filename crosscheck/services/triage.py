@@ -26,10 +26,13 @@ def finding_triage(
         return finding
     if state is not None:
         finding.state = state
-    if note is not None:
+    if note is not None and note != finding.note:
         finding.note = note
+        finding.note_by = acting_user(user)
     finding.triaged_at = timezone.now()
     finding.triaged_by = acting_user(user)
     set_history_user(finding, user)
-    finding.save(update_fields=["state", "note", "triaged_at", "triaged_by", "updated_at"])
+    finding.save(
+        update_fields=["state", "note", "note_by", "triaged_at", "triaged_by", "updated_at"]
+    )
     return finding

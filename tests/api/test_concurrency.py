@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.db import connection
+from rest_framework.test import APIClient
 
 from access.roles import EDITORS
 from claims.models import Claim
@@ -249,3 +250,24 @@ def test_options_and_browsable_detail_work_outside_a_transaction(prefix):
     assert options.status_code == 200
     assert "PUT" in options.json()["actions"]
     assert html.status_code == 200
+
+
+def test_a_change_without_if_match_is_428_and_changes_nothing(editor, world):
+    api = APIClient()
+    api.force_authenticate(editor)
+    url = f"/api/claims/{world.claim.pk}/"
+    before = api.get(url).json()
+    for method in ("patch", "put", "delete"):
+        response = getattr(api, method)(url, {"text": "Invented: changed."}, format="json")
+        assert response.status_code == 428, (method, response.content)
+        assert "If-Match" in response.json()["detail"]
+    assert api.get(url).json() == before
+
+
+def test_a_bad_body_is_400_before_the_precondition(editor, world):
+    api = APIClient()
+    api.force_authenticate(editor)
+    url = f"/api/claims/{world.claim.pk}/"
+    assert api.patch(url, {"text": ""}, format="json").status_code == 400
+    stale = api.patch(url, {"text": ""}, format="json", HTTP_IF_MATCH='"stale"')
+    assert stale.status_code == 400
