@@ -41,11 +41,16 @@ class AcceptJobSerializer(serializers.ModelSerializer):
 class AcceptAllSerializer(serializers.Serializer):
     """Which pending suggestions to accept (all of them when nothing is given)."""
 
-    articles = serializers.PrimaryKeyRelatedField(
-        queryset=Article.objects.all(), many=True, required=False
+    # ListField, not many=True: it refuses an object where a list belongs.
+    articles = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Article.objects.all()),
+        required=False,
+        help_text="Only these articles' pending suggestions.",
     )
-    suggestions = serializers.PrimaryKeyRelatedField(
-        queryset=Suggestion.objects.all(), many=True, required=False
+    suggestions = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Suggestion.objects.all()),
+        required=False,
+        help_text="Only these pending suggestions.",
     )
     since = serializers.DateTimeField(
         required=False, help_text="Only suggestions made at or after this time."
