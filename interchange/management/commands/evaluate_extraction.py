@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from interchange.annotations import AnnotationError, parse_annotation
 from suggestions.extraction import ExtractionError
 from suggestions.extraction.evaluation import METRICS, ArticleScore, score_article, total
+from suggestions.extraction.extractor import METHODS
 
 BASE_DIR = Path(settings.BASE_DIR)
 # The project's annotated articles: the seed, then the invented development cases, then the
@@ -90,13 +91,19 @@ unnamed groups belong to one article and are never in the archive.
             help="Give each article's named sources to the extractor as known sources.",
         )
         parser.add_argument(
+            "--method",
+            choices=METHODS,
+            default="combined",
+            help="The extractor: rules, tagger or combined (default, as extract()).",
+        )
+        parser.add_argument(
             "--format",
             choices=("table", "markdown", "json"),
             default="table",
             help="table (default), markdown (for BENCHMARKS.md) or json.",
         )
 
-    def handle(self, *args, paths, with_archive, format, **options):
+    def handle(self, *args, paths, with_archive, format, method="combined", **options):
         if format not in ("table", "markdown", "json"):
             raise CommandError(f"--format: unknown format {format!r}; use table, markdown or json")
         sets = _collect(paths or [str(BASE_DIR / folder) for folder in DEFAULT_FOLDERS])
@@ -108,7 +115,10 @@ unnamed groups belong to one article and are never in the archive.
                 for article in documents[path]["articles"]:
                     try:
                         result = score_article(
-                            article, file=_display(path), with_archive=with_archive
+                            article,
+                            file=_display(path),
+                            with_archive=with_archive,
+                            method=method,
                         )
                     except ExtractionError as error:
                         raise CommandError(
