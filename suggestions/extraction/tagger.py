@@ -118,10 +118,14 @@ def tag_article(text: str, *, model: Path | None = None) -> list[Tagged]:
         # crfsuite reads UTF-8: a lone surrogate becomes "?" (the same length, so offsets hold).
         text = _SURROGATE_RE.sub("?", text)
     out: list[Tagged] = []
+    last = -2  # the paragraph of the last attribution found
     for index, tokens in sequences(text):
         tags = tagger.tag(_FEATURIZER.paragraph(text, tokens, index))
         if any(t != "O" for t in tags):
-            out.extend(_decode(tagger, tokens, tags, out[-1] if out else None))
+            found = _decode(tagger, tokens, tags, out[-1] if out else None, index - last == 1)
+            if found:
+                out.extend(found)
+                last = index
     return out
 
 
@@ -144,11 +148,11 @@ def _spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
 
 
 def _decode(
-    tagger, tokens: Sequence[Token], tags: Sequence[str], before: Tagged | None
+    tagger, tokens: Sequence[Token], tags: Sequence[str], before: Tagged | None, next_to: bool
 ) -> list[Tagged]:
     """The paragraph's contents, each with its cue and source. A content without a cue in
-    its paragraph that opens with a quotation mark continues the attribution before it (a
-    quotation running on, or a quote-only paragraph)."""
+    its paragraph continues the attribution before it when it opens with a quotation mark
+    or that attribution is in the paragraph just before (``next_to``): speech running on."""
     sentence = [0] * len(tokens)
     s = 0
     for i in range(1, len(tokens)):
@@ -165,7 +169,7 @@ def _decode(
             continue
         cue = _nearest(cues, a, b, sentence)
         if cue is None:
-            if before is None or tokens[a][2] not in QUOTES:
+            if before is None or not (next_to or tokens[a][2] in QUOTES):
                 continue
             probs = [tagger.marginal(tags[i], i) for i in (a, b)]
             before = Tagged(

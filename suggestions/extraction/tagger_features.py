@@ -9,8 +9,10 @@ Features are lists of strings (what ``pycrfsuite`` reads fastest). What depends 
 word (its lowercase form, shape, suffixes, whether it is in the speech-verb lexicon) is
 computed once per word type and kept in a cache, with the variants a neighbour at -2 .. +2
 contributes; what depends on the position (inside a quotation, sentence start and end,
-distance to the nearest lexicon verb, heading) is added per token. The cost is linear in
-the length of the text.
+distance to the nearest lexicon word of the sentence on each side and that word, heading)
+is added per token. The cost is linear in the length of the text. Words count as features
+only when the training articles hold them often enough (``tagger.MIN_DOCUMENTS``); the
+lexicon words and a few function words are also seen two tokens away.
 
 Labels are BIO over three roles: ``B-S``/``I-S`` (source), ``B-C``/``I-C`` (cue) and
 ``B-Q``/``I-Q`` (content), ``O`` elsewhere. Where roles of nested attributions overlap, a cue
@@ -135,17 +137,21 @@ class Featurizer:
             sentence[i] = s
         # Distance to the nearest lexicon word of the same sentence, to the left and right.
         left = [0] * n  # 0: no lexicon word that way
+        left_word = ["lw=-"] * n
         last, last_s = -1, -1
         for i in range(n):
             if last_s == sentence[i]:
                 left[i] = min(i - last, 99)
+                left_word[i] = "lw=" + words_[last].lower()
             if cue[i]:
                 last, last_s = i, sentence[i]
         right = [0] * n
+        right_word = ["rw=-"] * n
         last, last_s = -1, -1
         for i in range(n - 1, -1, -1):
             if last_s == sentence[i]:
                 right[i] = min(last - i, 99)
+                right_word[i] = "rw=" + words_[last].lower()
             if cue[i]:
                 last, last_s = i, sentence[i]
         heading = n < 25 and words_[-1] not in SENTENCE_ENDS and words_[-1] not in QUOTES
@@ -182,6 +188,8 @@ class Featurizer:
                 feats.append("eos")
             feats.append(_LEFT[left[i]])
             feats.append(_RIGHT[right[i]])
+            feats.append(left_word[i])
+            feats.append(right_word[i])
             out.append(feats)
         return out
 
