@@ -35,7 +35,7 @@ from suggestions.extraction.tagger_features import (
 from suggestions.extraction.types import ExtractionError
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "attribution-crf.crfsuite"
-DEFAULT_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 200}
+DEFAULT_PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 200}
 MIN_DOCUMENTS = 3  # a word becomes a feature when this many training documents hold it
 
 

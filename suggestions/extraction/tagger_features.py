@@ -102,7 +102,7 @@ class Featurizer:
             near.append("w=" + low)
             if low in _FAR_WORDS or not word[0].isalnum():
                 far.append("w=" + low)
-        elif len(low) > 3 and word[0].isalpha():
+        if len(low) > 3 and word[0].isalpha():
             own.append("x3=" + low[-3:])
         if low in CUE_WORDS:
             own.append("lex")
