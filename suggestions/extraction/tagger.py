@@ -152,7 +152,8 @@ def _decode(
 ) -> list[Tagged]:
     """The paragraph's contents, each with its cue and source. A content without a cue in
     its paragraph continues the attribution before it when it opens with a quotation mark
-    or that attribution is in the paragraph just before (``next_to``): speech running on."""
+    or that attribution is in the paragraph just before (``next_to``): speech running on.
+    A cue left without content takes the rest of its sentence (``_rest_of_sentence``)."""
     sentence = [0] * len(tokens)
     s = 0
     for i in range(1, len(tokens)):
@@ -195,7 +196,54 @@ def _decode(
             paragraph_end=tokens[-1][1],
         )
         out.append(before)
+    # A cue the tagger gave no content: the rest of its sentence, when no other role is there.
+    used = {(t.cue_start, t.cue_end) for t in out}
+    added = False
+    for cue in cues:
+        if (tokens[cue[1]][0], tokens[cue[2]][1]) in used:
+            continue
+        source = _nearest(sources, cue[1], cue[2], sentence)
+        span = _rest_of_sentence(tokens, tags, sentence, cue, source)
+        if span is None:
+            continue
+        a, b = span
+        added = True
+        out.append(
+            Tagged(
+                start=tokens[a][0],
+                end=tokens[b][1],
+                cue_start=tokens[cue[1]][0],
+                cue_end=tokens[cue[2]][1],
+                source=(tokens[source[1]][0], tokens[source[2]][1]) if source else None,
+                confidence=round(tagger.marginal(tags[cue[1]], cue[1]) * 0.5, 2),
+                paragraph_end=tokens[-1][1],
+            )
+        )
+    if added:
+        out.sort(key=lambda t: t.start)
     return out
+
+
+def _rest_of_sentence(tokens, tags, sentence, cue, source) -> tuple[int, int] | None:
+    """The tokens after a cue (and a source right after it: "said Smith") and any "that", to
+    the end of the sentence without its final punctuation: at least three, all untagged."""
+    n = len(tokens)
+    here = sentence[cue[1]]
+    a = cue[2] + 1
+    if source is not None and source[1] == a:
+        a = source[2] + 1
+    if a < n and sentence[a] == here and tokens[a][2] == "that":
+        a += 1
+    if a >= n or sentence[a] != here:
+        return None
+    b = a
+    while b + 1 < n and sentence[b + 1] == here:
+        b += 1
+    while b > a and not tokens[b][2][0].isalnum() and tokens[b][2] not in QUOTES:
+        b -= 1
+    if b - a < 2 or any(t != "O" for t in tags[a : b + 1]):
+        return None
+    return a, b
 
 
 def _nearest(candidates, a: int, b: int, sentence: list[int]):
