@@ -69,6 +69,13 @@ class _Learned:
         for _s, e, _a in rules:
             reach.append(max(e, reach[-1]) if reach else e)
         by_speaker = {(a.speaker_start, a.speaker_end): a.entity for _s, _e, a in rules}
+        # An act of saying the rules parsed (its cue) is theirs: the tagger's reading of the
+        # same cue ("told [the Herald]") would only differ from it.
+        cues = sorted({(a.cue_start, a.cue_end) for *_se, a in rules})
+        cue_starts = [c[0] for c in cues]
+        cue_reach: list[int] = []
+        for _s, e in cues:
+            cue_reach.append(max(e, cue_reach[-1]) if cue_reach else e)
         anchors: dict[tuple, _Anchor] = {}
         previous: _Anchor | None = None
         for item in tagged:
@@ -77,6 +84,9 @@ class _Learned:
                 continue
             j = bisect_right(role_starts, item.start)
             if j and role_reach[j - 1] >= item.end:
+                continue
+            k = bisect_left(cue_starts, item.cue_end)
+            if k and cue_reach[k - 1] > item.cue_start:
                 continue
             key = (item.cue_start, item.cue_end, item.source)
             anchor = anchors.get(key)
