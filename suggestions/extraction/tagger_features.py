@@ -71,7 +71,7 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
 def _shape(word: str) -> str:
     if not word[0].isalnum():
         return word
-    out = []
+    out: list[str] = []
     for ch in word:
         c = "X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
         if not out or out[-1] != c:
