@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed password lint format schema ci clean
+.PHONY: run test install install-dev migrate seed password lint format schema ci clean tagger
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ password: install
 ## Install what the tests need and run them (SQLite unless DATABASE_URL is set).
 test: install-dev
 	$(PY) -m pytest
+
+## Retrain the extractor's attribution tagger (suggestions/extraction/models/) on the
+## development split of ../shared/corpora/polnear-train; same corpus and seed, same file.
+tagger: install
+	DEBUG=1 $(PY) manage.py train_tagger
 
 ## Regenerate the committed OpenAPI schema after an API change.
 schema: install

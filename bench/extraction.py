@@ -2,6 +2,8 @@
 20,000-word article, and words per second across article lengths (linear, not quadratic).
 
 Run on one core:  taskset -c 0 .venv/bin/python bench/extraction.py [--repeat N]
+[--method rules|tagger|combined]  (default combined, as ``extract``; process time, so other
+processes on the machine count less)
 
 The long article is INVENTED: distinct paragraphs from wire-style templates filled with
 made-up names, places and numbers (a fixed seed makes it the same every run).
@@ -11,6 +13,7 @@ import argparse
 import platform
 import random
 import sys
+import time
 import timeit
 from pathlib import Path
 
@@ -86,13 +89,18 @@ def invented_paragraphs(words: int, seed: int = 7) -> list[str]:
 
 
 def best(func, number: int, repeat: int) -> float:
-    return min(timeit.repeat(func, number=number, repeat=repeat)) / number
+    return min(timeit.repeat(func, number=number, repeat=repeat, timer=time.process_time)) / number
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--method", choices=("rules", "tagger", "combined"), default="combined")
     args = parser.parse_args()
+    method = args.method
+
+    def run(text: str):
+        return extract(text, method=method)
 
     seed = (ROOT / "seeds" / "baghouz-2019-03-13.txt").read_text(encoding="utf-8")
     paragraphs = invented_paragraphs(20_000)
@@ -100,14 +108,15 @@ def main() -> None:
 
     print(
         f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+        f", method: {method}"
     )
-    per_seed = best(lambda: extract(seed), 200, args.repeat)
+    per_seed = best(lambda: run(seed), 200, args.repeat)
     print(
         f"seed article ({len(seed.split())} words): {per_seed * 1000:.2f} ms, "
         f"{1 / per_seed:.0f} articles/s"
     )
-    per_long = best(lambda: extract(long_article), 1, args.repeat)
-    found = len(extract(long_article).suggestions)
+    per_long = best(lambda: run(long_article), 1, args.repeat)
+    found = len(run(long_article).suggestions)
     print(
         f"invented article ({len(long_article.split())} words, {found} suggestions): "
         f"{per_long * 1000:.0f} ms, {1 / per_long:.1f} articles/s"
@@ -116,7 +125,7 @@ def main() -> None:
     for share in (0.125, 0.25, 0.5, 1.0):
         part = "\n\n".join(paragraphs[: max(1, int(len(paragraphs) * share))])
         words = len(part.split())
-        seconds = best(lambda part=part: extract(part), 1, 3)
+        seconds = best(lambda part=part: run(part), 1, 3)
         print(f"  {words:>6}: {seconds * 1000:7.1f} ms, {words / seconds:>9,.0f} words/s")
 
 

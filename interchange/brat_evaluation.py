@@ -38,13 +38,10 @@ class BratEvaluationError(ValueError):
     """The folder cannot be scored: missing, without pairs, or an unknown split."""
 
 
-def extract_suggestions(text: str) -> Sequence[Suggestion]:
-    """The extractor's suggestions for one article text.
-
-    THE one place the extractor is called for BRAT scoring: when ``extract()`` takes a
-    ``method`` ("rules" | "tagger" | "combined"), pass it here (and add ``--method`` to the
-    command)."""
-    return extract(text).suggestions
+def extract_suggestions(text: str, method: str = "combined") -> Sequence[Suggestion]:
+    """The extractor's suggestions for one article text, by ``method`` ("rules", "tagger"
+    or "combined", as ``extract()``)."""
+    return extract(text, method=method).suggestions
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,19 @@
 """Article text in, suggested attributions out: who said what, where, and how.
 
-A rule-based extractor (no statistical model): quotations are found and masked, the text is
+Two extractors, combined by default (``extract(..., method="combined")``):
+
+- **rules** (precise): described below;
+- **tagger** (``tagger.py``, ``tagger_features.py``, ``learned.py``): a CRF sequence tagger
+  (python-crfsuite) trained on PolNeAR's annotated news (``manage.py train_tagger``; model
+  committed in ``models/attribution-crf.crfsuite``) marks source, cue and content tokens
+  paragraph by paragraph, and each content is grouped with the nearest cue and the source
+  nearest that cue. It finds what the rules miss: indirect speech with any verb, beliefs,
+  plans ("believes", "wants", "polls show"). Its speakers are resolved by the rules'
+  machinery, so they link to known or proposed sources the same way; its confidence comes
+  from the tagger's marginal probabilities. ``method="combined"`` keeps every rule
+  suggestion and adds the tagger's whose content overlaps none of them.
+
+The rules: quotations are found and masked, the text is
 split into sentences aware of abbreviations and quotes, speech cues ("said", "told",
 "tweeted", "according to", "adding") are found outside quotes, and each is parsed into a
 span of quoted or reported speech plus a speaker mention. Mentions are resolved to sources:

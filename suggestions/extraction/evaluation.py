@@ -126,12 +126,18 @@ def archive_from(
 
 
 def score_article(
-    article: Mapping[str, Any], *, label: str = "", file: str = "", with_archive: bool = False
+    article: Mapping[str, Any],
+    *,
+    label: str = "",
+    file: str = "",
+    with_archive: bool = False,
+    method: str = "combined",
 ) -> ArticleScore:
-    """Run the extractor on a gold article's body and score it (see the module help)."""
+    """Run the extractor (``method``: rules, tagger or combined) on a gold article's body
+    and score it (see the module help)."""
     sources = article.get("sources") or ()
     known, ids = archive_from(sources) if with_archive else ([], {})
-    extraction = extract(article["body"], known_sources=known)
+    extraction = extract(article["body"], known_sources=known, method=method)
     resolver = speaker_resolver(extraction, sources, ids)
     gold = article.get("attributions") or ()
     metrics = score(gold, extraction.suggestions, speaker_of=resolver)

@@ -1,5 +1,6 @@
-"""The rule-based extractor: article text in, suggested attributions out. ``_Extractor``
-runs the pipeline; each stage's methods live in the module named for it."""
+"""The extractor: article text in, suggested attributions out. ``_Extractor`` runs the
+pipeline (the rules, the tagger or both); each stage's methods live in the module named for
+it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 
 from suggestions.extraction.content import _SENTENCE_TAIL
 from suggestions.extraction.cues import _Cues
+from suggestions.extraction.learned import _Learned
 from suggestions.extraction.mentions import _last_word, _word_set, fold_mention
 from suggestions.extraction.records import _Anchor, _Entity, _Raw
 from suggestions.extraction.results import _Results
@@ -21,20 +23,35 @@ from suggestions.extraction.segments import (
     split_sentences,
 )
 from suggestions.extraction.speakers import _ORG_KINDS
+from suggestions.extraction.tagger import tag_article
 from suggestions.extraction.types import Extraction, ExtractionError, KnownSource
+
+METHODS = ("rules", "tagger", "combined")
 
 
 def extract(
-    text: str, *, known_sources: Sequence[KnownSource] = (), max_chars: int = 2_000_000
+    text: str,
+    *,
+    known_sources: Sequence[KnownSource] = (),
+    max_chars: int = 2_000_000,
+    method: str = "combined",
 ) -> Extraction:
     """Suggest attributions for an article body.
 
-    ``text`` is the canonical body every offset points into. Raises ``ExtractionError`` (a
-    ``ValueError``) when ``text`` is not a string or is longer than ``max_chars``, or when
-    ``known_sources`` holds something other than ``KnownSource``. Empty text, text without
+    ``text`` is the canonical body every offset points into. ``method`` is ``"rules"`` (the
+    rule-based extractor alone: precise, finds mostly quotations and speech verbs),
+    ``"tagger"`` (the CRF tagger alone) or ``"combined"`` (the default: the rules'
+    suggestions, then the tagger's whose content overlaps none of theirs).
+
+    Raises ``ExtractionError`` (a ``ValueError``) when ``text`` is not a string or is longer
+    than ``max_chars``, when ``known_sources`` holds something other than ``KnownSource``, or
+    when ``method`` is not one of those; ``tagger.TaggerUnavailable`` (an
+    ``ExtractionError``) when the tagger's model file is missing. Empty text, text without
     quotes, unbalanced quotation marks, control characters and any script are accepted;
     time and memory grow linearly with the length of the text.
     """
+    if method not in METHODS:
+        raise ExtractionError(f"method must be one of {', '.join(METHODS)}, not {method!r:.40}")
     if not isinstance(text, str):
         raise ExtractionError(f"text must be a str, not {type(text).__name__}")
     if not isinstance(max_chars, int) or max_chars < 1:
@@ -49,13 +66,13 @@ def extract(
             raise ExtractionError(f"known_sources must hold KnownSource, not {known!r:.60}")
     if not text.strip():
         return Extraction((), ())
-    return _Extractor(text, known_sources).run()
+    return _Extractor(text, known_sources).run(method)
 
 
 _PARAGRAPH_ENDINGS = frozenset(".!?:;”\"’')…»」』")
 
 
-class _Extractor(_Cues, _Results):
+class _Extractor(_Cues, _Learned, _Results):
     """One article's run: the state the stage classes declare, set up here, and the pipeline
     that reads the article paragraph by paragraph, sentence by sentence."""
 
@@ -93,12 +110,21 @@ class _Extractor(_Cues, _Results):
 
     # --- pipeline --------------------------------------------------------------------------
 
-    def run(self) -> Extraction:
+    def run(self, method: str = "rules") -> Extraction:
         work = self.work
+        tagged = tag_article(work) if method != "rules" else []
         self.paragraphs = split_paragraphs(work)
         quotes, self.stray_marks = find_quotes(work, self.paragraphs)
         self.masked = build_masked(work, quotes, self.paragraphs)
         self.quotes = QuoteIndex(quotes, self.paragraphs)
+        if method != "tagger":
+            self._rules()
+        if tagged:
+            self._add_tagged(tagged)
+        return self._output()
+
+    def _rules(self) -> None:
+        work = self.work
         sentence_count = 0
         self.para_anchors: list[list[tuple[int, _Anchor]]] = []
         self.chain_anchors: dict[int, _Anchor] = {}
@@ -119,7 +145,6 @@ class _Extractor(_Cues, _Results):
                 if quote is not None and not found:
                     pending.append((p_index, s_index, quote))
         self._continuations(pending)
-        return self._output()
 
     def _quote_only(self, ss: int, se: int) -> Quote | None:
         quote = self.quotes.at(ss)

@@ -8,10 +8,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
 from interchange.annotations import AnnotationError, parse_annotation
-from interchange.brat_evaluation import BratEvaluationError, as_markdown, as_table, evaluate_brat
+from interchange.brat_evaluation import (
+    BratEvaluationError,
+    as_markdown,
+    as_table,
+    evaluate_brat,
+    extract_suggestions,
+)
 from interchange.brat_scoring import SPLITS
 from suggestions.extraction import ExtractionError
 from suggestions.extraction.evaluation import METRICS, ArticleScore, score_article, total
+from suggestions.extraction.extractor import METHODS
 
 BASE_DIR = Path(settings.BASE_DIR)
 # The project's annotated articles: the seed, then the invented development cases, then the
@@ -114,19 +121,27 @@ warning on standard error (file:line: what is wrong).
             "heldout, each with its own total).",
         )
         parser.add_argument(
+            "--method",
+            choices=METHODS,
+            default="combined",
+            help="The extractor: rules, tagger or combined (default, as extract()).",
+        )
+        parser.add_argument(
             "--format",
             choices=("table", "markdown", "json"),
             default="table",
             help="table (default), markdown (for BENCHMARKS.md) or json.",
         )
 
-    def handle(self, *args, paths, with_archive, format, **options):
+    def handle(self, *args, paths, with_archive, format, method="combined", **options):
         if format not in ("table", "markdown", "json"):
             raise CommandError(f"--format: unknown format {format!r}; use table, markdown or json")
         if options["brat"] is not None:
             if paths or with_archive:
                 raise CommandError("--brat takes no PATH and no --with-archive.")
-            return self._brat(options["brat"], options["split"], format, options["verbosity"])
+            return self._brat(
+                options["brat"], options["split"], format, options["verbosity"], method
+            )
         if options["split"] is not None:
             raise CommandError("--split applies to --brat only.")
         sets = _collect(paths or [str(BASE_DIR / folder) for folder in DEFAULT_FOLDERS])
@@ -138,7 +153,10 @@ warning on standard error (file:line: what is wrong).
                 for article in documents[path]["articles"]:
                     try:
                         result = score_article(
-                            article, file=_display(path), with_archive=with_archive
+                            article,
+                            file=_display(path),
+                            with_archive=with_archive,
+                            method=method,
                         )
                     except ExtractionError as error:
                         raise CommandError(
@@ -157,9 +175,13 @@ warning on standard error (file:line: what is wrong).
             if options["verbosity"] >= 2:
                 self.stdout.write(_errors(results))
 
-    def _brat(self, folder: str, split: str | None, format: str, verbosity: int) -> None:
+    def _brat(
+        self, folder: str, split: str | None, format: str, verbosity: int, method: str
+    ) -> None:
         try:
-            evaluation = evaluate_brat(folder, split)
+            evaluation = evaluate_brat(
+                folder, split, extractor=lambda text: extract_suggestions(text, method)
+            )
         except BratEvaluationError as error:
             raise CommandError(f"--brat: {error}") from error
         except ExtractionError as error:
