@@ -115,7 +115,7 @@ class TrackerAutoSchema(AutoSchema):
     def _add_header_parameter(
         operation: dict, name: str, description: str, *, required: bool = False
     ) -> None:
-        parameter = {
+        parameter: dict[str, object] = {
             "in": "header",
             "name": name,
             "schema": {"type": "string"},

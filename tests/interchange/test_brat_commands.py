@@ -65,7 +65,7 @@ def _suggestion(text, content, speaker=None, cue=None, occurrence=1):
     )
 
 
-def _fixed_extractor(text: str):
+def _fixed_extractor(text: str, method: str = "combined"):
     """Hand-made suggestions for the two fixture articles (see the expected numbers)."""
     if text.startswith("Ferry"):  # harbour-ferry: development
         return [

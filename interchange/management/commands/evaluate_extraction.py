@@ -7,14 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
+from interchange import brat_evaluation
 from interchange.annotations import AnnotationError, parse_annotation
-from interchange.brat_evaluation import (
-    BratEvaluationError,
-    as_markdown,
-    as_table,
-    evaluate_brat,
-    extract_suggestions,
-)
+from interchange.brat_evaluation import BratEvaluationError, as_markdown, as_table, evaluate_brat
 from interchange.brat_scoring import SPLITS
 from suggestions.extraction import ExtractionError
 from suggestions.extraction.evaluation import METRICS, ArticleScore, score_article, total
@@ -180,7 +175,9 @@ warning on standard error (file:line: what is wrong).
     ) -> None:
         try:
             evaluation = evaluate_brat(
-                folder, split, extractor=lambda text: extract_suggestions(text, method)
+                folder,
+                split,
+                extractor=lambda text: brat_evaluation.extract_suggestions(text, method),
             )
         except BratEvaluationError as error:
             raise CommandError(f"--brat: {error}") from error
