@@ -45,7 +45,9 @@ class NameMatch:
 
 
 def _words(name: str) -> list[str]:
-    name = unicodedata.normalize("NFKC", name).replace("’", "'")
+    # Accents dropped: "Calderón" and "Calderon" are one name.
+    decomposed = unicodedata.normalize("NFKD", name).replace("’", "'")
+    name = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # "F.B.I." and "U.S." are one word each.
     name = re.sub(r"\b((?:[A-Za-z]\.){2,})", lambda m: m.group(1).replace(".", ""), name)
     return _WORD.findall(name)

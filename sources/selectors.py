@@ -8,6 +8,7 @@ article that describes them, so they are found only within that article, unless 
 is across the whole archive (``any_article``).
 """
 
+import unicodedata
 from collections.abc import Iterable
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
@@ -15,6 +16,12 @@ from django.db.models.functions import Lower
 
 from articles.models import Article
 from sources.models import Source, SourceAlias, normalize_name
+
+
+def fold_accents(name: str) -> str:
+    """``name`` without accents or other combining marks ("Calderón" → "Calderon")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def name_forms(names: Iterable[str]) -> list[str]:
@@ -25,6 +32,9 @@ def name_forms(names: Iterable[str]) -> list[str]:
     for name in names:
         forms.add(normalize_name(name))
         forms.add(" ".join(name.lower().split()))
+        # Without accents too: "Calderon" finds "Calderón" by the alias it is given
+        # (``ascii_alias``), and "Calderón" finds a stored "Calderon".
+        forms.add(normalize_name(fold_accents(name)))
     forms.discard("")
     return sorted(forms)
 

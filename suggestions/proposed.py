@@ -24,7 +24,7 @@ from sources.resolution import (
     propose_merge,
     resolve_source,
 )
-from sources.selectors import sources_named
+from sources.selectors import fold_accents, sources_named
 from sources.services import source_add_alias, source_create
 from suggestions.models import Suggestion
 
@@ -101,6 +101,10 @@ def create_proposed_source(
         values["platform"] = _platform_for(row) if row is not None else Source.Platform.OTHER
     source = source_create(user=user, **values)
     if kind not in Source.ARTICLE_BOUND_KINDS:
+        plain = fold_accents(name)
+        if plain != name:
+            # So that an article writing "Calderon" finds "Calderón".
+            source_add_alias(source=source, name=plain[:300], user=user)
         for alias in data.get("aliases") or ():
             if isinstance(alias, str) and normalize_name(alias) != normalize_name(name):
                 source_add_alias(source=source, name=alias[:300], user=user)

@@ -333,6 +333,21 @@ def test_the_same_source_twice_is_not_a_misattribution():
     assert find_misattributions(quote, [att(2, 2, "direct", AT_90[0], 1)], PEOPLE) == []
 
 
+def test_two_sources_of_one_name_are_one_speaker_not_a_misattribution():
+    # "Calderon" and "Calderón" not merged yet: the same person, not two.
+    sources = by_id(
+        SourceInput(1, "person", name="Felipe Calderón"),
+        SourceInput(2, "person", name="felipe  calderon"),
+        SourceInput(3, "anonymous", description="an official"),
+        SourceInput(4, "anonymous", description="an official"),
+    )
+    quote = att(1, 1, "direct", AT_90[0], 1)
+    assert find_misattributions(quote, [att(2, 2, "direct", AT_90[0], 2)], sources) == []
+    # Two unnamed sources of one description in two articles may be two people.
+    unnamed = att(3, 3, "direct", AT_90[0], 3)
+    assert len(find_misattributions(unnamed, [att(4, 4, "direct", AT_90[0], 4)], sources)) == 1
+
+
 def test_a_member_and_its_organisation_are_reported_as_same_group():
     quote = att(1, 1, "direct", "our crews will stay until the work is done", 3)
     spokesman = att(2, 2, "direct", "Our crews will stay until the work is done.", 4)

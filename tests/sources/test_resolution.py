@@ -202,3 +202,11 @@ def test_the_admin_finds_and_merges_duplicates(editor, editor_client):
         "Ilse Varnok",
         "Ilse M. Varnok",
     }
+
+
+def test_a_name_with_accents_is_found_without_them_and_the_other_way(editor):
+    stored = _accept("Felipe Calderón", editor).source
+    assert "Felipe Calderon" in stored.aliases.values_list("name", flat=True)
+    assert _accept("Felipe Calderon", editor).source == stored
+    plain = SourceFactory(name="Tomas Kell")
+    assert _accept("Tomás Kell", editor).source == plain
