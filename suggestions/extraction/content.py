@@ -14,6 +14,9 @@ from suggestions.extraction.segments import Quote, QuoteIndex
 _SENTENCE_TAIL = " \t\n.;:,!?"
 _RELATIVES = ("who", "whose", "which")
 # A second speaker in the same sentence: "..., but officials said ...".
+_THAT_AFTER_RE = re.compile(r"\s*(?:that\s+|:\s*|,\s*)")
+_AND_VERB_RE = re.compile(r",?\s+(?:and|but)\s+(?:also\s+|then\s+)?")
+_AND_SPEAKER_RE = re.compile(r"\s+(?:and|but)\s+(?=[A-Z0-9])")
 _NEXT_CLAUSE_RE = re.compile(r",\s+(?:but|while|whereas|and|although|though|as)\s+")
 
 
@@ -44,8 +47,24 @@ class _Content:
         m = self.masked
         resume = end
         for cue in R.CUE_RE.finditer(m, start, end):
+            comma = m.rfind(",", max(start, cue.start() - 3), cue.start())
+            if comma != -1 and not m[comma + 1 : cue.start()].strip() and cue.group("verb"):
+                # "Ruiz wanted to attend ..., said Mark Jonas": another speaker's inverted cue.
+                end = resume = comma
+                break
+            joined_verb = _AND_VERB_RE.search(m, max(start, cue.start() - 12), cue.start())
+            if joined_verb is not None and joined_verb.end() == cue.start() and cue.group("verb"):
+                # "... called the vote “a dark day” and said ...": the subject's next cue.
+                end = resume = joined_verb.start()
+                break
             window = _NEXT_CLAUSE_RE.finditer(m, max(start, cue.start() - 200), cue.start())
             last = deque(window, maxlen=1)
+            if not last and cue.group("verb"):
+                # "21 percent said “no” and 14 percent said “maybe”": a named or counted
+                # second speaker after "and".
+                last = deque(
+                    _AND_SPEAKER_RE.finditer(m, max(start, cue.start() - 60), cue.start()), maxlen=1
+                )
             if not last or cue.group("according"):
                 continue
             joined = last[0]
@@ -54,6 +73,10 @@ class _Content:
                 end = resume = joined.start()
                 break
         adding = R.ADDING_RE.search(m, start, end)
+        writer = R.CLAUSE_STOP_RE.search(m, start, adding.start() if adding else end)
+        if writer is not None:
+            end = resume = writer.start()  # a cue in the writer's clause is read on its own
+            adding = None
         according = R.ACCORDING_IN_RE.search(m, start, adding.start() if adding else end)
         stop = (
             min(x.start() for x in (adding, according, None) if x) if (adding or according) else end
@@ -81,12 +104,23 @@ class _Content:
         if adding is not None:
             self._adding(adding, tail, anchor)
             return
+        last = pos
         for quote in self.quotes.within(pos, se):
+            between = m[last : quote.open].rstrip()
+            if between.strip() and between[-1] not in ",:;—–":
+                break  # "... on Valley Radio’s “Morning Show”": a title, not a second part
             self._add_quote(quote, anchor, anchor.confidence)
+            last = quote.end(self.paragraphs)
 
     def _adding(self, match: re.Match, end: int, anchor: _Anchor) -> None:
         cue = (self.text[match.start(1) : match.end(1)], match.start(1), match.end(1))
         start = match.end()
+        if match.group(1) == "telling":
+            # "telling reporters that ...": the recipient is not the speech.
+            told = R.RECIPIENT_RE.match(self.masked, start, end)
+            if told is not None:
+                that = _THAT_AFTER_RE.match(self.masked, told.end(), end)
+                start = that.end() if that else told.end()
         tail = self._tail(start, end)
         self._add_region(start, tail, anchor, split=True, cue=cue)
 

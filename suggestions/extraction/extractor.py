@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from suggestions.extraction.content import _SENTENCE_TAIL
-from suggestions.extraction.cues import _Cues
+from suggestions.extraction.frames import SIGNATURE_RE, _Frames, has_dash
 from suggestions.extraction.learned import _Learned
 from suggestions.extraction.mentions import _last_word, _word_set, fold_mention
 from suggestions.extraction.records import _Anchor, _Entity, _Raw
@@ -72,7 +72,7 @@ def extract(
 _PARAGRAPH_ENDINGS = frozenset(".!?:;”\"’')…»」』")
 
 
-class _Extractor(_Cues, _Learned, _Results):
+class _Extractor(_Frames, _Learned, _Results):
     """One article's run: the state the stage classes declare, set up here, and the pipeline
     that reads the article paragraph by paragraph, sentence by sentence."""
 
@@ -133,8 +133,10 @@ class _Extractor(_Cues, _Learned, _Results):
             body_start = dateline_end(self.masked, ps, pe) if p_index < 4 else ps
             anchors_here: list[tuple[int, _Anchor]] = []
             self.para_anchors.append(anchors_here)
-            if _is_heading(work, ps, pe):
-                continue
+            if _is_heading(work, ps, pe) and not (
+                has_dash(self.masked, ps, pe) and SIGNATURE_RE.search(self.masked, ps, pe)
+            ):
+                continue  # (a line signed "— Name" is a quote or post, not a heading)
             for ss, se in split_sentences(self.masked, work, body_start, pe):
                 s_index = sentence_count
                 sentence_count += 1

@@ -76,9 +76,26 @@ class _Learned:
         cue_reach: list[int] = []
         for _s, e in cues:
             cue_reach.append(max(e, cue_reach[-1]) if cue_reach else e)
+        # Between a rule's speaker and its cue lies the speaker's description, relative
+        # clauses included ("The official, who asked not to be named ..., said"): a verb
+        # there is not a cue of its own.
+        subjects = sorted(
+            {
+                (a.speaker_start, a.cue_start)
+                for *_se, a in rules
+                if a.speaker_start is not None and a.speaker_start < a.cue_start
+            }
+        )
+        subject_starts = [r[0] for r in subjects]
+        subject_reach: list[int] = []
+        for _s, e in subjects:
+            subject_reach.append(max(e, subject_reach[-1]) if subject_reach else e)
         anchors: dict[tuple, _Anchor] = {}
         previous: _Anchor | None = None
         for item in tagged:
+            m = bisect_right(subject_starts, item.cue_start)
+            if m and subject_reach[m - 1] >= item.end:
+                continue
             i = bisect_left(starts, item.end)
             if (i and reach[i - 1] > item.start) or not self._plausible(item):
                 continue

@@ -26,9 +26,48 @@ SPEECH_VERBS = words(
     "confirmed confirms acknowledged acknowledges admitted asserted stressed emphasized "
     "emphasised maintained contended alleged predicted predicts estimated cautioned recalled "
     "recalls replied responded complained conceded declared declares observed remarked "
-    "testified reported asked asks suggested"
+    "testified reported asked asks suggested urged urges vowed vows promised promises pledged "
+    "pledges denied denies argue insist warn predict concluded revealed reiterated "
+    "countered charged called described accused assured reminded informed acknowledge "
+    "wondered demanded shouted exclaimed quipped joked mused pleaded boasted bragged lamented "
+    "retorted scoffed snapped yelled screamed interjected griped marveled marvelled notes "
+    "claims"
 )
-TOLD_VERBS = frozenset({"told", "tells"})
+# Cues of belief or wish rather than speech ("She believes the deal is dead"); base forms
+# only after a pronoun or plural subject ("I think", "voters fear").
+BELIEF_VERBS = words(
+    "believes believed believe thinks thought think fears feared fear hopes hoped hope "
+    "expects expected expect wants wanted want worries worry doubts doubted knows"
+)
+# Cues of evidence: a document, poll or finding shows ("A poll shows Smith ahead").
+EVIDENCE_VERBS = words("shows showed show found finds suggests indicates indicated")
+EVIDENCE_HEADS = words(
+    "poll polls survey surveys study studies report reports data analysis analyses figures "
+    "estimates records documents research review audit census footage count tally results"
+)
+CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | EVIDENCE_VERBS
+# Base forms: cues only after "I", "we", "they", "you" or a plural subject ("Critics argue").
+BASE_FORMS = words(
+    "argue insist warn predict believe think fear hope expect want worry show acknowledge"
+)
+# Subjects that present evidence: "researchers found", "the audit shows".
+EVIDENCE_PEOPLE = words(
+    "researchers scientists investigators analysts economists experts auditors inspectors "
+    "pollsters authors"
+)
+
+
+def act_of(cue: str) -> str:
+    """ "speech", "belief" or "evidence" for a cue verb."""
+    lower = cue.lower()
+    if lower in BELIEF_VERBS or lower.rsplit(None, 1)[-1] in BELIEF_PHRASE_WORDS:
+        return "belief"
+    if lower in EVIDENCE_VERBS:
+        return "evidence"
+    return "speech"
+
+
+TOLD_VERBS = frozenset({"told", "tells", "assured", "reminded", "informed"})
 SOCIAL_VERBS = frozenset({"tweeted", "tweets", "posted"})
 
 DETERMINERS = words(
@@ -37,7 +76,8 @@ DETERMINERS = words(
 )
 QUANTIFIERS = words(
     "one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands "
-    "scores more other second third fourth fifth"
+    "scores more other second third fourth fifth half majority minority plurality three-quarters "
+    "two-thirds one-third one-quarter about nearly almost roughly approximately"
 )
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 RELATIVE_WORDS = frozenset({"who", "whose", "whom", "which", "that", "where"})
@@ -50,9 +90,10 @@ NON_SUBJECT_OPENERS = words(
     "even as while when after before although though because if since despite amid following "
     "in on at during by from with without for to into speaking asked meanwhile however but and "
     "yet still also earlier later separately instead then now here there so thus according "
-    "over under last late early nevertheless moreover"
+    "over under last late early nevertheless moreover among across within beyond unlike like "
+    "including regarding"
 )
-NEGATIVE_SUBJECTS = words("no nobody none neither nothing")
+NEGATIVE_SUBJECTS = words("no nobody none neither nothing what whatever")
 PARENTHETICALS = frozenset(
     {
         "however",
@@ -89,7 +130,9 @@ FINITE_WORDS = words(  # auxiliaries, modals and a few unambiguous present forms
 ED_ADJECTIVES = words(
     "armed retired unnamed named based detailed wounded injured trained skilled talented "
     "united reserved unidentified embattled beleaguered so-called advanced elected appointed "
-    "renowned seasoned respected"
+    "renowned seasoned respected registered unregistered undecided committed affiliated "
+    "educated married divorced employed unemployed insured uninsured qualified concerned "
+    "interested satisfied dissatisfied disappointed polled surveyed sampled"
 )
 
 # Head nouns of mentions. Kept small and generic: a mention whose head is unknown still gets a
@@ -220,12 +263,46 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return render(trie)
 
 
-_VERB_ALT = _trie_pattern(SPEECH_VERBS)
+VERB_ALT = _trie_pattern(CUE_VERBS)
 # Case-sensitive on purpose: a capitalised "Asked whether ..." opens a participle phrase.
-CUE_RE = re.compile(
-    r"(?<![\w’'-])(?:(?P<according>[Aa]ccording to)|(?P<verb>" + _VERB_ALT + r"))(?![\w’'-])"
+# Cues of several words: a verb and its noun or adjective ("expressed concern that", "made
+# clear that", "pointed out that", "remain confident that").
+PHRASE_ALT = (
+    r"expressed\s+(?:concern|hope|confidence|doubts?|fears?|optimism|frustration|regret)"
+    r"|voiced\s+(?:concern|hope|confidence|doubts?|fears?|optimism|frustration)"
+    r"|made\s+(?:it\s+)?clear|made\s+the\s+case|pointed\s+out|put\s+it"
+    r"|(?:remains?|remained|is|are|was|were)\s+(?:confident|convinced|certain|adamant"
+    r"|optimistic|hopeful|skeptical|sceptical|worried|concerned)(?=\s+that\b)"
 )
-ADDING_RE = re.compile(r",?\s+(adding)\b\s*(?:that\s+|:\s*|,\s*)?")
+BELIEF_PHRASE_WORDS = words(
+    "hope confidence doubt doubts fear fears optimism confident convinced certain optimistic "
+    "hopeful skeptical sceptical worried concerned"
+)
+CUE_RE = re.compile(
+    r"(?<![\w’'-])(?:(?P<according>[Aa]ccording to)|(?P<verb>"
+    + VERB_ALT
+    + "|"
+    + PHRASE_ALT
+    + r"))(?![\w’'-])"
+)
+# Participles that report more speech of the clause's subject: ", adding ...", ", saying
+# ...", ", telling reporters ..." ("adding" also without the comma).
+PARTICIPLE_CUES = words(
+    "adding saying noting telling arguing insisting warning explaining claiming stressing "
+    "acknowledging asserting declaring predicting promising vowing urging complaining calling "
+    "describing accusing writing tweeting replying responding answering"
+)
+ADDING_RE = re.compile(
+    r"(?:,\s+(?:(?:before|after|while|then|also)\s+)?|(?<=”)\s+|\s+(?=adding\b))("
+    + _trie_pattern(PARTICIPLE_CUES)
+    + r")\b"
+    r"\s*(?:that\s+|:\s*|,\s*)?"
+)
+# Where reported speech ends because the writer's own clause begins: ", while critics ...",
+# ", before leaving", "; ...".
+CLAUSE_STOP_RE = re.compile(
+    r",\s+(?:while|whereas|even\s+as)\s+|,\s+(?:before|after)\s+(?=[a-z]+ing\b)|;\s+"
+)
 ACCORDING_IN_RE = re.compile(r",\s+according to\s+")
 AUX_TAIL_RE = re.compile(
     r"(?:\s+(?:has|have|had|also|later|previously|earlier|then|again|repeatedly|once|"
@@ -252,7 +329,7 @@ WHEN_RE = re.compile(
 )
 CHANNEL_RE = re.compile(
     r"(?:in\s+(?:an?|its|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?P<doc>statement|interview|address|speech|post|letter"
-    r"|e-?mail|release|video|message|tweet|report|filing|op-ed|column)"
+    r"|e-?mail|release|video|message|tweet|report|filing|op-ed|column)(?:\s+(?:message|post|clip))?"
     r"(?:\s+with\s+(?P<with>(?:the\s+)?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,4}))?"
     r"|on\s+an?\s+(?:[\w-]+\s+)?(?P<call>conference\s+call|call|podcast|livestream)"
     r"|on\s+(?P<social>Twitter|X|Facebook|Telegram|Instagram|TikTok|YouTube|social\s+media"
@@ -271,7 +348,8 @@ RECIPIENT_RE = re.compile(
     r"(?:(?:the\s+)?(?P<proper>(?:The\s+)?[A-Z][\w’'&.-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)?"
     r"[A-Z][\w’'&.-]*){0,5})"
     # Someone not named: "reporters", "the council", "local media", "a news conference".
-    r"|(?P<common>(?:(?:the|a|an|his|her|their|its|local|state|foreign|fellow)\s+)?"
+    r"|(?P<common>(?:(?:the|a|an|his|her|their|its|local|state|foreign|fellow)\s+"
+    r"(?:[A-Z][\w’'&.-]*\s+){0,3})?"  # "a Senate panel", "the House committee"
     r"(?!that\b|of\b|about\b)[a-z][\w-]*"
     r"(?:\s+(?:media|television|conference|call|briefing|lawmakers|officials))?))"
     r"(?![\w’'-])"
@@ -296,5 +374,5 @@ COORD_RE = re.compile(
 )
 # After a closing quote: "... win!” Palsson said" is one sentence, "... win.” The crowd ..." two.
 CUE_AHEAD_RE = re.compile(
-    r"\s+(?:(?:[A-Z][\w’'.-]*|the|a|an|of|for|his|her|their)\s+){0,6}(?:" + _VERB_ALT + r")\b"
+    r"\s+(?:(?:[A-Z][\w’'.-]*|the|a|an|of|for|his|her|their)\s+){0,6}(?:" + VERB_ALT + r")\b"
 )

@@ -40,6 +40,7 @@ class _Anchor:
     when: str = ""
     channel: str = "unknown"
     confidence: float = 0.85
+    act: str = "speech"  # speech | belief | evidence
 
 
 @dataclass

@@ -43,6 +43,7 @@ class _Results:
                 said_when_text=anchor.when,
                 confidence=round(max(0.05, raw.confidence - penalty), 2),
                 channel=anchor.channel,
+                act=anchor.act,
             )
         return Extraction(tuple(suggestions.values()), proposed)
 

@@ -17,8 +17,11 @@ from suggestions.extraction.lexicon import ABBREVIATIONS, CUE_AHEAD_RE
 # - ``masked``: ``work`` with the inside of every quotation replaced by ``~`` and its marks
 #   normalised to “ and ”, so patterns looking for speech verbs, subjects and clause
 #   boundaries never look inside a quote (a quote's own "he said" is not an attribution).
+#   A mark typed as two apostrophes (''We will appeal,'' as some archives store “ and ”)
+#   is read like a straight double quote: its first character becomes “ (opening) or its
+#   second ” (closing), the other one ``~``.
 
-QUOTE_CHARS_RE = re.compile(r"[“”„«»「」『』\"]")
+QUOTE_CHARS_RE = re.compile(r"[“”„«»「」『』\"]|''")
 PARAGRAPH_SPLIT_RE = re.compile(r"\n[^\S\n]*\n\s*")
 LINE_SPLIT_RE = re.compile(r"\n\s*")
 SENTENCE_END_RE = re.compile(r"[.!?;。！？]+(?=[”)\]’'\s])[”)\]’']*\s+")
@@ -29,7 +32,8 @@ DATELINE_RE = re.compile(
     r"[^\S\n]*[—–-]{1,2}[^\S\n]+"
 )
 
-OPEN_MARKS = {"“": "”", "„": "“”", "«": "»", "「": "」", "『": "』"}
+# What closes each opening mark; “ may be closed by a straight " as well (mixed marks).
+OPEN_MARKS = {"“": '”"', "„": "“”", "«": "»", "「": "」", "『": "』"}
 CLOSE_MARKS = frozenset("”»」』")
 
 # --- text preparation ----------------------------------------------------------------------
@@ -77,9 +81,10 @@ class Quote:
     the quote goes on in the next paragraph (the wire convention for long quotes)."""
 
     open: int
-    close: int | None
+    close: int | None  # the last character of the closing mark
     para: int
     chain: int = -1
+    width: int = 1  # characters in each mark: 2 for ''
 
     def end(self, paragraphs: list[tuple[int, int]]) -> int:
         """The offset just after the quote: after its closing mark, or the paragraph end."""
@@ -100,14 +105,20 @@ def find_quotes(work: str, paragraphs: list[tuple[int, int]]) -> tuple[list[Quot
         closers = ""
         for match in QUOTE_CHARS_RE.finditer(work, start, end):
             pos, mark = match.start(), match.group()
-            if mark == '"':
+            if mark in ('"', "''"):
+                width = len(mark)
                 if opened is None:
-                    if _can_open(work, pos, start, end):
-                        opened, closers = pos, '"'
+                    if _can_open(work, pos, start, end, width):
+                        # A straight mark may be closed by a curly one: "... ” (mixed marks).
+                        opened, closers = pos, mark if width == 2 else '"”'
                     else:
                         stray += 1
-                elif '"' in closers:
-                    quotes.append(Quote(opened, pos, index))
+                elif (
+                    closers == mark
+                    or (width == 1 and closers == '"”')
+                    or (width == 1 and mark in closers and not work[pos - 1].isspace())
+                ):
+                    quotes.append(Quote(opened, pos + width - 1, index, width=width))
                     opened = None
                 continue
             if opened is not None and mark in closers:
@@ -143,9 +154,9 @@ def find_quotes(work: str, paragraphs: list[tuple[int, int]]) -> tuple[list[Quot
     return kept, stray
 
 
-def _can_open(work: str, pos: int, start: int, end: int) -> bool:
+def _can_open(work: str, pos: int, start: int, end: int, width: int = 1) -> bool:
     before = work[pos - 1] if pos > start else " "
-    after = work[pos + 1] if pos + 1 < end else " "
+    after = work[pos + width] if pos + width < end else " "
     return not after.isspace() and (before.isspace() or before in "([{—–-/:")
 
 
@@ -193,8 +204,10 @@ class QuoteIndex:
 
     def inner(self, quote: Quote, work: str) -> tuple[int, int]:
         """The words inside a quote: no marks, no surrounding space, no trailing comma."""
-        start = quote.open + 1
+        start = quote.open + quote.width
         end = quote.close if quote.close is not None else self.paragraphs[quote.para][1]
+        if quote.close is not None:
+            end -= quote.width - 1
         while start < end and work[start].isspace():
             start += 1
         while end > start and (work[end - 1].isspace() or work[end - 1] == ","):
@@ -257,10 +270,13 @@ def _split_after_quotes(
             # "“We will win!” Palsson said" is one sentence when the quote opens it; a quote
             # closing a sentence that began earlier ends it whatever follows.
             opens_sentence = masked.rfind("“", pos, cursor) == pos
+            last = cursor - 1
+            if work[last] == "'" and work[cursor] == "'":
+                last -= 1  # the first character of a closing ''
             if (
                 after < e
                 and masked[after].isspace()
-                and work[cursor - 1] in ".!?"
+                and work[last] in ".!?"
                 and not (opens_sentence and CUE_AHEAD_RE.match(masked, after, min(e, after + 120)))
             ):
                 nxt = after

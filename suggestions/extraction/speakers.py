@@ -28,6 +28,7 @@ _ORG_KINDS = ("organization", "official_account")
 _IT_KINDS = ("organization", "official_account", "document")
 _COLLECTIVE_KINDS = ("organization", "official_account", "group")
 _ACRONYM_RE = re.compile(r",\s+or\s+([A-Z][A-Z0-9-]{1,9})\b")
+_TRAILING_PAREN_RE = re.compile(r"\s*\([^()]{1,30}\)$")
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "prof"})
 
 
@@ -51,6 +52,9 @@ class _Speakers:
     def _resolve(self, start: int, end: int, se: int, channel: str) -> tuple[_Entity, float]:
         """The entity a speaker mention refers to, creating one when it is new."""
         m = self.masked
+        paren = _TRAILING_PAREN_RE.search(m, start, end)
+        if paren is not None and paren.start() > start:
+            end = paren.start()  # "Harry Reid (D-Nev.)": the party is not in the name
         toks = tokenize(m, start, end)
         text = self.work[start:end]
         lower = text.lower()
@@ -126,7 +130,12 @@ class _Speakers:
         name_index, name_seg, title = _name_segment(segments)
         # "Dr. Hana Lee of the Ostmark Institute": the phrase after the name.
         name_rest = segments[name_index][len(title) + len(name_seg) :] if name_seg else []
-        descriptions = [seg for i, seg in enumerate(segments) if i != name_index]
+        # "Ana Ruiz, 47": an age is in the mention, not in the name or the description.
+        descriptions = [
+            seg
+            for i, seg in enumerate(segments)
+            if i != name_index and not (len(seg) == 1 and seg[0][2].isdigit())
+        ]
         desc_text = ", ".join(self.work[s[0][0] : s[-1][1]] for s in descriptions if s)
         if title and not all(t[2].lower().rstrip(".") in _HONORIFICS for t in title):
             desc_text = desc_text or self.work[title[0][0] : title[-1][1]]

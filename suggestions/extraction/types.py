@@ -56,6 +56,9 @@ class Suggestion:
     said_when_text: str  # "late on Tuesday", "on Wednesday", or ""
     confidence: float
     channel: str = "unknown"  # Attribution.Channel value
+    # What the cue reports: "speech" (X said, told, urged), "belief" (X believes, thinks,
+    # wants, fears) or "evidence" (a poll shows, a study found, according to the report).
+    act: str = "speech"
 
 
 @dataclass(frozen=True)

