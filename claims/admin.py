@@ -323,6 +323,7 @@ class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
     ]
     list_filter = [
         "kind",
+        "act",
         "channel",
         "anchor_status",
         "is_suggested",
@@ -360,7 +361,7 @@ class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
             {
                 "fields": [
                     ("source", "speaker_mention"),
-                    ("kind", "stance"),
+                    ("kind", "stance", "act"),
                     ("claim", "claim_is_suggested", "claim_link_score"),
                 ],
                 "description": (

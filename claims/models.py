@@ -110,6 +110,11 @@ class Attribution(AnchoredSpan):
         ASSERTS = "asserts", "asserts the claim"
         DENIES = "denies", "denies the claim"
 
+    class Act(models.TextChoices):
+        SPEECH = "speech", "said it"
+        BELIEF = "belief", "believes it"
+        EVIDENCE = "evidence", "shown by evidence (a poll, a study)"
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attributions")
     source = models.ForeignKey(
         Source,
@@ -142,6 +147,13 @@ class Attribution(AnchoredSpan):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     stance = models.CharField(max_length=8, choices=Stance.choices, default=Stance.ASSERTS)
+    act = models.CharField(
+        max_length=8,
+        choices=Act.choices,
+        default=Act.SPEECH,
+        help_text="Said (speech), believed (belief: 'she believes'), or shown (evidence: "
+        "'a poll shows').",
+    )
     speaker_mention = models.CharField(
         max_length=300,
         blank=True,

@@ -116,6 +116,7 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
             "claim_link_score",
             "kind",
             "stance",
+            "act",
             "text",
             "start",
             "end",

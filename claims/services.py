@@ -34,6 +34,7 @@ class AttributionFields(TypedDict, total=False):
     claim_link_score: float | None
     kind: str
     stance: str
+    act: str
     speaker_mention: str
     cue: str
     channel: str

@@ -84,7 +84,7 @@ class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
         "article",
         "anchor",
     ]
-    list_filter = ["state", "kind", "channel", "anchor_status"]
+    list_filter = ["state", "kind", "act", "channel", "anchor_status"]
     list_select_related = ["source", "article", "attribution"]
     list_defer = ("article__body", "article__notes", "note")
     search_fields = ["text", "speaker_mention", "cue", "article__headline", "source__name"]
@@ -110,7 +110,7 @@ class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
         (
             "Who said it",
             {
-                "fields": [("source", "speaker_mention"), "proposed_speaker", "kind"],
+                "fields": [("source", "speaker_mention"), "proposed_speaker", ("kind", "act")],
                 "description": (
                     "Leave the source empty to create the proposed speaker when you accept; "
                     "choose a source to use one already in the archive instead."

@@ -60,6 +60,9 @@ class ExtractedSuggestionSerializer(serializers.Serializer):
     end = serializers.IntegerField()
     text = serializers.CharField(help_text="Exactly text[start:end].")
     kind = serializers.ChoiceField(choices=Suggestion.KINDS)
+    act = serializers.ChoiceField(
+        choices=Attribution.Act.choices, help_text="speech, belief or evidence"
+    )
     cue = serializers.CharField()
     cue_start = serializers.IntegerField()
     cue_end = serializers.IntegerField()
@@ -135,6 +138,7 @@ class SuggestionSerializer(ServiceModelSerializer):
             "text",
             "anchor_status",
             "kind",
+            "act",
             "cue",
             "speaker_mention",
             "speaker",

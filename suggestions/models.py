@@ -45,6 +45,9 @@ class Suggestion(AnchoredSpan):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
     kind = models.CharField(max_length=12, choices=KINDS)
+    act = models.CharField(
+        max_length=8, choices=Attribution.Act.choices, default=Attribution.Act.SPEECH
+    )
     cue = models.CharField(max_length=60, blank=True, help_text="The cue as written: said, told.")
     cue_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
     speaker_mention = models.CharField(

@@ -200,6 +200,7 @@ def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
                 proposal, note = {}, f"Speaker left for review: {problem}"
         values = {
             "kind": item.kind,
+            "act": item.act,
             "text": item.text,
             "cue": item.cue[:60],
             "cue_start": item.cue_start,
@@ -354,6 +355,7 @@ def suggestion_accept(
         source=source,
         claim=claim,
         kind=row.kind,
+        act=row.act,
         start=row.start,
         end=row.end,
         text=row.text,

@@ -21,7 +21,8 @@ Format (``*`` marks a required field; every other field has the default shown or
                  website, a handle or profile URL; normalised as the model does)
     claim        key*, text*, event_date, notes
     attribution  kind* (Attribution.Kind), text*, start, end, source (source key; null only
-                 when unattributed), claim (claim key), stance ("asserts"), speaker_mention,
+                 when unattributed), claim (claim key), stance ("asserts"), act ("speech"; or
+                 "belief", "evidence"), speaker_mention,
                  cue, channel ("unknown"), recipient (outlet key), said_on, said_when_text,
                  note, is_suggested (false), is_reviewed (false)
     metadata     kind* (MetadataSpan.Kind), text*, start, end, outlet (outlet key)

@@ -211,6 +211,8 @@ def _dump_attribution(
         data["note"] = attribution.note
     if attribution.stance != Attribution.Stance.ASSERTS:
         data["stance"] = attribution.stance
+    if attribution.act != Attribution.Act.SPEECH:
+        data["act"] = attribution.act
     if attribution.is_suggested:
         data["is_suggested"] = True
     if attribution.is_reviewed:

@@ -102,3 +102,12 @@ def test_a_speaker_that_is_no_name_is_stored_without_one_for_review(editor, monk
         suggestion_accept(suggestion=row, user=editor)
     named = Source.objects.create(kind="person", name="Tomas Kell")
     assert suggestion_accept(suggestion=row, user=editor, source=named).source == named
+
+
+def test_the_act_of_a_suggestion_is_stored_and_carried_to_the_attribution(editor):
+    body = "Officials met on Monday. The mayor believes the harbour will reopen next week."
+    article = ArticleFactory(body=body)
+    services.suggest_attributions(article=article, user=editor)
+    row = Suggestion.objects.get(article=article)
+    assert row.act == "belief"
+    assert suggestion_accept(suggestion=row, user=editor).act == "belief"
