@@ -86,6 +86,8 @@ class _Extractor(_Frames, _Learned, _Results):
         self.people_by_word: dict[str, _Entity] = {}
         self.orgs_by_form: dict[str, _Entity] = {}
         self.raws: list[_Raw] = []
+        # A reason for anonymity given before the anonymous source speaks (speakers.py).
+        self.waiting_reason = ""
         self.stray_marks = 0
         self.known_by_form: dict[str, KnownSource | None] = {}
         self.known_by_surname: dict[str, KnownSource | None] = {}

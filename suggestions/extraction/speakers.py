@@ -48,6 +48,7 @@ class _Speakers:
     known_by_surname: dict[str, KnownSource | None]
     known_entities: dict[int, _Entity]
     known_orgs_by_head: dict[str, list[tuple[frozenset[str], KnownSource]]]
+    waiting_reason: str
 
     def _resolve(self, start: int, end: int, se: int, channel: str) -> tuple[_Entity, float]:
         """The entity a speaker mention refers to, creating one when it is new."""
@@ -394,7 +395,12 @@ class _Speakers:
     # --- anonymity -------------------------------------------------------------------------
 
     def _anonymity(self, ss: int, se: int, found: list[_Anchor]) -> None:
-        """Attach "spoke on condition of anonymity because ..." to the sources it covers."""
+        """Attach "spoke on condition of anonymity because ..." (or "who was not authorized
+        to speak publicly") to the sources it covers: anonymous sources of this sentence, or
+        the last one that spoke before it; a reason given before any anonymous source has
+        spoken waits for the next sentence's ("Officials were not authorized to discuss the
+        talks. One said ...")."""
+        reasons: list[tuple[int, str]] = []
         for match in R.ANONYMITY_RE.finditer(self.masked, ss, se):
             group = "reason" if match.group("reason") else "purpose"
             if match.group(group):
@@ -404,9 +410,21 @@ class _Speakers:
                 near = R.NOT_ALLOWED_RE.search(self.masked, ss, se)
                 reason = self.work[near.start() : near.end()] if near else ""
             reason = R.REASON_SUBJECT_RE.sub("", reason)
-            if not reason:
-                continue
-            for entity in self._anonymous_targets(found, ss, match.start()):
+            if reason:
+                reasons.append((match.start(), reason))
+        if not reasons:
+            near = R.NOT_ALLOWED_RE.search(self.masked, ss, se)
+            if near is not None:
+                reason = R.REASON_SUBJECT_RE.sub("", self.work[near.start() : near.end()])
+                reasons.append((near.start(), reason))
+        waiting, self.waiting_reason = self.waiting_reason, ""
+        if not reasons and waiting:
+            reasons = [(ss, waiting)] if any(a.entity.kind == "anonymous" for a in found) else []
+        for pos, reason in reasons:
+            targets = self._anonymous_targets(found, ss, pos)
+            if not targets:
+                self.waiting_reason = reason
+            for entity in targets:
                 if not entity.anonymity_reason:
                     entity.anonymity_reason = reason
 
