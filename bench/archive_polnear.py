@@ -80,6 +80,8 @@ def manage(env: dict, *args: str) -> float:
     elapsed = time.perf_counter() - started
     tail = (result.stdout + result.stderr).strip().splitlines()[-3:]
     print(f"  {' '.join(args[:2])}: {elapsed:.0f} s; {' | '.join(tail)[:300]}", flush=True)
+    if result.returncode != 0 and "Traceback" in result.stderr:
+        raise SystemExit(f"{args[0]} failed:\n{result.stderr[-3000:]}")
     return elapsed
 
 
