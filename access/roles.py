@@ -54,7 +54,12 @@ def is_editor(user) -> bool:
     """Whether ``user`` acts as an editor: in the Editors group, or a superuser."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or user.groups.filter(name=EDITORS).exists()
+    cached = getattr(user, "_tracker_is_editor", None)
+    if cached is None:
+        # Asked several times per page (each permission check): one query per user object.
+        cached = user.is_superuser or user.groups.filter(name=EDITORS).exists()
+        user._tracker_is_editor = cached
+    return cached
 
 
 def may_change_authored(user, author) -> bool:

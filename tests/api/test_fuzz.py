@@ -29,15 +29,27 @@ RANDOM = bool(os.environ.get("FUZZ_RANDOM"))
 FIGURES = {"requests": Counter(), "seconds": 0.0}
 
 
-# Invalid input must get a 4xx. A 412 counts: a stale If-Match is refused before the body
-# is read (RFC 9110, 13.2.1), and the invalid body is not stored either. A well-typed id of
+# Invalid input must get a 4xx. A 412 counts: a stale If-Match is refused (RFC 9110,
+# 13.2.1), and the invalid body is not stored either; so does a 428, the answer to a change
+# sent without the If-Match the schema requires (RFC 6585, 3). A well-typed id of
 # a row that does not exist, or a span that is not in the body, is valid by the schema and
 # still rightly a 400 (the schema cannot say "exists"), so positive_data_acceptance is off.
 CONFIG = schemathesis.Config.from_dict(
     {
         "checks": {
             "negative_data_rejection": {
-                "expected-statuses": ["400", "401", "403", "404", "405", "406", "409", "412", "415"]
+                "expected-statuses": [
+                    "400",
+                    "401",
+                    "403",
+                    "404",
+                    "405",
+                    "406",
+                    "409",
+                    "412",
+                    "415",
+                    "428",
+                ]
             },
             "positive_data_acceptance": {"enabled": False},
         }

@@ -76,6 +76,7 @@ def test_review_screen_accepts_with_an_edit(editor_client, editor, article):
             "source": "",
             "speaker_mention": row.speaker_mention,
             "kind": "indirect",
+            "act": row.act,
             "cue": "told",
             "channel": row.channel,
             "recipient_name": "",
