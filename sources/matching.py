@@ -67,6 +67,14 @@ def name_key(name: str, *, person: bool = False) -> str:
     return " ".join(words)
 
 
+def _person_words(name: str) -> list[str]:
+    return [
+        w.casefold()
+        for w in _words(name)
+        if w.casefold() not in TITLES and w.casefold() not in _SUFFIXES and len(w) > 1
+    ]
+
+
 def person_parts(name: str) -> tuple[str, str]:
     """(first name, surname), case folded; ("", surname) for a surname alone."""
     words = name_key(name, person=True).split()
@@ -112,6 +120,11 @@ def compare_names(
     if a == b:
         return NameMatch(1.0, "same name")
     if person:
+        full_a, full_b = _person_words(proposed), _person_words(existing)
+        if len(full_b) >= 2 and len(full_a) > len(full_b) and full_a[-len(full_b) :] == full_b:
+            # "Billionaire Donald Trump", "Democrat Hillary Clinton": a description before
+            # the full name.
+            return NameMatch(0.95, "same name after a description")
         (first_a, last_a), (first_b, last_b) = person_parts(proposed), person_parts(existing)
         if last_a != last_b or not last_a:
             return None

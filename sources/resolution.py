@@ -46,6 +46,7 @@ PROPOSE = 0.6
 # Trump", "Sen. Ted Cruz"): recorded as an alias when they attach. A surname or an acronym
 # is not, since it may name someone else in another article.
 FULLER_FORMS = frozenset({"same name", "same first and last name"})
+ATTACH_REASONS = FULLER_FORMS | {"same name after a description"}
 RESOLVED_KINDS = (Source.Kind.PERSON, Source.Kind.ORGANIZATION, Source.Kind.OFFICIAL_ACCOUNT)
 
 

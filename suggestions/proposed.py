@@ -8,6 +8,7 @@ stored without a speaker, for an editor to choose.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,8 @@ from sources.selectors import fold_accents, sources_named
 from sources.services import source_add_alias, source_create
 from suggestions.models import Suggestion
 
+_POSSESSIVE_END = re.compile(r"(?<=\w)['’]s$")
+
 
 def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     """The proposal with its name and description cleaned ("Tomas Kell's remarks" names
@@ -39,6 +42,8 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     name = clean_name(data.get("name") or "")
     description = clean_name(data.get("description") or "")
     name = speech_possessor(name) or name
+    # "Trump's" (a speaker span cut before what it owns) is Trump.
+    name = _POSSESSIVE_END.sub("", name)
     if kind == Source.Kind.DOCUMENT and not name:
         name = description
     data = {**data, "name": name, "description": description}

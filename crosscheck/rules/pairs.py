@@ -79,8 +79,38 @@ def _same_speaker(
     a: AttributionInput, b: AttributionInput, sources: Mapping[int, SourceInput]
 ) -> bool:
     """One source, or the re-entered copy of one unnamed source in a wire story's copies
-    (anonymous sources belong to one article, so each copy has its own row)."""
-    return not set(_speakers(a, sources)).isdisjoint(_speakers(b, sources))
+    (anonymous sources belong to one article, so each copy has its own row); or two rows
+    the archive has not merged that name one speaker: see :func:`_one_unmerged_speaker`."""
+    if not set(_speakers(a, sources)).isdisjoint(_speakers(b, sources)):
+        return True
+    left = sources.get(a.source_id) if a.source_id is not None else None
+    right = sources.get(b.source_id) if b.source_id is not None else None
+    return left is not None and right is not None and _one_unmerged_speaker(left, right)
+
+
+def _one_unmerged_speaker(left: SourceInput, right: SourceInput) -> bool:
+    """Two source rows that stand for one speaker until an editor merges them, so that
+    crediting both with the same words is no misattribution:
+
+    - a person named by a surname alone and a person of that surname ("Varnok" and "Ilse
+      Varnok": the surname's resolution waits for review, never guessed);
+    - two unnamed sources with the same specific description, one naming someone ("former
+      adviser Ilse Varnok", "The Kellish senator": a copy of one article filed twice), but
+      not "a senior official", which many people are.
+    """
+    if left.kind != right.kind:
+        return False
+    if left.kind == "person" and left.name and right.name:
+        a, b = folded_name(left.name).split(), folded_name(right.name).split()
+        return (len(a) == 1 and len(b) > 1 and a[0] == b[-1]) or (
+            len(b) == 1 and len(a) > 1 and b[0] == a[-1]
+        )
+    if left.kind in UNNAMED_KINDS and left.description and right.description:
+        if folded_name(left.description) != folded_name(right.description):
+            return False
+        words = left.description.split()
+        return len(words) >= 3 and any(w[:1].isupper() for w in words[1:])
+    return False
 
 
 def judge_pair(

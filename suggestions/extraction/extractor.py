@@ -122,6 +122,13 @@ class _Extractor(_Frames, _Learned, _Results):
         if method != "tagger":
             self._rules()
         if tagged:
+            # Headlines, subheadings and bylines are metadata, never attributions (as for
+            # the rules): a tagged span in one is left out.
+            headings = [(ps, pe) for ps, pe in self.paragraphs if _is_heading(work, ps, pe)]
+            if headings:
+                tagged = [
+                    item for item in tagged if not any(ps <= item.start < pe for ps, pe in headings)
+                ]
             self._add_tagged(tagged)
         return self._output()
 

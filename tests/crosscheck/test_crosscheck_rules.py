@@ -694,3 +694,29 @@ def test_run_rules_over_5000_attributions_finishes():
         FindingKind.NUMERIC_CONFLICT,
         FindingKind.CONTRADICTION,
     }
+
+
+def test_a_bare_surname_and_a_full_name_are_one_unmerged_speaker():
+    sources = by_id(
+        SourceInput(1, "person", name="Varnok"),
+        SourceInput(2, "person", name="Ilse Varnok"),
+        SourceInput(3, "person", name="Tomas Varnok"),
+    )
+    quote = att(1, 1, "direct", AT_90[0], 1)
+    assert find_misattributions(quote, [att(2, 2, "direct", AT_90[0], 2)], sources) == []
+    # Two full names of one surname are two people.
+    other = att(3, 3, "direct", AT_90[0], 3)
+    assert len(find_misattributions(other, [att(2, 2, "direct", AT_90[0], 2)], sources)) == 1
+
+
+def test_one_specific_description_filed_twice_is_one_speaker():
+    sources = by_id(
+        SourceInput(1, "anonymous", description="former adviser Ilse Varnok"),
+        SourceInput(2, "anonymous", description="former adviser Ilse Varnok"),
+        SourceInput(3, "anonymous", description="a senior official"),
+        SourceInput(4, "anonymous", description="a senior official"),
+    )
+    copy = att(1, 1, "direct", AT_90[0], 1)
+    assert find_misattributions(copy, [att(2, 2, "direct", AT_90[0], 2)], sources) == []
+    vague = att(3, 3, "direct", AT_90[0], 3)
+    assert len(find_misattributions(vague, [att(4, 4, "direct", AT_90[0], 4)], sources)) == 1

@@ -210,3 +210,10 @@ def test_a_name_with_accents_is_found_without_them_and_the_other_way(editor):
     assert _accept("Felipe Calderon", editor).source == stored
     plain = SourceFactory(name="Tomas Kell")
     assert _accept("Tomás Kell", editor).source == plain
+
+
+def test_a_description_before_a_full_name_and_a_possessive_are_the_person(editor):
+    ilse = SourceFactory(name="Ilse Varnok")
+    assert _accept("Senator Ilse Varnok", editor).source == ilse
+    assert _accept("Harbourmaster Ilse Varnok", editor).source == ilse
+    assert _accept("Ilse Varnok’s", editor).source == ilse
