@@ -48,7 +48,9 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         name = description
     data = {**data, "name": name, "description": description}
     label = name if kind in Source.NAMED_KINDS else description
-    problem = name_problem(label) if label else None
+    if not label:
+        return data, "The proposed speaker has no name or description. Choose the speaker."
+    problem = name_problem(label)
     if problem is not None:
         return data, f"“{label}” cannot stand for a speaker: {problem}. Choose the speaker."
     return data, None

@@ -111,3 +111,9 @@ def test_the_act_of_a_suggestion_is_stored_and_carried_to_the_attribution(editor
     row = Suggestion.objects.get(article=article)
     assert row.act == "belief"
     assert suggestion_accept(suggestion=row, user=editor).act == "belief"
+
+
+def test_a_speaker_without_a_name_or_description_is_left_for_review(editor):
+    suggestion = _suggestion("anonymous", "", "“ ”")
+    with pytest.raises(ValidationError, match="no name or description"):
+        suggestion_accept(suggestion=suggestion, user=editor)
