@@ -217,3 +217,8 @@ def test_a_description_before_a_full_name_and_a_possessive_are_the_person(editor
     assert _accept("Senator Ilse Varnok", editor).source == ilse
     assert _accept("Harbourmaster Ilse Varnok", editor).source == ilse
     assert _accept("Ilse Varnok’s", editor).source == ilse
+
+
+def test_a_full_name_finds_the_person_stored_with_a_description_before_it(editor):
+    stored = SourceFactory(name="Harbourmaster Ilse Varnok")
+    assert _accept("Ilse Varnok", editor).source == stored
