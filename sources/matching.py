@@ -121,8 +121,8 @@ def compare_names(
         return NameMatch(1.0, "same name")
     if person:
         full_a, full_b = _person_words(proposed), _person_words(existing)
-        short, long = sorted((full_a, full_b), key=len)
-        if len(short) >= 2 and len(long) > len(short) and long[-len(short) :] == short:
+        fewer, more = sorted((full_a, full_b), key=len)
+        if len(fewer) >= 2 and len(more) > len(fewer) and more[-len(fewer) :] == fewer:
             # "Billionaire Donald Trump", "Democrat Hillary Clinton": a description before
             # the full name.
             return NameMatch(0.95, "same name after a description")
