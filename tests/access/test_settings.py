@@ -63,6 +63,21 @@ def test_deploy_check_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_deploy_check_passes_with_the_readmes_production_variables():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"### Production.*?```sh\n(.*?)```", readme, re.S).group(1)
+    variables = {}
+    for line in block.splitlines():
+        name, _, value = line.split("#")[0].strip().partition("=")
+        variables[name] = value
+    assert set(variables) >= {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+    # The placeholders filled as the comments say; the database is the test's own.
+    variables["SECRET_KEY"] = "k" * 20 + "-a-generated-production-key-" + "z" * 20
+    variables.pop("DATABASE_URL")
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **variables)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_deploy_check_warns_without_a_secret_key_in_the_environment():
     result = run_manage("check", "--deploy", DEBUG="0", ALLOWED_HOSTS="tracker.example.org")
     assert "tracker.W001" in result.stdout + result.stderr
