@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -27,6 +28,16 @@ def set_history_user(instance: models.Model, user: Actor) -> None:
     if acting_user(user) is not None:
         # simple_history reads this attribute; the model class does not declare it.
         setattr(instance, "_history_user", user)  # noqa: B010
+
+
+def mark_reviewed(row, *, state: str, user: Actor) -> None:
+    """Record an editor's verdict on a queued row (a merge or claim suggestion): its state,
+    who and when, in the row's history."""
+    row.state = state
+    row.reviewed_by = acting_user(user)
+    row.reviewed_at = timezone.now()
+    set_history_user(row, user)
+    row.save()
 
 
 def apply_fields(instance: models.Model, data: Mapping[str, object]) -> None:

@@ -27,6 +27,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from sources.names import fold_accents
+
 _TITLE_WORDS = """
 mr mrs ms miss dr prof sen senator rep representative gov governor pres president vice
 secretary gen general col lt sgt adm mayor judge justice rev sir dame lord lady former
@@ -46,8 +48,7 @@ class NameMatch:
 
 def _words(name: str) -> list[str]:
     # Accents dropped: "Calderón" and "Calderon" are one name.
-    decomposed = unicodedata.normalize("NFKD", name).replace("’", "'")
-    name = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    name = fold_accents(unicodedata.normalize("NFKC", name)).replace("’", "'")
     # "F.B.I." and "U.S." are one word each.
     name = re.sub(r"\b((?:[A-Za-z]\.){2,})", lambda m: m.group(1).replace(".", ""), name)
     return _WORD.findall(name)

@@ -57,6 +57,12 @@ _NUMBERISH = re.compile(r"^[\d.,%$€£\s-]+$|\d+(?:[.,]\d+)?\s*(?:%|percent|per
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|https?://|www\.|\{|\}|\[\[|\]\]", re.I)
 
 
+def fold_accents(name: str) -> str:
+    """``name`` without accents or other combining marks ("Calderón" → "Calderon")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fix_mojibake(value: str) -> str:
     """Undo UTF-8 text decoded as Windows-1252, where that is what happened."""
     if not _MOJIBAKE.search(value):

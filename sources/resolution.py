@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 
-from access.services import Actor, acting_user, set_history_user
+from access.services import Actor, mark_reviewed, set_history_user
 from sources.matching import (
     NameMatch,
     acronym,
@@ -172,7 +171,7 @@ def merge_suggestion_accept(*, suggestion: MergeSuggestion, user: Actor = None) 
     if row.state != MergeSuggestion.State.PENDING or row.keep is None or row.duplicate is None:
         raise ValidationError({"state": f"This merge was already {row.get_state_display()}."})
     keep, duplicate = row.keep, row.duplicate
-    _review(row, MergeSuggestion.State.ACCEPTED, user)
+    mark_reviewed(row, state=MergeSuggestion.State.ACCEPTED, user=user)
     return source_merge(keep=keep, others=[duplicate], user=user)
 
 
@@ -181,16 +180,8 @@ def merge_suggestion_reject(*, suggestion: MergeSuggestion, user: Actor = None) 
     row = MergeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
     if row.state != MergeSuggestion.State.PENDING:
         raise ValidationError({"state": f"This merge was already {row.get_state_display()}."})
-    _review(row, MergeSuggestion.State.REJECTED, user)
+    mark_reviewed(row, state=MergeSuggestion.State.REJECTED, user=user)
     return row
-
-
-def _review(row: MergeSuggestion, state: str, user: Actor) -> None:
-    row.state = state
-    row.reviewed_by = acting_user(user)
-    row.reviewed_at = timezone.now()
-    set_history_user(row, user)
-    row.save()
 
 
 def _pairs(sources: list[Source]) -> Iterator[tuple[Source, Source, NameMatch]]:

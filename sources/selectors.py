@@ -8,7 +8,6 @@ article that describes them, so they are found only within that article, unless 
 is across the whole archive (``any_article``).
 """
 
-import unicodedata
 from collections.abc import Iterable
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
@@ -16,12 +15,7 @@ from django.db.models.functions import Lower
 
 from articles.models import Article
 from sources.models import Source, SourceAlias, normalize_name
-
-
-def fold_accents(name: str) -> str:
-    """``name`` without accents or other combining marks ("Calderón" → "Calderon")."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+from sources.names import fold_accents
 
 
 def name_forms(names: Iterable[str]) -> list[str]:

@@ -90,42 +90,42 @@ def _reviewed(link: ClaimLink, *, pending_only: bool) -> None:
         raise ValidationError({"state": f"This match was already {link.get_state_display()}."})
 
 
-class ClaimLinkAcceptView(generics.GenericAPIView):
+class _ClaimLinkReview(generics.GenericAPIView):
+    serializer_class = ClaimLinkSerializer
+    queryset = ClaimLink.objects.all()
+    pagination_class = None
+    filter_backends = []
+    required_permissions = {"*": ["suggestions.change_claimlink", "claims.change_attribution"]}
+    pending_only = True
+
+    def review(self, link: ClaimLink) -> None:
+        raise NotImplementedError
+
+    @extend_schema(request=None, responses=ClaimLinkSerializer)
+    def post(self, request, pk):
+        link = get_object_or_404(ClaimLink, pk=pk)
+        _reviewed(link, pending_only=self.pending_only)
+        self.review(link)
+        link.refresh_from_db()
+        return Response(ClaimLinkSerializer(link, context=self.get_serializer_context()).data)
+
+
+class ClaimLinkAcceptView(_ClaimLinkReview):
     """Accept a pending match: the attribution is linked to the claim (a confirmed link),
     and its other pending matches are rejected. 400 on ``state`` when it is not pending."""
 
-    serializer_class = ClaimLinkSerializer
-    queryset = ClaimLink.objects.all()
-    pagination_class = None
-    filter_backends = []
-    required_permissions = {"*": ["suggestions.change_claimlink", "claims.change_attribution"]}
-
-    @extend_schema(request=None, responses=ClaimLinkSerializer)
-    def post(self, request, pk):
-        link = get_object_or_404(ClaimLink, pk=pk)
-        _reviewed(link, pending_only=True)
-        claim_link_accept(link=link, user=request.user)
-        link.refresh_from_db()
-        return Response(ClaimLinkSerializer(link, context=self.get_serializer_context()).data)
+    def review(self, link: ClaimLink) -> None:
+        claim_link_accept(link=link, user=self.request.user)
 
 
-class ClaimLinkRejectView(generics.GenericAPIView):
+class ClaimLinkRejectView(_ClaimLinkReview):
     """Reject a pending or automatic match; it is kept so the matcher does not propose it
     again, and an automatic link is undone (the attribution is left without a claim)."""
 
-    serializer_class = ClaimLinkSerializer
-    queryset = ClaimLink.objects.all()
-    pagination_class = None
-    filter_backends = []
-    required_permissions = {"*": ["suggestions.change_claimlink", "claims.change_attribution"]}
+    pending_only = False
 
-    @extend_schema(request=None, responses=ClaimLinkSerializer)
-    def post(self, request, pk):
-        link = get_object_or_404(ClaimLink, pk=pk)
-        _reviewed(link, pending_only=False)
-        claim_link_reject(link=link, user=request.user)
-        link.refresh_from_db()
-        return Response(ClaimLinkSerializer(link, context=self.get_serializer_context()).data)
+    def review(self, link: ClaimLink) -> None:
+        claim_link_reject(link=link, user=self.request.user)
 
 
 class ClaimCandidateSerializer(serializers.Serializer):

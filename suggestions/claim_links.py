@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from access.services import Actor, acting_user, set_history_user
+from access.services import Actor, mark_reviewed
 from claims.models import Attribution, Claim
 from claims.services import attribution_update, claim_create
 from crosscheck.index import candidate_ids
@@ -201,11 +200,11 @@ def claim_link_accept(*, link: ClaimLink, user: Actor = None) -> Attribution:
         if link.evidence.get("negated")
         else Attribution.Stance.ASSERTS,
     )
-    _review(link, ClaimLink.State.ACCEPTED, user)
+    mark_reviewed(link, state=ClaimLink.State.ACCEPTED, user=user)
     for other in ClaimLink.objects.filter(
         attribution=attribution, state=ClaimLink.State.PENDING
     ).exclude(pk=link.pk):
-        _review(other, ClaimLink.State.REJECTED, user)
+        mark_reviewed(other, state=ClaimLink.State.REJECTED, user=user)
     return attribution
 
 
@@ -221,13 +220,5 @@ def claim_link_reject(*, link: ClaimLink, user: Actor = None) -> ClaimLink:
         and attribution.claim_is_suggested
     ):
         attribution_update(attribution=attribution, user=user, claim=None)
-    _review(link, ClaimLink.State.REJECTED, user)
+    mark_reviewed(link, state=ClaimLink.State.REJECTED, user=user)
     return link
-
-
-def _review(link: ClaimLink, state: str, user: Actor) -> None:
-    link.state = state
-    link.reviewed_by = acting_user(user)
-    link.reviewed_at = timezone.now()
-    set_history_user(link, user)
-    link.save()

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from articles.models import Article
 from sources.matching import NameMatch
 from sources.models import Source, normalize_name
-from sources.names import clean_name, name_problem, speech_possessor
+from sources.names import clean_name, fold_accents, name_problem, speech_possessor
 from sources.resolution import (
     FULLER_FORMS,
     PROPOSE,
@@ -25,7 +25,7 @@ from sources.resolution import (
     propose_merge,
     resolve_source,
 )
-from sources.selectors import fold_accents, sources_named
+from sources.selectors import sources_named
 from sources.services import source_add_alias, source_create
 from suggestions.models import Suggestion
 

@@ -7,7 +7,6 @@ check (:func:`judge_quote`) all take its verdict, so none can flag a pair anothe
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from itertools import permutations
@@ -36,6 +35,7 @@ from crosscheck.rules.data import (
 )
 from crosscheck.rules.independence import _label, independence_group
 from crosscheck.rules.quotes import _similarity, normalize_quote, quotable, reaches, word_diff
+from sources.names import fold_accents
 
 # The article id of a quote asked about (:func:`judge_quote`): in no article of the archive.
 NO_ARTICLE = 0
@@ -59,9 +59,7 @@ def can_drift(kind: str) -> bool:
 
 def folded_name(name: str) -> str:
     """A name compared without case, accents or extra spaces ("Calderón" = "calderon")."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().split())
+    return " ".join(fold_accents(name).casefold().split())
 
 
 def _speakers(a: AttributionInput, sources: Mapping[int, SourceInput]) -> tuple[Hashable, ...]:
