@@ -53,57 +53,36 @@ class _Learned:
         """Each tagged content that overlaps no content already found becomes a raw span.
         A speaker span the rules resolved keeps their entity; a content without a source
         takes the speaker of the attribution before it (as the rules' continuations do)."""
-        rules = sorted(((r.start, r.end, r.anchor) for r in self.raws), key=lambda r: r[:2])
+        rules = [(r.start, r.end, r.anchor) for r in self.raws]
+        contents = _Spans((s, e) for s, e, _a in rules)
         # A rule's speaker or cue is no content (a nested attribution's content may hold
         # one, so only a content inside one is left out).
-        roles = sorted(
-            {(a.speaker_start, a.speaker_end) for *_se, a in rules}
-            | {(a.cue_start, a.cue_end) for *_se, a in rules}
+        roles = _Spans(
+            [(a.speaker_start, a.speaker_end) for *_se, a in rules]
+            + [(a.cue_start, a.cue_end) for *_se, a in rules]
         )
-        role_starts = [r[0] for r in roles]
-        role_reach: list[int] = []
-        for _s, e in roles:
-            role_reach.append(max(e, role_reach[-1]) if role_reach else e)
-        starts = [r[0] for r in rules]
-        reach: list[int] = []  # the furthest end among the rules' spans up to each index
-        for _s, e, _a in rules:
-            reach.append(max(e, reach[-1]) if reach else e)
         by_speaker = {(a.speaker_start, a.speaker_end): a.entity for _s, _e, a in rules}
         # An act of saying the rules parsed (its cue) is theirs: the tagger's reading of the
         # same cue ("told [the Herald]") would only differ from it.
-        cues = sorted({(a.cue_start, a.cue_end) for *_se, a in rules})
-        cue_starts = [c[0] for c in cues]
-        cue_reach: list[int] = []
-        for _s, e in cues:
-            cue_reach.append(max(e, cue_reach[-1]) if cue_reach else e)
+        cues = _Spans((a.cue_start, a.cue_end) for *_se, a in rules)
         # Between a rule's speaker and its cue lies the speaker's description, relative
         # clauses included ("The official, who asked not to be named ..., said"): a verb
         # there is not a cue of its own.
-        subjects = sorted(
-            {
-                (a.speaker_start, a.cue_start)
-                for *_se, a in rules
-                if a.speaker_start is not None and a.speaker_start < a.cue_start
-            }
+        subjects = _Spans(
+            (a.speaker_start, a.cue_start)
+            for *_se, a in rules
+            if a.speaker_start is not None and a.speaker_start < a.cue_start
         )
-        subject_starts = [r[0] for r in subjects]
-        subject_reach: list[int] = []
-        for _s, e in subjects:
-            subject_reach.append(max(e, subject_reach[-1]) if subject_reach else e)
         anchors: dict[tuple, _Anchor] = {}
         previous: _Anchor | None = None
         for item in tagged:
-            m = bisect_right(subject_starts, item.cue_start)
-            if m and subject_reach[m - 1] >= item.end:
-                continue
-            i = bisect_left(starts, item.end)
-            if (i and reach[i - 1] > item.start) or not self._plausible(item):
-                continue
-            j = bisect_right(role_starts, item.start)
-            if j and role_reach[j - 1] >= item.end:
-                continue
-            k = bisect_left(cue_starts, item.cue_end)
-            if k and cue_reach[k - 1] > item.cue_start:
+            if (
+                subjects.holds(item.cue_start, item.end)
+                or contents.overlaps(item.start, item.end)
+                or not self._plausible(item)
+                or roles.holds(item.start, item.end)
+                or cues.overlaps(item.cue_start, item.cue_end)
+            ):
                 continue
             key = (item.cue_start, item.cue_end, item.source)
             anchor = anchors.get(key)
@@ -174,3 +153,23 @@ class _Learned:
             cue_start=item.cue_start,
             cue_end=item.cue_end,
         )
+
+
+class _Spans:
+    """Spans (start, end) asked, in O(log n), whether one of them overlaps a range or holds
+    it whole: sorted by start, with the furthest end reached up to each."""
+
+    def __init__(self, spans) -> None:
+        ordered = sorted(set(spans))
+        self.starts = [s for s, _e in ordered]
+        self.reach: list[int] = []
+        for _s, e in ordered:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)
+        return bool(i) and self.reach[i - 1] > start
+
+    def holds(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        return bool(i) and self.reach[i - 1] >= end
