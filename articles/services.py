@@ -17,6 +17,7 @@ from typing import TypedDict, Unpack
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from access.services import Actor, acting_user, apply_fields, set_history_user
@@ -192,6 +193,7 @@ def _reanchor_spans(*, article: Article, old_body: str, user: Actor) -> Reanchor
     """
     report = ReanchorReport()
     threshold = settings.TRACKER_REANCHOR_FUZZY_THRESHOLD
+    now = timezone.now()
     for model in anchored_span_models():
         # An abstract model has no manager in the stubs; every concrete one has `objects`.
         rows = list(model.objects.filter(article=article).order_by("pk"))  # type: ignore[attr-defined]
@@ -218,6 +220,8 @@ def _reanchor_spans(*, article: Article, old_body: str, user: Actor) -> Reanchor
             ):
                 row.start, row.end, row.text = anchor.start, anchor.end, anchor.text
                 row.anchor_status = anchor.status
+                # bulk_update does not set auto_now fields: a moved span is a changed row.
+                row.updated_at = now
                 changed.append(row)
             if anchor.status in FLAGGED_STATUSES:
                 report.flagged.append(row)

@@ -14,8 +14,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from access.models import TimeStampedModel
 from access.services import Actor, acting_user, apply_fields, set_history_user
 from access.tasks import after_commit
 from sources.identifiers import normalize_identifier
@@ -212,18 +214,26 @@ def source_merge(*, keep: Source, others: Iterable[Source], user: Actor = None) 
             rows = [row for row in rows if row.pk != keep.pk]
         if not rows:
             continue
+        fields = [field_name]
         for row in rows:
             setattr(row, field_name, keep)
+        if issubclass(model, TimeStampedModel):
+            # bulk_update does not set auto_now fields: a moved row is a changed row.
+            now = timezone.now()
+            for row in rows:
+                # A TimeStampedModel's field; the rows are typed as any model.
+                setattr(row, "updated_at", now)  # noqa: B010
+            fields.append("updated_at")
         if hasattr(model, "history"):
             bulk_update_with_history(
                 rows,
                 model,
-                [field_name],
+                fields,
                 default_user=acting_user(user),
                 default_change_reason=f"source merge into #{keep.pk}",
             )
         else:
-            model._default_manager.bulk_update(rows, [field_name])
+            model._default_manager.bulk_update(rows, fields)
         moved[model._meta.verbose_name_plural] += len(rows)
 
     # Proposed merges that named a source now merged away are settled by this one.

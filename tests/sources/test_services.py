@@ -109,6 +109,19 @@ class TestBodyEdits:
         assert latest.history_change_reason == "re-anchored after a body edit"
         assert article.history.first().history_user == editor
 
+    def test_a_moved_span_is_a_changed_row_and_a_span_left_in_place_is_not(self):
+        article = ArticleFactory()
+        attribution = quote(article)
+        opened = attribution.updated_at
+        article_update_body(article=article, body=article.body + " More to follow.")
+        attribution.refresh_from_db()
+        assert attribution.updated_at == opened
+        article_update_body(article=article, body="UPDATED: " + article.body)
+        attribution.refresh_from_db()
+        # A form opened on the span before the move is stale (access.concurrency).
+        assert attribution.updated_at > opened
+        assert attribution.history.first().updated_at == attribution.updated_at
+
     def test_other_field_edits_do_not_touch_spans(self):
         article = ArticleFactory()
         attribution = quote(article)
@@ -136,6 +149,9 @@ class TestMerge:
         assert set(keep.aliases.values_list("name", flat=True)) == {"Mayor Varnok", "Varnok"}
         assert "1 attributions" in report.summary()
         assert quoted.history.first().history_user == editor
+        # A moved row is a changed row: a form opened before the merge is stale.
+        assert quoted.updated_at > quoted.created_at
+        assert quoted.history.first().updated_at == quoted.updated_at
 
         source_merge(keep=org, others=[dup_org])
         member.refresh_from_db()
