@@ -8,12 +8,18 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from django import forms
+from django.contrib import messages
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from access.concurrency import VERSION_FIELD, deleted_message, versioned
 from access.forms import (
     AdminModelForm,
     NormalizedTextField,
@@ -47,6 +53,38 @@ def adopt(target: models.Model, saved: models.Model) -> None:
     target._state.db = saved._state.db
 
 
+def with_version_field(fieldsets, show: bool) -> list:
+    """``fieldsets`` with the hidden version field (see ``AdminModelForm``) last in the
+    first one when ``show``, and in none otherwise (Django lists a form's declared fields
+    on an admin that names no fields)."""
+    kept = [
+        (name, {**options, "fields": [f for f in options["fields"] if f != VERSION_FIELD]})
+        for name, options in fieldsets
+    ]
+    if show and kept:
+        name, options = kept[0]
+        kept[0] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+    return kept
+
+
+def shows_version(admin, request, obj) -> bool:
+    """Whether the change form (or inline) ``admin`` draws for ``obj`` carries the version
+    of its rows: rows with a version, which this user may change, on a form that has the
+    field."""
+    return (
+        obj is not None
+        and versioned(admin.model)
+        and VERSION_FIELD in getattr(admin.form, "base_fields", {})
+        and admin.has_change_permission(request, obj)
+    )
+
+
+def locks_rows(request) -> bool:
+    """Whether this request is a change form's submit, which reads the rows it compares
+    and writes locked (``TrackerAdmin.changeform_view``)."""
+    return getattr(request, "_lock_rows", False)
+
+
 class DeferringChangeList(ChangeList):
     """Leaves out the large columns a list page never shows (``ModelAdmin.list_defer``)."""
 
@@ -75,11 +113,19 @@ class AutocompleteMixin:
 
 
 class TrackerAdmin(AutocompleteMixin, SimpleHistoryAdmin):
-    """Base of every ModelAdmin here: history, services on save, errors never a 500.
+    """Base of every ModelAdmin here: history, services on save, errors never a 500, and
+    no silent overwrite of someone else's change.
 
     ``save_model`` and the inlines' hooks call the services. A ``ValidationError`` a service
     raises after the form validated (a race, or a rule only the service knows) rolls the
     whole submit back and shows the form again with the error.
+
+    A change form and each of its inline rows carry the version of the row they show; a
+    submit made on a version that is no longer the row's is refused as a whole, nothing
+    written (see ``AdminModelForm``). The submit reads the row and its inline rows with
+    ``SELECT ... FOR UPDATE`` on PostgreSQL (SQLite runs one write transaction at a time),
+    so that the check and the save see the same rows. A row deleted since the form was
+    opened is reported with who deleted it and a link to its history.
     """
 
     form = AdminModelForm
@@ -100,7 +146,12 @@ class TrackerAdmin(AutocompleteMixin, SimpleHistoryAdmin):
             inlines = [i for i in inlines if not getattr(i, "only_on_change", False)]
         return inlines
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return with_version_field(fieldsets, shows_version(self, request, obj))
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request._lock_rows = request.method == "POST" and object_id is not None
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
@@ -109,6 +160,53 @@ class TrackerAdmin(AutocompleteMixin, SimpleHistoryAdmin):
                 raise
             request._service_error = error
             return super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            request._lock_rows = False
+
+    def get_object(self, request, object_id, from_field=None):
+        if not locks_rows(request):
+            return super().get_object(request, object_id, from_field)
+        # A change form's submit, in changeform_view's transaction: the row is read locked,
+        # so that the version the form is checked against is still the row's when it is
+        # written. Only the row itself ("self"): not the rows its list joins.
+        queryset = self.get_queryset(request).select_for_update(of=("self",))
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django's "doesn't exist. Perhaps it was deleted?" then the index; a change form
+        # submitted on a row deleted since it was opened says who deleted it instead.
+        if not locks_rows(request) or TO_FIELD_VAR in request.POST or TO_FIELD_VAR in request.GET:
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        try:
+            pk = opts.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        self.message_user(request, deleted_message(self.model, pk), messages.ERROR)
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_changelist",
+            current_app=self.admin_site.name,
+        )
+        return HttpResponseRedirect(url)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and change:
+            # Inline rows refused as stale say so on the row; the top of the page says that
+            # nothing was saved because of them.
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            stale = sum(len(getattr(formset, "gone", ())) for formset in formsets) + sum(
+                1 for formset in formsets for row in formset.forms if getattr(row, "stale", False)
+            )
+            if stale:
+                context["adminform"].form.add_error(
+                    None,
+                    f"Nothing was saved: {stale} of the rows below changed (or were deleted) "
+                    "after you opened this page, as each of them says.",
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -187,6 +285,19 @@ class ServiceInlineMixin(AutocompleteMixin):
             formfield.widget.can_change_related = False
             formfield.widget.can_delete_related = False
         return formfield
+
+    def get_fieldsets(self, request, obj=None):
+        # Every row carries its own version (see AdminModelForm): a row changed since the
+        # page was opened is refused, with the page's whole submit.
+        fieldsets = super().get_fieldsets(request, obj)
+        return with_version_field(fieldsets, shows_version(self, request, obj))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if locks_rows(request):
+            # The parent's change form is being submitted (TrackerAdmin.get_object).
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -12,6 +12,7 @@ from sources.models import Source
 from suggestions.models import Suggestion
 from suggestions.services import suggest_attributions
 from tests.factories import ArticleFactory, UserFactory
+from tests.sources.test_admin import form_values
 
 SEED_TEXT = (Path(__file__).parents[2] / "seeds" / "baghouz-2019-03-13.txt").read_text()
 CHANGELIST = "/admin/suggestions/suggestion/"
@@ -67,25 +68,11 @@ def test_review_screen_accepts_with_an_edit(editor_client, editor, article):
     assert b"Save and accept" in page.content
     assert b"not authorized to talk" in page.content
 
-    response = editor_client.post(
-        url,
-        {
-            "text": row.text,
-            "start": row.start,
-            "end": row.end,
-            "source": "",
-            "speaker_mention": row.speaker_mention,
-            "kind": "indirect",
-            "act": row.act,
-            "cue": "told",
-            "channel": row.channel,
-            "recipient_name": "",
-            "said_when_text": "",
-            "note": "Invented: cue corrected.",
-            "_accept": "Save and accept",
-        },
-        follow=True,
+    data = form_values(page)
+    data.update(
+        kind="indirect", cue="told", note="Invented: cue corrected.", _accept="Save and accept"
     )
+    response = editor_client.post(url, data, follow=True)
 
     assert response.status_code == 200
     assert b"Accepted" in response.content
@@ -104,27 +91,14 @@ def test_review_screen_shows_a_bad_edit_as_a_form_error(editor_client, editor, a
     suggest_attributions(article=article, user=editor)
     row = Suggestion.objects.get(text__startswith="his forces are advancing")
     url = reverse("admin:suggestions_suggestion_change", args=[row.pk])
+    data = form_values(editor_client.get(url))
+    data.update(text="words the article never prints", start="", end="", _accept="Save and accept")
 
-    response = editor_client.post(
-        url,
-        {
-            "text": "words the article never prints",
-            "start": "",
-            "end": "",
-            "source": "",
-            "speaker_mention": row.speaker_mention,
-            "kind": row.kind,
-            "cue": row.cue,
-            "channel": row.channel,
-            "recipient_name": "",
-            "said_when_text": "",
-            "note": "",
-            "_accept": "Save and accept",
-        },
-    )
+    response = editor_client.post(url, data)
 
     assert response.status_code == 200
     assert b"does not occur in the article body" in response.content
+    assert b"Nothing was saved" not in response.content
     row.refresh_from_db()
     assert row.state == "pending"
     assert not Attribution.objects.exists()
