@@ -1,6 +1,19 @@
+"""The base every tracker model builds on, and access's own models: API tokens and
+authentication events."""
+
+import hashlib
+import hmac
+import re
+import secrets
+import string
+
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class TimeStampedModel(models.Model):
@@ -31,3 +44,250 @@ class TimeStampedModel(models.Model):
 
 
 no_nul = ProhibitNullCharactersValidator()
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+KEY_LABEL = "trk"
+# The public part of a key: lower-case letters and digits (no "_", which separates the parts).
+PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+PREFIX_LENGTH = 8
+# The secret part: 43 letters and digits, about 256 bits from ``secrets``.
+SECRET_ALPHABET = string.ascii_letters + string.digits
+SECRET_LENGTH = 43
+_KEY = re.compile(r"^trk_([a-z0-9]{6,16})_([A-Za-z0-9]{32,128})$")
+# Keys of Django REST framework's authtoken (before ApiToken): 40 hexadecimal digits. The
+# migration that moved them keeps only their digest; they are looked up by it.
+_LEGACY_KEY = re.compile(r"^[0-9a-f]{40}$")
+
+
+def key_digest(key: str) -> str:
+    """SHA-256 of a key, in hexadecimal. Keys carry 256 random bits, so a fast hash is
+    enough: there is nothing to guess that a slow one would protect."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def key_prefix(key: str) -> str | None:
+    """The prefix a key of the ``trk_<prefix>_<secret>`` form names, or None."""
+    match = _KEY.match(key)
+    return match.group(1) if match else None
+
+
+def is_legacy_key(key: str) -> bool:
+    return bool(_LEGACY_KEY.match(key))
+
+
+def new_prefix() -> str:
+    return "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
+
+
+def new_key(prefix: str) -> str:
+    secret = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
+    return f"{KEY_LABEL}_{prefix}_{secret}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def unrevoked(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def active(self, now=None):
+        """Neither revoked nor expired."""
+        now = now or timezone.now()
+        return self.unrevoked().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ApiToken(TimeStampedModel):
+    """A key a program sends to the API (``Authorization: Token trk_<prefix>_<secret>``)
+    to act as a user, with the user's role.
+
+    Only the key's SHA-256 digest is stored; the key itself is shown once, when the token
+    is issued (``access.services.token_issue``). Tokens are revoked, never changed: by
+    hand, or all of a user's at once when their password changes, when they are
+    deactivated and when they lose their last role.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "active"
+        EXPIRED = "expired", "expired"
+        REVOKED = "revoked", "revoked"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        help_text="The token acts as this user, with the user's role.",
+    )
+    name = models.CharField(
+        max_length=100,
+        validators=[no_nul],
+        help_text=(
+            "What the token is for (a script, a machine), unique among the user's tokens "
+            "that are not revoked."
+        ),
+    )
+    prefix = models.CharField(
+        max_length=16,
+        unique=True,
+        editable=False,
+        help_text=(
+            "The token's public identifier: the part of its key after 'trk_'. It names the "
+            "token in lists and commands; it is not a key."
+        ),
+    )
+    digest = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the key, to check the keys sent; the key itself is not stored.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who issued the token in the admin; empty when a command issued it.",
+    )
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When the token stops working (TRACKER_TOKEN_DAYS after it is issued unless "
+            "given); empty only for a token deliberately issued without expiry."
+        ),
+    )
+    last_used_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The last request made with the token, to the minute.",
+    )
+    last_used_from = models.GenericIPAddressField(
+        null=True, blank=True, editable=False, help_text="The address of that request."
+    )
+    revoked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the token was revoked; a revoked token never works again.",
+    )
+    revoked_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Who revoked it, or why it was revoked (a password change, a lost role).",
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+    # Who issued and who revoked each token; neither the digest nor the last use (written
+    # at most once a minute, without a history row) is kept there.
+    history = HistoricalRecords(excluded_fields=["digest", "last_used_at", "last_used_from"])
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=Q(revoked_at__isnull=True),
+                name="apitoken_live_name_unique",
+                violation_error_message="This user already has a token of that name.",
+                violation_error_code="name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shown_prefix} ({self.name})"
+
+    @property
+    def shown_prefix(self) -> str:
+        return f"{KEY_LABEL}_{self.prefix}"
+
+    def state_at(self, now=None) -> "ApiToken.State":
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at is not None and self.expires_at <= (now or timezone.now()):
+            return self.State.EXPIRED
+        return self.State.ACTIVE
+
+    @property
+    def state(self) -> "ApiToken.State":
+        return self.state_at()
+
+    def matches(self, key: str) -> bool:
+        """Whether ``key`` is this token's key (a constant-time comparison of digests)."""
+        return hmac.compare_digest(key_digest(key), self.digest)
+
+
+# --- Authentication events ----------------------------------------------------------------
+
+
+class AuthEvent(models.Model):
+    """One authentication event: a login, a failed login, a logout, a lockout, or a token
+    issued, used, revoked or refused. Editors read them in the admin; nothing changes them.
+
+    Never holds a password or a key: a failed login keeps the username as typed, a token
+    event the token (by its prefix).
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "login"
+        LOGIN_FAILED = "login_failed", "login failed"
+        LOGOUT = "logout", "logout"
+        LOCKOUT = "lockout", "lockout"
+        TOKEN_CREATED = "token_created", "token created"
+        TOKEN_USED = "token_used", "token used"
+        TOKEN_REVOKED = "token_revoked", "token revoked"
+        TOKEN_REFUSED = "token_refused", "token refused"
+
+    at = models.DateTimeField(default=timezone.now, editable=False, help_text="When it happened.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The account concerned, when known (empty for a failed login).",
+    )
+    username = models.CharField(
+        max_length=150,
+        blank=True,
+        editable=False,
+        help_text="The username as typed at login, or the account's username.",
+    )
+    address = models.GenericIPAddressField(
+        null=True, blank=True, editable=False, help_text="The address the request came from."
+    )
+    user_agent = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="The browser or program that sent the request (its first 200 characters).",
+    )
+    token = models.ForeignKey(
+        ApiToken,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="events",
+        help_text="The API token concerned, for token events.",
+    )
+    detail = models.CharField(
+        max_length=300, blank=True, editable=False, help_text="What happened, in a sentence."
+    )
+
+    class Meta:
+        verbose_name = "authentication event"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at"], name="authevent_at_idx"),
+            models.Index(fields=["kind", "-at"], name="authevent_kind_at_idx"),
+            models.Index(fields=["username", "-at"], name="authevent_username_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username or '-'} at {self.at:%Y-%m-%d %H:%M}"

@@ -21,7 +21,12 @@ ROLE_ALIASES = {"editor": EDITORS, "fact-checker": FACT_CHECKERS, "reader": READ
 
 TRACKER_APPS = ("articles", "sources", "claims", "crosscheck", "suggestions")
 # Login records (django-axes): editors read them and unlock accounts (delete attempts).
-EDITOR_EXTRA = Q(content_type__app_label="axes")
+# API tokens: editors issue them for anyone and revoke them (a change), never delete them;
+# they read the authentication events, which nobody changes.
+EDITOR_EXTRA = Q(content_type__app_label="axes") | Q(
+    content_type__app_label="access",
+    codename__in=["view_apitoken", "add_apitoken", "change_apitoken", "view_authevent"],
+)
 # Bookkeeping models no role reads or writes.
 INTERNAL_MODELS = ("checkpoint",)
 # Models fact-checkers may write (add, change, delete), besides reading everything.
@@ -60,6 +65,14 @@ def is_editor(user) -> bool:
         cached = user.is_superuser or user.groups.filter(name=EDITORS).exists()
         user._tracker_is_editor = cached
     return cached
+
+
+def has_role(user) -> bool:
+    """Whether ``user`` holds any role (a superuser counts as an editor): API tokens exist
+    only for them."""
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=ROLE_NAMES).exists()
 
 
 def may_change_authored(user, author) -> bool:

@@ -1,6 +1,7 @@
 """The OpenAPI schema: drf-spectacular's, plus what every endpoint shares and the
 serializers cannot say: error responses and the ETag headers of conditional requests."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
@@ -124,3 +125,26 @@ class TrackerAutoSchema(AutoSchema):
         if required:
             parameter["required"] = True
         operation.setdefault("parameters", []).append(parameter)
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The security scheme of ``access.authentication.ApiTokenAuthentication``."""
+
+    target_class = "access.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+    match_subclasses = True
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "An API token, sent as `Authorization: Token trk_<prefix>_<secret>`. An editor "
+                "issues one for a user in the admin or with `manage.py api_token issue USER`; "
+                "the key is shown once. A token acts with its user's role, expires (after "
+                "`TRACKER_TOKEN_DAYS`, 90 by default, unless issued otherwise) and stops "
+                "working when revoked, when the user's password changes and when the user is "
+                "deactivated or loses their role; such a token gets a 401 that says so."
+            ),
+        }

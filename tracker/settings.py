@@ -210,7 +210,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -259,6 +258,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Invalid API tokens from one address within the same window before its token requests get
 # 429 (access/authentication.py); 0 turns the count off.
 TRACKER_TOKEN_FAILURE_LIMIT = env_int("TRACKER_TOKEN_FAILURE_LIMIT", 20, minimum=0)
+# Days an API token works when issued without an expiry of its own (access.ApiToken); a
+# token that never expires is only issued when asked for explicitly.
+TRACKER_TOKEN_DAYS = env_int("TRACKER_TOKEN_DAYS", 90, minimum=1, maximum=3650)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -450,7 +452,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Record who said what in the news: outlets, articles, sources, claims and the "
         "attributions that tie them together. Authenticate with `Authorization: Token <key>` "
-        "(issue a key with `manage.py api_token issue USER`) or a session. Collections use "
+        "(an editor issues a key in the admin or with `manage.py api_token issue USER`; keys "
+        "expire) or a session. Collections use "
         "cursor pagination: follow `next` and `previous`. Detail responses carry an `ETag`; "
         "send it back in `If-Match` when you change the resource, and a 412 tells you someone "
         "changed it first."

@@ -109,3 +109,13 @@ def test_local_login_prints_a_random_password_once(capsys):
     admin.refresh_from_db()
     assert new_password != password
     assert admin.check_password(new_password)
+
+
+def test_editors_issue_and_revoke_api_tokens_and_read_the_events(editor, factchecker, reader):
+    for codename in ("add_apitoken", "change_apitoken", "view_apitoken", "view_authevent"):
+        assert editor.has_perm(f"access.{codename}")
+    # Tokens are revoked, not deleted, and nobody changes the events.
+    for codename in ("delete_apitoken", "add_authevent", "change_authevent", "delete_authevent"):
+        assert not editor.has_perm(f"access.{codename}")
+    for user in (factchecker, reader):
+        assert not [p for p in user.get_all_permissions() if p.startswith("access.")]

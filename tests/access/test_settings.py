@@ -335,6 +335,7 @@ def test_defaults_with_nothing_set(monkeypatch):
         "TRACKER_PUBLISHER_NAME": "Claim tracker",
         "TRACKER_PUBLIC_READING": False,
         "TRACKER_IMPORT_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+        "TRACKER_TOKEN_DAYS": 90,
     }
     assert {name: loaded[name] for name in expected} == expected
     assert loaded["LOGGING"]["root"]["level"] == "INFO"
@@ -411,6 +412,7 @@ BAD_VALUES = [
     ("TRACKER_LOGIN_FAILURE_LIMIT", "0", "at least 1"),
     ("TRACKER_LOGIN_LOCKOUT_MINUTES", "soon", "a whole number"),
     ("TRACKER_TOKEN_FAILURE_LIMIT", "-1", "at least 0"),
+    ("TRACKER_TOKEN_DAYS", "0", "between 1 and 3650"),
     ("TRACKER_THROTTLE_ANON", "60", "a rate such as 60/min (per s, min, hour or day) or off"),
     ("TRACKER_THROTTLE_USER", "0/hour", "a rate such as 60/min (per s, min, hour or day) or off"),
     ("TRACKER_THROTTLE_BURST", "lots", "a rate such as 60/min (per s, min, hour or day) or off"),

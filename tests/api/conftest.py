@@ -1,13 +1,14 @@
 """Fixtures for the API tests: token clients per role, and a small invented world."""
 
+import secrets
 import sys
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from access.services import token_expiry, token_issue
 from articles.models import Article, MetadataSpan, Outlet
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from sources.models import Source
@@ -67,11 +68,18 @@ class ReadBeforeWriteClient(APIClient):
         return super().delete(path, data, format, content_type, **kwargs)
 
 
+def issue_key(user) -> str:
+    """The key of a new API token for ``user`` (each call issues another)."""
+    _token, key = token_issue(
+        user=user, name=f"tests {secrets.token_hex(4)}", expires_at=token_expiry()
+    )
+    return key
+
+
 def token_client(user) -> APIClient:
     client = ReadBeforeWriteClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issue_key(user)}")
     return client
 
 

@@ -241,6 +241,8 @@ def test_findings_list_runs_the_same_queries_at_one_and_many(
 ):
     recheck_everything()
     Finding.objects.exclude(pk=Finding.objects.first().pk).delete()
+    # A token's first request also writes its last use and an event; later ones do not.
+    reader_api.get("/api/")
     with django_assert_max_num_queries(8) as one:
         reader_api.get("/api/findings/")
     recheck_everything()

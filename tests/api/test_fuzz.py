@@ -18,7 +18,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 
-from tests.api.conftest import token_client
+from tests.api.conftest import issue_key
 
 # Small enough for the whole run to stay within a few minutes on two cores, and the same
 # examples every run. For a longer search with fresh examples: FUZZ_EXAMPLES=200 FUZZ_RANDOM=1.
@@ -85,8 +85,7 @@ def _keep_the_test_connection():
 
 @pytest.fixture
 def editor_authorization(_keep_the_test_connection, world, editor):
-    token_client(editor)
-    return f"Token {editor.auth_token.key}"
+    return f"Token {issue_key(editor)}"
 
 
 @pytest.mark.fuzz

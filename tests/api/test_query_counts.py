@@ -25,6 +25,15 @@ from tests.factories import (
 PAGE = 30
 
 
+@pytest.fixture
+def reader_api(reader_api):
+    """The reader's token client, used once: a token's first request also writes its last
+    use and a "token used" event (``access.services.token_touch``). Later requests, within
+    the minute, authenticate in one query, which the budgets below count."""
+    assert reader_api.get("/api/").status_code == 200
+    return reader_api
+
+
 def make_outlets(n: int) -> str:
     OutletFactory.create_batch(n)
     return "/api/outlets/"
