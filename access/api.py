@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -44,10 +45,24 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+# Error codes of input that is well formed but does not fit what is stored: a reference to a
+# row that does not exist, a duplicate of a unique value or relation, an ambiguous name.
+STATE_ERROR_CODES = frozenset({"does_not_exist", "unique", "unique_together", "ambiguous"})
+
+
+def _only_state_errors(codes) -> bool:
+    if isinstance(codes, dict):
+        return bool(codes) and all(_only_state_errors(value) for value in codes.values())
+    if isinstance(codes, list):
+        return bool(codes) and all(_only_state_errors(value) for value in codes)
+    return codes in STATE_ERROR_CODES
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus: model validation errors become 400s with field messages; a
-    violated database constraint or an oversized request is a 400, a protected delete a
-    409; never a 500."""
+    """DRF's handler, plus: model validation errors become 400s with field messages; input
+    whose only faults are references to missing rows or duplicates of stored ones (see
+    ``STATE_ERROR_CODES``), and a violated database constraint, a 409 with the same
+    messages; a protected delete a 409; an oversized request a 400; never a 500."""
     if isinstance(exc, RequestDataTooBig):
         exc = ValidationError(
             {
@@ -65,9 +80,19 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, IntegrityError):
         exc = ValidationError(
-            {"non_field_errors": ["The change conflicts with stored data (a database rule)."]}
+            {"non_field_errors": ["The change conflicts with stored data (a database rule)."]},
+            code="unique",
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, ValidationError) and _only_state_errors(exc.get_codes()):
+        response.status_code = status.HTTP_409_CONFLICT
+    return response
+
+
+# RFC 9110, 13.1.1: "*" or a comma-separated list of entity tags, weak (W/) or strong.
+_ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e]*"'
+IF_MATCH_PATTERN = rf"^(?:\*|{_ENTITY_TAG}(?:[ \t]*,[ \t]*{_ENTITY_TAG})*)$"
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
 
 
 def compute_etag(data) -> str:
@@ -106,28 +131,43 @@ class TrackerViewSet(viewsets.ModelViewSet):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
 
-    def check_if_match(self, instance, etag: str | None = None) -> None:
-        """Every change names the version it was made on: no If-Match is a 428, a stale one a
-        412 (``*`` means any version, for a client that means to overwrite)."""
-        header = self.request.headers.get("If-Match")
-        if header is None or not header.strip():
+    def if_match(self) -> str:
+        """The request's If-Match, checked before the body: none is a 428, one that is not
+        ``*`` or a list of entity tags a 400."""
+        header = (self.request.headers.get("If-Match") or "").strip()
+        if not header:
             raise PreconditionRequired()
-        if header.strip() == "*":
+        if not _IF_MATCH.match(header):
+            raise ValidationError(
+                {
+                    "If-Match": [
+                        'Give "*" or the ETag of your last read as the response sent it, '
+                        'quotes included, such as "0123abcd".'
+                    ]
+                }
+            )
+        return header
+
+    def check_if_match(self, instance, header: str, etag: str | None = None) -> None:
+        """Every change names the version it was made on: a stale If-Match is a 412 (``*``
+        means any version, for a client that means to overwrite)."""
+        if header == "*":
             return
         if (etag or self.current_etag(instance)) not in _etag_values(header):
             raise PreconditionFailed()
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
+        header = self.if_match()
         with transaction.atomic():
             self.lock_rows = True
             instance = self.get_object()
-            # The body first: a request that could never succeed says why (400) before it
-            # is told its version is missing (428) or stale (412).
+            # The body before the version: a request that could never succeed says why
+            # (400) before it is told that its version is stale (412).
             etag = self.current_etag(instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
-            self.check_if_match(instance, etag)
+            self.check_if_match(instance, header, etag)
             self.perform_update(serializer)
             # Read the row back through the view's queryset, so that the answer (and its
             # ETag) is what a GET gives now, not the serializer's stale annotations and
@@ -146,10 +186,11 @@ class TrackerViewSet(viewsets.ModelViewSet):
         return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": compute_etag(data)})
 
     def destroy(self, request, *args, **kwargs):
+        header = self.if_match()
         with transaction.atomic():
             self.lock_rows = True
             instance = self.get_object()
-            self.check_if_match(instance)
+            self.check_if_match(instance, header)
             self.perform_destroy(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

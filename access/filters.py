@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.drainage import set_override
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -37,6 +38,42 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
         # an unknown value into None, silently dropping the filter.
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+class ScoreFilter(django_filters.NumberFilter):
+    """A score from 0 to 1 (a confidence, a similarity): rows scoring at least this."""
+
+    field_class = forms.FloatField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 1)
+        super().__init__(*args, **kwargs)
+        _with_schema(self, {"type": "number", "minimum": 0, "maximum": 1})
+
+
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
+def _with_schema(filter_, schema: dict) -> None:
+    """Give ``filter_`` its OpenAPI schema, keeping its help text as the description."""
+    help_text = filter_.extra.get("help_text")
+    set_override(filter_, "field", {**schema, **({"description": help_text} if help_text else {})})
+
+
+class IdFilter(django_filters.NumberFilter):
+    """Rows that refer to the row with this id. An id that exists nowhere is not an error: it
+    matches nothing, as any other filter value that matches nothing does (and costs no
+    look-up). Ids are whole numbers from 1."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", ID_SCHEMA["minimum"])
+        kwargs.setdefault("max_value", ID_SCHEMA["maximum"])
+        super().__init__(*args, **kwargs)
+        _with_schema(self, ID_SCHEMA)
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -86,7 +123,13 @@ class StrictOrderingFilter(OrderingFilter):
 
 class TrackerFilterSet(django_filters.FilterSet):
     """A FilterSet that refuses a single-valued parameter given more than once, instead of
-    silently filtering by the last value."""
+    silently filtering by the last value, and filters a foreign key by id (``IdFilter``)."""
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        if field.is_relation and field.many_to_one and lookup_type == "exact":
+            return IdFilter, {}
+        return super().filter_for_lookup(field, lookup_type)
 
     def is_valid(self):
         valid = super().is_valid()

@@ -35,10 +35,18 @@ class TimeStampedModel(models.Model):
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
             field_names = {f.name for f in self._meta.fields}
+            unique_messages = {
+                str(constraint.violation_error_message)
+                for constraint in self._meta.constraints
+                if isinstance(constraint, models.UniqueConstraint)
+            }
             remapped: dict[str, list[ValidationError]] = {}
             for key, errors in error.error_dict.items():
                 for item in errors:
                     target = item.code if key == NON_FIELD_ERRORS else key
+                    if str(item.message) in unique_messages:
+                        # A duplicate of a stored row: the API answers it with a 409.
+                        item = ValidationError(item.message, code="unique", params=item.params)
                     remapped.setdefault(target if target in field_names else key, []).append(item)
             raise ValidationError(remapped) from error
 

@@ -4,6 +4,10 @@ serializers cannot say: error responses and the ETag headers of conditional requ
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework.relations import PrimaryKeyRelatedField
+
+from access.api import IF_MATCH_PATTERN
+from access.filters import ID_SCHEMA
 
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 CHANGE_METHODS = ("PUT", "PATCH", "DELETE")
@@ -32,6 +36,11 @@ _VALIDATION = ResolvedComponent(
         "additionalProperties": {},
     },
 )
+NO_NUL_PATTERN = r"^[^\u0000]+$"
+# The characters str.strip() trims, spelled out: "\s" differs between regex engines.
+_SPACE = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK_PATTERN = rf"^[^\u0000]*[^{_SPACE}\u0000][^\u0000]*$"
+IF_MATCH_SCHEMA = {"type": "string", "pattern": IF_MATCH_PATTERN}
 _ETAG = {
     "ETag": {
         "schema": {"type": "string"},
@@ -72,14 +81,28 @@ class TrackerAutoSchema(AutoSchema):
             extra["404"] = _error("No such resource.")
         if self.method == "DELETE":
             extra["409"] = _error("Other records still refer to this one.")
+        elif self.method in WRITE_METHODS:
+            extra["409"] = _error(
+                "The input is well formed but does not fit what is stored: it refers to a row "
+                "that does not exist (any more), or would duplicate one (a name that must be "
+                "unique, a relation already recorded). The body names the fields at fault.",
+                _VALIDATION,
+            )
         if conditional and self.method in CHANGE_METHODS:
+            extra["400"] = _error(
+                "Invalid input: a field of the body, or an If-Match that is not `*` or a list "
+                "of entity tags.",
+                _VALIDATION,
+            )
             extra["412"] = _error("The resource changed since you read it (If-Match).")
             extra["428"] = _error("If-Match is missing: send the ETag of your last read.")
             self._add_header_parameter(
                 operation,
                 "If-Match",
-                "The ETag of your last read of the resource (required; `*` for any version).",
+                "The ETag of your last read of the resource (required; `*` for any version). "
+                "Any other value than the current ETag gets a 412.",
                 required=True,
+                schema=IF_MATCH_SCHEMA,
             )
         if self.method in WRITE_METHODS:
             extra["415"] = _error("Unsupported content type.")
@@ -102,6 +125,8 @@ class TrackerAutoSchema(AutoSchema):
                 operation, "If-None-Match", "ETags you hold; a match gives 304 and no body."
             )
         for parameter in operation.get("parameters", ()):
+            if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                parameter["schema"].update(ID_SCHEMA)
             repeated = parameter.get("explode") is True
             if parameter["in"] == "query" and not parameter.get("required") and not repeated:
                 # ?name= is the same as leaving the parameter out (as an HTML form sends an
@@ -112,14 +137,35 @@ class TrackerAutoSchema(AutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, PrimaryKeyRelatedField) and schema.get("type") == "integer":
+            # Ids are whole numbers from 1 (the primary keys are 64-bit auto fields).
+            schema = {**schema, **ID_SCHEMA}
+        plain = not ({"format", "enum", "pattern", "readOnly"} & schema.keys())
+        if direction == "request" and schema.get("type") == "string" and plain:
+            # Text is stored in PostgreSQL, which holds no NUL character. A field that may
+            # not be blank needs a character besides the spaces trimmed off; drf-spectacular
+            # offers the empty string of one that may as a schema of its own.
+            must_show = not getattr(field, "allow_blank", True) and getattr(
+                field, "trim_whitespace", False
+            )
+            schema = {**schema, "pattern": NOT_BLANK_PATTERN if must_show else NO_NUL_PATTERN}
+        return schema
+
     @staticmethod
     def _add_header_parameter(
-        operation: dict, name: str, description: str, *, required: bool = False
+        operation: dict,
+        name: str,
+        description: str,
+        *,
+        required: bool = False,
+        schema: dict | None = None,
     ) -> None:
         parameter: dict[str, object] = {
             "in": "header",
             "name": name,
-            "schema": {"type": "string"},
+            "schema": schema or {"type": "string"},
             "description": description,
         }
         if required:
@@ -148,3 +194,59 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
                 "deactivated or loses their role; such a token gets a 401 that says so."
             ),
         }
+
+
+def blank_strings_any_of(result, generator, request, public):
+    """drf-spectacular gives a string field that may be blank and has a format or pattern
+    as ``oneOf: [the string, an empty string]``. ``anyOf`` says the same (no URL is empty),
+    and tells a client that builds invalid input by breaking one branch that the empty
+    string is still valid."""
+
+    def visit(node):
+        if isinstance(node, dict):
+            branches = node.get("oneOf")
+            if (
+                isinstance(branches, list)
+                and len(branches) == 2
+                and branches[1] == {"type": "string", "maxLength": 0}
+            ):
+                node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result)
+    return result
+
+
+def links_from_created(result, generator, request, public):
+    """OpenAPI links from each creating operation (``POST /api/things/``, 201) to the
+    operations on what it created (``/api/things/{id}/...``), the id taken from the
+    response body and, for a change, the ``If-Match`` from its ``ETag``: a client, or a
+    test that chains requests, can follow them."""
+    paths = result.get("paths", {})
+    for collection, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if created is None or "{" in collection:
+            continue
+        links = {}
+        for path, detail_operations in paths.items():
+            if not path.startswith(collection + "{id}/"):
+                continue
+            for method, operation in detail_operations.items():
+                if not isinstance(operation, dict) or "operationId" not in operation:
+                    continue
+                parameters = {"id": "$response.body#/id"}
+                if any(p.get("name") == "If-Match" for p in operation.get("parameters", ())):
+                    # The creating response's ETag is the version a change is made on.
+                    parameters["header.If-Match"] = "$response.header.ETag"
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": parameters,
+                    "description": f"{method.upper()} {path} on the resource created.",
+                }
+        if links:
+            created["links"] = dict(sorted(links.items()))
+    return result

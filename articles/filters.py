@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from access.filters import StrictBooleanFilter, TrackerFilterSet
+from access.filters import IdFilter, StrictBooleanFilter, TrackerFilterSet
 from articles.models import Article, Correction, MetadataSpan, Outlet
 
 
@@ -17,12 +17,9 @@ class OutletFilter(TrackerFilterSet):
 
 
 class ArticleFilter(TrackerFilterSet):
-    outlet = django_filters.ModelChoiceFilter(
-        field_name="outlet", queryset=Outlet.objects.all(), help_text="Outlet id."
-    )
-    origin_outlet = django_filters.ModelChoiceFilter(
+    outlet = IdFilter(field_name="outlet", help_text="Outlet id.")
+    origin_outlet = IdFilter(
         field_name="origin_outlet",
-        queryset=Outlet.objects.all(),
         help_text="Id of the wire service the story came from.",
     )
     published_after = django_filters.IsoDateTimeFilter(
@@ -61,7 +58,9 @@ class ArticleFilter(TrackerFilterSet):
 
 
 class MetadataSpanFilter(TrackerFilterSet):
-    article = django_filters.ModelChoiceFilter(field_name="article", queryset=Article.objects.all())
+    article = IdFilter(
+        field_name="article",
+    )
     kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=MetadataSpan.Kind.choices)
 
     class Meta:
@@ -70,7 +69,7 @@ class MetadataSpanFilter(TrackerFilterSet):
 
 
 class CorrectionFilter(TrackerFilterSet):
-    article = django_filters.ModelChoiceFilter(queryset=Article.objects.all())
+    article = IdFilter()
 
     class Meta:
         model = Correction

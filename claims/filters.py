@@ -1,8 +1,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from access.filters import StrictBooleanFilter, TrackerFilterSet
-from articles.models import Article, Outlet
+from access.filters import IdFilter, StrictBooleanFilter, TrackerFilterSet
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from sources.filters import ROLE_TYPE_CHOICES, role_type_condition
 from sources.models import Source
@@ -28,9 +27,8 @@ class ClaimFilter(TrackerFilterSet):
         input_formats=ISO_DATE,
         help_text="Event on or before (YYYY-MM-DD).",
     )
-    source = django_filters.ModelChoiceFilter(
+    source = IdFilter(
         field_name="attributions__source",
-        queryset=Source.objects.all(),
         method="filter_source",
         help_text="Claims that this source (id) is attributed with.",
     )
@@ -56,8 +54,12 @@ class ClaimFilter(TrackerFilterSet):
 
 
 class AttributionFilter(TrackerFilterSet):
-    article = django_filters.ModelChoiceFilter(field_name="article", queryset=Article.objects.all())
-    source = django_filters.ModelChoiceFilter(field_name="source", queryset=Source.objects.all())
+    article = IdFilter(
+        field_name="article",
+    )
+    source = IdFilter(
+        field_name="source",
+    )
     source_kind = django_filters.MultipleChoiceFilter(
         field_name="source__kind", choices=Source.Kind.choices
     )
@@ -66,7 +68,9 @@ class AttributionFilter(TrackerFilterSet):
         choices=ROLE_TYPE_CHOICES,
         help_text="Their source's type of role ('unknown': none recorded).",
     )
-    claim = django_filters.ModelChoiceFilter(field_name="claim", queryset=Claim.objects.all())
+    claim = IdFilter(
+        field_name="claim",
+    )
     has_claim = StrictBooleanFilter(
         field_name="claim", lookup_expr="isnull", exclude=True, help_text="Linked to a claim."
     )
@@ -77,9 +81,7 @@ class AttributionFilter(TrackerFilterSet):
     cue = django_filters.CharFilter(
         field_name="cue", lookup_expr="iexact", help_text="The cue as written, e.g. said."
     )
-    recipient = django_filters.ModelChoiceFilter(
-        field_name="recipient", queryset=Outlet.objects.all(), help_text="Outlet id."
-    )
+    recipient = IdFilter(field_name="recipient", help_text="Outlet id.")
     said_after = django_filters.DateFilter(
         field_name="said_on", lookup_expr="gte", input_formats=ISO_DATE, help_text="YYYY-MM-DD."
     )
@@ -105,13 +107,14 @@ class AttributionFilter(TrackerFilterSet):
 
 
 class ClaimRelationFilter(TrackerFilterSet):
-    from_claim = django_filters.ModelChoiceFilter(
-        field_name="from_claim", queryset=Claim.objects.all()
-    )
-    to_claim = django_filters.ModelChoiceFilter(field_name="to_claim", queryset=Claim.objects.all())
-    claim = django_filters.ModelChoiceFilter(
+    from_claim = IdFilter(
         field_name="from_claim",
-        queryset=Claim.objects.all(),
+    )
+    to_claim = IdFilter(
+        field_name="to_claim",
+    )
+    claim = IdFilter(
+        field_name="from_claim",
         method="filter_claim",
         help_text="Relations from or to this claim.",
     )
@@ -128,7 +131,9 @@ class ClaimRelationFilter(TrackerFilterSet):
 
 
 class ReviewFilter(TrackerFilterSet):
-    claim = django_filters.ModelChoiceFilter(field_name="claim", queryset=Claim.objects.all())
+    claim = IdFilter(
+        field_name="claim",
+    )
     rating = django_filters.MultipleChoiceFilter(field_name="rating", choices=Review.Rating.choices)
     published = StrictBooleanFilter(
         field_name="published_at", lookup_expr="isnull", exclude=True, help_text="Published."

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from access.api import TrackerViewSet
@@ -166,7 +167,10 @@ class AttributionCheckViewSet(CheckViewSet):
 
     @extend_schema(
         parameters=[CompareQuerySerializer],
-        responses=ComparisonSerializer,
+        responses={
+            200: ComparisonSerializer,
+            404: OpenApiResponse(description="No attribution has one of the ids."),
+        },
         filters=False,
         summary="Compare two attributions: similarity, word diff and a verdict",
     )
@@ -174,10 +178,12 @@ class AttributionCheckViewSet(CheckViewSet):
     def compare(self, request):
         query = CompareQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        a, b = (
-            Attribution.objects.with_selectors().get(pk=query.validated_data[side].pk)
-            for side in ("a", "b")
-        )
+        ids = (query.validated_data["a"], query.validated_data["b"])
+        rows = Attribution.objects.with_selectors().in_bulk(ids)
+        missing = [str(pk) for pk in ids if pk not in rows]
+        if missing:
+            raise NotFound(f"No attribution has the id {' or '.join(dict.fromkeys(missing))}.")
+        a, b = (rows[pk] for pk in ids)
         comparison = reports.compare_attributions(a, b)
         context = self.get_serializer_context()
         return Response(ComparisonSerializer(comparison, context=context).data)

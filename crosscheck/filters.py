@@ -1,11 +1,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from access.filters import StrictBooleanFilter
-from articles.models import Article
-from claims.models import Attribution, Claim
+from access.filters import IdFilter, StrictBooleanFilter
 from crosscheck.models import Finding
-from sources.models import Source
 
 
 class FindingFilter(django_filters.FilterSet):
@@ -17,14 +14,17 @@ class FindingFilter(django_filters.FilterSet):
         exclude=True,
         help_text="Findings a recomputation no longer finds (true) or that still hold (false).",
     )
-    claim = django_filters.ModelChoiceFilter(field_name="claims", queryset=Claim.objects.all())
-    source = django_filters.ModelChoiceFilter(field_name="sources", queryset=Source.objects.all())
-    attribution = django_filters.ModelChoiceFilter(
-        field_name="attributions", queryset=Attribution.objects.all()
+    claim = IdFilter(
+        field_name="claims",
     )
-    article = django_filters.ModelChoiceFilter(
+    source = IdFilter(
+        field_name="sources",
+    )
+    attribution = IdFilter(
+        field_name="attributions",
+    )
+    article = IdFilter(
         field_name="attributions__article",
-        queryset=Article.objects.all(),
         method="filter_article",
         help_text="Findings that involve an attribution of this article (id).",
     )

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from access.api import ServiceModelSerializer
+from access.filters import ID_SCHEMA
 from claims.models import Attribution, Claim
 from claims.serializers import AttributionSerializer, _updater
 from crosscheck import rules
@@ -120,8 +121,16 @@ class ComparisonSerializer(serializers.Serializer):
 
 
 class CompareQuerySerializer(serializers.Serializer):
-    a = serializers.PrimaryKeyRelatedField(queryset=Attribution.objects.all())
-    b = serializers.PrimaryKeyRelatedField(queryset=Attribution.objects.all())
+    a = serializers.IntegerField(
+        min_value=ID_SCHEMA["minimum"],
+        max_value=ID_SCHEMA["maximum"],
+        help_text="An attribution id.",
+    )
+    b = serializers.IntegerField(
+        min_value=ID_SCHEMA["minimum"],
+        max_value=ID_SCHEMA["maximum"],
+        help_text="The attribution id to compare it with.",
+    )
 
 
 class QuoteCheckRequestSerializer(serializers.Serializer):
@@ -151,14 +160,18 @@ class QuoteCheckRequestSerializer(serializers.Serializer):
         if value.isdigit():
             source = Source.objects.filter(pk=int(value)).first()
             if source is None:
-                raise serializers.ValidationError(f"No source has the id {value}.")
+                raise serializers.ValidationError(
+                    f"No source has the id {value}.", code="does_not_exist"
+                )
             return source
         found = list(sources_named(value, any_article=True, partial=True)[:2])
         if not found:
-            raise serializers.ValidationError(f"No source is named {value!r}.")
+            raise serializers.ValidationError(
+                f"No source is named {value!r}.", code="does_not_exist"
+            )
         if len(found) > 1:
             raise serializers.ValidationError(
-                f"Several sources are named {value!r}; give the source's id."
+                f"Several sources are named {value!r}; give the source's id.", code="ambiguous"
             )
         return found[0]
 

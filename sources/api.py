@@ -6,7 +6,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from access.api import TrackerViewSet
-from access.filters import TrackerFilterSet
+from access.filters import IdFilter, ScoreFilter, TrackerFilterSet
 from sources.filters import SourceFilter
 from sources.models import MergeSuggestion, Source
 from sources.resolution import merge_suggestion_accept, merge_suggestion_reject
@@ -51,10 +51,12 @@ class MergeSuggestionSerializer(serializers.ModelSerializer):
 
 class MergeSuggestionFilter(TrackerFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=MergeSuggestion.State.choices)
-    source = django_filters.NumberFilter(
+    source = IdFilter(
         method="filter_source", help_text="Pairs in which this source (id) is either side."
     )
-    min_confidence = django_filters.NumberFilter(field_name="confidence", lookup_expr="gte")
+    min_confidence = ScoreFilter(
+        field_name="confidence", help_text="Only pairs this confident or more (0-1)."
+    )
 
     class Meta:
         model = MergeSuggestion

@@ -6,8 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 
-from access.filters import TrackerFilterSet
-from articles.models import Article
+from access.filters import IdFilter, TrackerFilterSet
 from sources.identifiers import Scheme, parse_identifier_query
 from sources.models import Source, SourceAlias, SourceIdentifier
 
@@ -41,15 +40,13 @@ class IdentifierFilter(django_filters.CharFilter):
 
 class SourceFilter(TrackerFilterSet):
     kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Source.Kind.choices)
-    affiliation = django_filters.ModelChoiceFilter(
+    affiliation = IdFilter(
         field_name="affiliation",
-        queryset=Source.objects.filter(kind=Source.Kind.ORGANIZATION),
         help_text="Id of the organisation the source belongs to.",
     )
     platform = django_filters.ChoiceFilter(field_name="platform", choices=Source.Platform.choices)
-    article = django_filters.ModelChoiceFilter(
+    article = IdFilter(
         field_name="article",
-        queryset=Article.objects.all(),
         help_text="Anonymous sources and groups of this article (id).",
     )
     name = django_filters.CharFilter(

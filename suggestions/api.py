@@ -10,7 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from access.api import ServiceModelSerializer, StrictBooleanField, StrictCharField, TrackerViewSet
-from access.filters import TrackerFilterSet
+from access.filters import IdFilter, TrackerFilterSet
 from articles.models import Article
 from articles.serializers import MAX_OFFSET, SPAN_EXTRA_KWARGS
 from claims.models import Attribution, Claim
@@ -197,7 +197,7 @@ class RejectSerializer(serializers.Serializer):
 
 
 class SuggestionFilter(TrackerFilterSet):
-    article = django_filters.ModelChoiceFilter(queryset=Article.objects.all())
+    article = IdFilter()
     state = django_filters.MultipleChoiceFilter(choices=Suggestion.State.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Suggestion.KINDS)
 

@@ -9,9 +9,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from access.api import TrackerViewSet
-from access.filters import TrackerFilterSet
-from articles.models import Article
-from claims.models import Attribution, Claim
+from access.filters import IdFilter, ScoreFilter, TrackerFilterSet
+from claims.models import Attribution
 from suggestions.claim_links import claim_link_accept, claim_link_reject, claim_link_suggest
 from suggestions.models import ClaimLink
 
@@ -50,13 +49,11 @@ class ClaimLinkSerializer(serializers.ModelSerializer):
 
 class ClaimLinkFilter(TrackerFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ClaimLink.State.choices)
-    claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all())
-    attribution = django_filters.ModelChoiceFilter(queryset=Attribution.objects.all())
-    article = django_filters.ModelChoiceFilter(
-        queryset=Article.objects.all(), field_name="attribution__article"
-    )
-    min_score = django_filters.NumberFilter(
-        field_name="score", lookup_expr="gte", help_text="Only matches scoring this or more (0-1)."
+    claim = IdFilter()
+    attribution = IdFilter()
+    article = IdFilter(field_name="attribution__article")
+    min_score = ScoreFilter(
+        field_name="score", help_text="Only matches scoring this or more (0-1)."
     )
 
     class Meta:

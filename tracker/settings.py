@@ -468,6 +468,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "access.schema.blank_strings_any_of",
+        "access.schema.links_from_created",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "sources.models.Source.Kind",
         "AttributionKindEnum": "claims.models.Attribution.Kind",

@@ -35,11 +35,9 @@ def pytest_configure(config):
 
 def pytest_terminal_summary(terminalreporter):
     fuzz = sys.modules.get("tests.api.test_fuzz")
-    if fuzz is not None and fuzz.FIGURES["requests"]:
-        requests = fuzz.FIGURES["requests"]
+    for role, (cases, failures, seconds) in sorted(getattr(fuzz, "FIGURES", {}).items()):
         terminalreporter.write_line(
-            f"schemathesis: {len(requests)} operations, {sum(requests.values())} test cases "
-            f"in {fuzz.FIGURES['seconds']:.0f} s"
+            f"schemathesis as {role}: {cases} test cases, {failures} failures, {seconds:.0f} s"
         )
 
 
