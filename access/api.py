@@ -58,6 +58,14 @@ def _only_state_errors(codes) -> bool:
     return codes in STATE_ERROR_CODES
 
 
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    """Whether a database error is a unique constraint's (PostgreSQL's SQLSTATE 23505, or
+    SQLite's message), as against a check or not-null constraint's."""
+    return getattr(exc.__cause__, "sqlstate", None) == "23505" or (
+        "UNIQUE constraint failed" in str(exc)
+    )
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus: model validation errors become 400s with field messages; input
     whose only faults are references to missing rows or duplicates of stored ones (see
@@ -81,7 +89,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, IntegrityError):
         exc = ValidationError(
             {"non_field_errors": ["The change conflicts with stored data (a database rule)."]},
-            code="unique",
+            code="unique" if _is_unique_violation(exc) else "invalid",
         )
     response = drf_exception_handler(exc, context)
     if isinstance(exc, ValidationError) and _only_state_errors(exc.get_codes()):

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from access.api import ServiceModelSerializer, StrictCharField
@@ -5,6 +6,19 @@ from articles.models import Article, Correction, MetadataSpan, Outlet
 from articles.services import article_correct, article_create, article_update
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A newspaper",
+            value={
+                "name": "Invented Valley Gazette",
+                "kind": "newspaper",
+                "domain": "valley-gazette.example",
+            },
+            request_only=True,
+        ),
+    ]
+)
 class OutletSerializer(ServiceModelSerializer):
     class Meta:
         model = Outlet
@@ -50,6 +64,26 @@ class CorrectionSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "published_at", "what_changed", "note", "changed_body"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A published article",
+            value={
+                "outlet": 1,
+                "headline": "Council votes to reopen the river bridge",
+                "url": "https://valley-gazette.example/2031/03/bridge",
+                "published_at": "2031-03-01T09:30:00Z",
+                "byline": "Ana Ruiz",
+                "language": "en",
+                "body": (
+                    "The council voted on Tuesday to reopen the river bridge. "
+                    '"We will not rush it," the mayor said.'
+                ),
+            },
+            request_only=True,
+        ),
+    ]
+)
 class ArticleSerializer(ArticleSummarySerializer):
     """An article with its body. Changing the body re-anchors every span that points
     into it; spans that cannot be found are marked orphaned, never deleted."""

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from access.api import ServiceModelSerializer
@@ -23,6 +23,15 @@ def _updater(service: Callable, name: str):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A claim",
+            value={"text": "The river bridge reopens in June.", "event_date": "2031-06-01"},
+            request_only=True,
+        ),
+    ]
+)
 class ClaimSerializer(ServiceModelSerializer):
     create_service = staticmethod(claim_create)
     update_service = _updater(claim_update, "claim")
@@ -71,6 +80,21 @@ class AnnotationTargetSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A direct quote located by its text",
+            value={
+                "article": 1,
+                "source": 1,
+                "kind": "direct",
+                "text": "We will not rush it",
+                "cue": "said",
+            },
+            request_only=True,
+        ),
+    ]
+)
 class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer):
     """One act of saying. Leave ``start``/``end`` out to have the text located in the body
     (it must occur once), or leave ``text`` empty to take it from the offsets."""

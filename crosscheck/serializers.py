@@ -1,3 +1,4 @@
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from access.api import ServiceModelSerializer
@@ -133,6 +134,15 @@ class CompareQuerySerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A quote and who it is said to be from",
+            value={"text": "We will not rush the reopening of the bridge", "source": "Ilse Varnok"},
+            request_only=True,
+        ),
+    ]
+)
 class QuoteCheckRequestSerializer(serializers.Serializer):
     text = serializers.CharField(
         max_length=5000, help_text="The quote, at least TRACKER_MIN_QUOTE_WORDS (4) words."

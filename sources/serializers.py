@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from access.api import ServiceModelSerializer
@@ -30,6 +31,20 @@ class SourceIdentifierSerializer(serializers.ModelSerializer):
         extra_kwargs = {"value": {"max_length": 500}}
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A named person",
+            value={
+                "kind": "person",
+                "name": "Ilse Varnok",
+                "role": "mayor",
+                "role_type": "official",
+            },
+            request_only=True,
+        ),
+    ]
+)
 class SourceSerializer(ServiceModelSerializer):
     display_name = serializers.CharField(read_only=True)
     affiliation_name = serializers.CharField(

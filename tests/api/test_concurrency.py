@@ -264,10 +264,18 @@ def test_a_change_without_if_match_is_428_and_changes_nothing(editor, world):
     assert api.get(url).json() == before
 
 
-def test_a_bad_body_is_400_before_the_precondition(editor, world):
+def test_if_match_is_checked_first_then_the_body_then_the_version(editor, world):
     api = APIClient()
     api.force_authenticate(editor)
     url = f"/api/claims/{world.claim.pk}/"
-    assert api.patch(url, {"text": ""}, format="json").status_code == 400
+    assert api.patch(url, {"text": ""}, format="json").status_code == 428
+    malformed = api.patch(url, {"text": "A claim"}, format="json", HTTP_IF_MATCH="stale")
+    assert malformed.status_code == 400
+    assert "If-Match" in malformed.json()
     stale = api.patch(url, {"text": ""}, format="json", HTTP_IF_MATCH='"stale"')
     assert stale.status_code == 400
+    assert "text" in stale.json()
+    assert (
+        api.patch(url, {"text": "A claim"}, format="json", HTTP_IF_MATCH='"stale"').status_code
+        == 412
+    )

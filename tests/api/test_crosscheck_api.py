@@ -198,7 +198,7 @@ class TestInventedArchive:
     [
         ("/api/attributions/compare/", "a"),
         ("/api/attributions/compare/?a=1", "b"),
-        ("/api/attributions/compare/?a=999999&b=999998", "a"),
+        ("/api/attributions/compare/?a=0&b=1", "a"),
         ("/api/findings/?state=maybe", "state"),
         ("/api/findings/?resolved=sometimes", "resolved"),
     ],
@@ -214,14 +214,26 @@ def test_bad_queries_are_400s_naming_the_parameter(invented_archive, reader_api,
     [
         ({}, "text"),
         ({"text": "too short"}, "text"),
-        ({"text": "We will rebuild the river bridge", "source": "Nobody Invented"}, "source"),
-        ({"text": "We will rebuild the river bridge", "source": "999999"}, "source"),
     ],
 )
 def test_bad_quote_checks_are_400s_naming_the_field(invented_archive, reader_api, payload, field):
     response = reader_api.post("/api/quote-check/", payload, format="json")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_comparing_an_attribution_that_does_not_exist_is_a_404(invented_archive, reader_api):
+    response = reader_api.get("/api/attributions/compare/?a=999999&b=999998")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No attribution has the id 999999 or 999998."}
+
+
+@pytest.mark.parametrize("source", ["Nobody Invented", "999999"])
+def test_a_quote_check_naming_a_source_not_stored_is_a_409(invented_archive, reader_api, source):
+    payload = {"text": "We will rebuild the river bridge", "source": source}
+    response = reader_api.post("/api/quote-check/", payload, format="json")
+    assert response.status_code == 409
+    assert "No source" in response.json()["source"][0]
 
 
 def test_triage_with_an_unknown_state_is_refused(invented_archive, factchecker_api):

@@ -318,26 +318,37 @@ def test_empty_filter_value_means_no_filter(reader_api, articles):
 # --- bad values -----------------------------------------------------------------------
 
 
+ID_FILTERS = [
+    ("articles", "outlet"),
+    ("articles", "origin_outlet"),
+    ("sources", "affiliation"),
+    ("attributions", "article"),
+    ("attributions", "recipient"),
+    ("claims", "source"),
+    ("claim-relations", "claim"),
+]
+
+
 @pytest.mark.parametrize(
     ("path", "parameter", "value"),
     [
-        ("articles", "outlet", "987654"),
+        ("articles", "outlet", "0"),
         ("articles", "outlet", "x"),
-        ("articles", "origin_outlet", "987654"),
+        ("articles", "origin_outlet", "0"),
         ("articles", "status", "published"),
         ("articles", "published_after", "yesterday"),
         ("articles", "published_before", "2031-13-01"),
         ("articles", "has_anonymous_sources", "maybe"),
         ("sources", "kind", "celebrity"),
-        ("sources", "affiliation", "987654"),
+        ("sources", "affiliation", "0"),
         ("sources", "platform", "myspace"),
-        ("attributions", "article", "987654"),
+        ("attributions", "article", "0"),
         ("attributions", "source", "-1"),
         ("attributions", "source_kind", "robot"),
         ("attributions", "claim", "1.5"),
         ("attributions", "kind", "hearsay"),
         ("attributions", "channel", "pigeon"),
-        ("attributions", "recipient", "987654"),
+        ("attributions", "recipient", "0"),
         ("attributions", "said_after", "soon"),
         ("attributions", "said_before", "03/01/2031"),
         ("attributions", "is_reviewed", "perhaps"),
@@ -345,9 +356,9 @@ def test_empty_filter_value_means_no_filter(reader_api, articles):
         ("attributions", "anchor_status", "lost"),
         ("claims", "status", "true"),
         ("claims", "event_before", "03/01/2031"),
-        ("claims", "source", "987654"),
+        ("claims", "source", "0"),
         ("claim-relations", "kind", "likes"),
-        ("claim-relations", "claim", "987654"),
+        ("claim-relations", "claim", "0"),
         ("reviews", "rating", "pants_on_fire"),
         ("reviews", "published", "sometimes"),
         ("outlets", "kind", "blog"),
@@ -371,6 +382,14 @@ def test_unknown_filter_value_is_a_400_naming_the_parameter(
 
     assert response.status_code == 400
     assert list(response.json()) == [parameter]
+
+
+@pytest.mark.parametrize(("path", "parameter"), ID_FILTERS)
+def test_an_id_that_no_row_has_matches_nothing(reader_api, world, path, parameter):
+    response = reader_api.get(f"/api/{path}/", {parameter: "987654"})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
 
 
 @pytest.mark.parametrize("parameter", ["outlet", "q", "ordering", "page_size"])

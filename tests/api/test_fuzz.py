@@ -99,5 +99,5 @@ def test_schemathesis_finds_nothing_in_any_phase(
     assert counts, f"no summary in the schemathesis report:\n{report}"
     FIGURES[role] = (int(counts.group(1)), int(counts.group(2) or 0), seconds)
     assert result.returncode == 0, report
-    for phase in ("Coverage", "Fuzzing", "Stateful"):
+    for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert re.search(rf"✅ +{phase}", report), f"the {phase} phase did not run:\n{report}"

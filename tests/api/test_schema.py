@@ -204,3 +204,54 @@ def test_schema_and_docs_need_a_login_unless_public_reading(client, settings, pa
     assert client.get(path).status_code in (401, 403)
     settings.TRACKER_PUBLIC_READING = True
     assert client.get(path).status_code == 200
+
+
+def test_every_id_in_a_path_or_a_request_body_is_a_whole_number_from_1(schema):
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", ()):
+            if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                assert parameter["schema"]["minimum"] == 1, (path, method, parameter["name"])
+    attribution = schema["components"]["schemas"]["AttributionRequest"]["properties"]
+    for field in ("article", "source", "claim"):
+        assert attribution[field]["minimum"] == 1
+
+
+def test_request_text_holds_no_nul_and_required_text_is_not_blank(schema):
+    claim = schema["components"]["schemas"]["ClaimRequest"]["properties"]["text"]
+    pattern = re.compile(claim["pattern"])
+    assert pattern.match("An invented claim.")
+    for refused in ("", "   ", "\u3000\t", "An invented\x00claim"):
+        assert not pattern.match(refused), repr(refused)
+
+
+def test_if_match_states_its_syntax(schema):
+    parameter = next(
+        p
+        for p in schema["paths"]["/api/claims/{id}/"]["patch"]["parameters"]
+        if p["name"] == "If-Match"
+    )
+    pattern = re.compile(parameter["schema"]["pattern"])
+    for accepted in ('"abc"', 'W/"abc"', '"a", W/"b"', "*"):
+        assert pattern.match(accepted), accepted
+    for refused in ("", "abc", '"a"b"', "{}"):
+        assert not pattern.match(refused), refused
+
+
+def test_a_created_resource_links_to_what_can_be_done_with_it(schema):
+    links = schema["paths"]["/api/claims/"]["post"]["responses"]["201"]["links"]
+    assert links["claims_retrieve"]["parameters"] == {"id": "$response.body#/id"}
+    assert links["claims_partial_update"]["parameters"] == {
+        "id": "$response.body#/id",
+        "header.If-Match": "$response.header.ETag",
+    }
+    assert set(links) >= {"claims_update", "claims_destroy", "claims_check_retrieve"}
+
+
+def test_schemathesis_settings_run_every_phase():
+    import tomllib
+
+    settings_file = tomllib.loads((COMMITTED.parent / "schemathesis.toml").read_text())
+    assert all(
+        settings_file["phases"][phase]["enabled"]
+        for phase in ("examples", "coverage", "fuzzing", "stateful")
+    )

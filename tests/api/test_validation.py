@@ -13,19 +13,30 @@ from tests.factories import INVENTED_BODY, ArticleFactory, OutletFactory
 QUOTE = "We will not rush it"
 
 
-@pytest.fixture
-def refused(editor_api, world):
-    """Send a write as an editor; assert it is a 400 that changed nothing, and return the
-    error body."""
-
+def _refused_with(status: int, editor_api):
     def send(method: str, url: str, payload) -> dict:
         before = database_snapshot()
         response = getattr(editor_api, method)(url, payload, format="json")
-        assert response.status_code == 400, response.content
+        assert response.status_code == status, response.content
         assert database_snapshot() == before
         return response.json()
 
     return send
+
+
+@pytest.fixture
+def refused(editor_api, world):
+    """Send a write as an editor; assert it is a 400 that changed nothing, and return the
+    error body."""
+    return _refused_with(400, editor_api)
+
+
+@pytest.fixture
+def conflicting(editor_api, world):
+    """Send a write as an editor; assert it is a 409 (well formed, but it refers to a row
+    that does not exist or duplicates a stored one) that changed nothing, and return the
+    error body."""
+    return _refused_with(409, editor_api)
 
 
 def attribution(world, **fields) -> dict:
@@ -121,15 +132,15 @@ def test_changing_a_relation_to_point_at_itself_is_refused(refused, world):
     assert "to_claim" in errors
 
 
-def test_duplicate_relation_is_refused(refused, world):
+def test_duplicate_relation_is_refused(conflicting, world):
     payload = {"from_claim": world.claim.pk, "to_claim": world.other_claim.pk, "kind": "supports"}
 
-    errors = refused("post", "/api/claim-relations/", payload)
+    errors = conflicting("post", "/api/claim-relations/", payload)
 
     assert errors
 
 
-def test_duplicate_article_url_is_refused(refused, world):
+def test_duplicate_article_url_is_refused(conflicting, world):
     payload = {
         "outlet": world.outlet.pk,
         "headline": "Invented copy",
@@ -137,21 +148,21 @@ def test_duplicate_article_url_is_refused(refused, world):
         "url": world.article.url,
     }
 
-    errors = refused("post", "/api/articles/", payload)
+    errors = conflicting("post", "/api/articles/", payload)
 
     assert "already" in errors["url"][0]
 
 
-def test_changing_an_article_to_a_taken_url_is_refused(refused, world):
+def test_changing_an_article_to_a_taken_url_is_refused(conflicting, world):
     other = ArticleFactory()
 
-    errors = refused("patch", f"/api/articles/{other.pk}/", {"url": world.article.url})
+    errors = conflicting("patch", f"/api/articles/{other.pk}/", {"url": world.article.url})
 
     assert "url" in errors
 
 
-def test_duplicate_outlet_name_in_another_case_is_refused(refused, world):
-    errors = refused("post", "/api/outlets/", {"name": world.outlet.name.upper()})
+def test_duplicate_outlet_name_in_another_case_is_refused(conflicting, world):
+    errors = conflicting("post", "/api/outlets/", {"name": world.outlet.name.upper()})
 
     assert errors
 
@@ -298,8 +309,8 @@ def test_unattributed_statement_with_a_source_is_refused(refused, world):
     assert "source" in errors
 
 
-def test_attribution_to_a_missing_article_is_refused(refused, world):
-    errors = refused("post", "/api/attributions/", attribution(world, article=987654))
+def test_attribution_to_a_missing_article_is_refused(conflicting, world):
+    errors = conflicting("post", "/api/attributions/", attribution(world, article=987654))
 
     assert "article" in errors
 
@@ -329,9 +340,9 @@ def test_malformed_json_is_a_400(editor_api, world):
     assert "detail" in response.json()
 
 
-def test_database_constraint_violation_is_a_400_not_a_500(editor_api, world, monkeypatch):
+def test_database_unique_violation_is_a_409_not_a_500(editor_api, world, monkeypatch):
     """If the model's own checks miss a race (two requests taking one URL at once), the
-    database's unique constraint refuses the second, and the API answers 400."""
+    database's unique constraint refuses the second, and the API answers 409."""
     monkeypatch.setattr(models.Model, "validate_constraints", lambda self, exclude=None: None)
     monkeypatch.setattr(UniqueValidator, "__call__", lambda self, value, field: None)
     payload = {
@@ -344,7 +355,7 @@ def test_database_constraint_violation_is_a_400_not_a_500(editor_api, world, mon
 
     response = editor_api.post("/api/articles/", payload, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "non_field_errors" in response.json()
     assert database_snapshot() == before
     assert editor_api.get("/api/articles/").status_code == 200
@@ -370,5 +381,5 @@ def test_rejected_update_leaves_the_row_and_its_etag_unchanged(editor_api, world
 
     response = editor_api.patch(url, {"name": "invented taken name"}, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert editor_api.get(url).headers["ETag"] == etag
