@@ -53,7 +53,10 @@ class ScoreFilter(django_filters.NumberFilter):
         _with_schema(self, {"type": "number", "minimum": 0, "maximum": 1})
 
 
-ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+# Ids are the 64-bit auto-incremented primary keys: whole numbers from 1.
+MIN_ID = 1
+MAX_ID = 2**63 - 1
+ID_SCHEMA = {"type": "integer", "minimum": MIN_ID, "maximum": MAX_ID}
 
 
 def _with_schema(filter_, schema: dict) -> None:
@@ -70,8 +73,8 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", ID_SCHEMA["minimum"])
-        kwargs.setdefault("max_value", ID_SCHEMA["maximum"])
+        kwargs.setdefault("min_value", MIN_ID)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
         _with_schema(self, ID_SCHEMA)
 

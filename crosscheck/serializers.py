@@ -2,7 +2,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from access.api import ServiceModelSerializer
-from access.filters import ID_SCHEMA
+from access.filters import MAX_ID, MIN_ID
 from claims.models import Attribution, Claim
 from claims.serializers import AttributionSerializer, _updater
 from crosscheck import rules
@@ -123,13 +123,13 @@ class ComparisonSerializer(serializers.Serializer):
 
 class CompareQuerySerializer(serializers.Serializer):
     a = serializers.IntegerField(
-        min_value=ID_SCHEMA["minimum"],
-        max_value=ID_SCHEMA["maximum"],
+        min_value=MIN_ID,
+        max_value=MAX_ID,
         help_text="An attribution id.",
     )
     b = serializers.IntegerField(
-        min_value=ID_SCHEMA["minimum"],
-        max_value=ID_SCHEMA["maximum"],
+        min_value=MIN_ID,
+        max_value=MAX_ID,
         help_text="The attribution id to compare it with.",
     )
 
