@@ -160,6 +160,7 @@ class QuoteCheckMatch:
     attribution: Attribution
     similarity: float
     source_matches: bool | None
+    relation: str = "similar"  # how the checked text overlaps it (rules.QuoteRelation)
 
 
 @dataclass
@@ -170,6 +171,10 @@ class QuoteCheck:
     source: Source | None
     source_matches: bool | None
     matches: list[QuoteCheckMatch]
+    # The match said first (by the date it was said, else its article's publication).
+    first: QuoteCheckMatch | None = None
+    # With no match: the closest candidates below the threshold, closest first.
+    nearest: list[QuoteCheckMatch] = field(default_factory=list)
 
 
 QUOTE_EXPLANATIONS = {
@@ -181,36 +186,68 @@ QUOTE_EXPLANATIONS = {
     "not as a mix-up: a joint statement in one article, paraphrases, or a source declining "
     "to comment.",
 }
+# Matches that hold the checked text only in part: judged on their own words.
+PARTIAL_RELATIONS = frozenset(
+    {
+        rules.QuoteRelation.FRAGMENT,
+        rules.QuoteRelation.CONTAINS,
+        rules.QuoteRelation.SHORTENED,
+        rules.QuoteRelation.EXPANDED,
+    }
+)
+
+
+def said_when(attribution: Attribution):
+    """When an attribution was said, as far as the archive knows: its date, else its
+    article's publication (a date either way); ``None`` when neither is recorded."""
+    if attribution.said_on is not None:
+        return attribution.said_on
+    published = attribution.article.published_at
+    return published.date() if published is not None else None
+
+
+def _first_said(matches: list[QuoteCheckMatch]) -> QuoteCheckMatch | None:
+    dated = [m for m in matches if said_when(m.attribution) is not None]
+    if not dated:
+        return None
+    return min(dated, key=lambda m: (said_when(m.attribution), m.attribution.pk))
 
 
 def quote_check(text: str, source: Source | None = None) -> QuoteCheck:
-    """Where the archive has this quote, near-verbatim, and whether its attributions agree
-    with each other (and with ``source``, when given): the verdict of
+    """Where the archive has this quote, and whether its attributions agree with each
+    other (and with ``source``, when given): the verdict of
     :func:`crosscheck.rules.judge_quote`.
 
-    ``attributed``: no two matches (nor a match and ``source``) make a pair the engine
-    would flag as a misattribution; ``conflicting``: some do; ``not_found``: no match.
+    A match is the same words, near-verbatim, or the text as it circulates: a fragment
+    of an archived quote, a quote with words left out or added around it
+    (:func:`crosscheck.index.circulating_quotes`); a match in part is judged on its own
+    words. ``attributed``: no two matches (nor a match and ``source``) make a pair the
+    engine would flag as a misattribution; ``conflicting``: some do; ``not_found``: no
+    match, and ``nearest`` holds the closest candidates. ``first`` is the match said
+    first.
     """
     from crosscheck import index
 
     limits = thresholds()
-    found = index.similar_quotes(
+    found, near = index.circulating_quotes(
         text,
         limit=settings.TRACKER_QUOTE_CANDIDATES,
         min_similarity=limits.misattribution_min_similarity,
+        min_words=limits.min_quote_words,
     )
-    rows = Attribution.objects.with_selectors().in_bulk([m.attribution_id for m in found])
-    matches = [
-        QuoteCheckMatch(
-            attribution=rows[m.attribution_id],
+    rows = Attribution.objects.with_selectors().in_bulk([m.attribution_id for m in [*found, *near]])
+
+    def checked(m) -> QuoteCheckMatch:
+        attribution = rows[m.attribution_id]
+        return QuoteCheckMatch(
+            attribution=attribution,
             similarity=m.similarity,
-            source_matches=None
-            if source is None
-            else rows[m.attribution_id].source_id == source.id,
+            source_matches=None if source is None else attribution.source_id == source.id,
+            relation=str(m.relation),
         )
-        for m in found
-        if m.attribution_id in rows
-    ]
+
+    matches = [checked(m) for m in found if m.attribution_id in rows]
+    nearest = [checked(m) for m in near if m.attribution_id in rows]
     # The speakers as loaded with the matches: a pair verdict needs no affiliations.
     speakers = {s for m in matches if (s := m.attribution.source) is not None}
     if source is not None:
@@ -221,6 +258,7 @@ def quote_check(text: str, source: Source | None = None) -> QuoteCheck:
         [attribution_input(m.attribution) for m in matches],
         {s.id: source_input(s) for s in speakers},
         limits,
+        partial_ids={m.attribution.pk for m in matches if m.relation in PARTIAL_RELATIONS},
     )
     named = {m.attribution.source_id for m in matches}
     return QuoteCheck(
@@ -230,6 +268,8 @@ def quote_check(text: str, source: Source | None = None) -> QuoteCheck:
         source=source,
         source_matches=None if source is None or not matches else source.id in named,
         matches=matches,
+        first=_first_said(matches),
+        nearest=nearest,
     )
 
 

@@ -190,6 +190,14 @@ class QuoteCheckMatchSerializer(QuoteMatchSerializer):
     source_matches = serializers.BooleanField(
         allow_null=True, help_text="Whether this match names the given source."
     )
+    relation = serializers.ChoiceField(
+        choices=[r.value for r in rules.QuoteRelation],
+        help_text=(
+            "How the checked text overlaps this quote: the same words, alike as a whole, a "
+            "fragment of it, containing it, it with words left out (shortened), or the "
+            "checked text with words left out (expanded)."
+        ),
+    )
 
 
 class QuoteCheckSerializer(serializers.Serializer):
@@ -205,6 +213,17 @@ class QuoteCheckSerializer(serializers.Serializer):
         allow_null=True, help_text="Whether the archive credits the quote to the given source."
     )
     matches = QuoteCheckMatchSerializer(many=True)
+    first = QuoteCheckMatchSerializer(
+        allow_null=True,
+        help_text=(
+            "The match said first: by the date it was said, else its article's publication "
+            "date (null without matches or dates)."
+        ),
+    )
+    nearest = QuoteCheckMatchSerializer(
+        many=True,
+        help_text="With no match: the closest candidates below the threshold, closest first.",
+    )
 
 
 class SourcingSerializer(serializers.Serializer):

@@ -69,6 +69,7 @@ from crosscheck.index.search import (
     QuoteMatch,
     brute_force_similar_quotes,
     candidate_ids,
+    circulating_quotes,
     similar_quotes,
 )
 from crosscheck.index.sqlite import (
@@ -115,6 +116,7 @@ __all__ = [
     "archive_pairs",
     "brute_force_similar_quotes",
     "candidate_ids",
+    "circulating_quotes",
     "ensure_sqlite_quote_index",
     "pick_terms",
     "similar_quotes",

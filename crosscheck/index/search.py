@@ -14,7 +14,9 @@ from crosscheck.index.sqlite import _sqlite_candidates
 from crosscheck.rules import (
     DRIFT_MIN_SIMILARITY,
     MIN_QUOTE_WORDS,
+    QuoteRelation,
     quotable,
+    quote_overlap,
     quote_similarity,
     reaches,
 )
@@ -28,10 +30,12 @@ _SCAN_CHUNK = 5_000
 
 @dataclass(frozen=True, slots=True)
 class QuoteMatch:
-    """An attribution whose text is like the query, and how like (0-100)."""
+    """An attribution whose text is like the query, how like (0-100) and in which way
+    (see ``crosscheck.rules.quote_overlap``: ``similar`` unless found in part)."""
 
     attribution_id: int
     similarity: float
+    relation: QuoteRelation = QuoteRelation.SIMILAR
 
 
 def similar_quotes(
@@ -59,6 +63,34 @@ def similar_quotes(
         return []
     search = _Search.build(text, limit, min_similarity, exclude_ids, article_ids)
     return _rank(text, _candidates(search), min_similarity)
+
+
+def circulating_quotes(
+    text: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    min_similarity: float = DRIFT_MIN_SIMILARITY,
+    nearest: int = 3,
+    min_words: int = MIN_QUOTE_WORDS,
+) -> tuple[list[QuoteMatch], list[QuoteMatch]]:
+    """Quotes in the archive that ``text`` is, as it circulates: the same words, a
+    fragment of one, one with words left out or added around it (scored by
+    ``quote_overlap``), best first; and, when none reaches ``min_similarity``, the
+    ``nearest`` candidates below it, best first (else []). At most ``limit`` candidates
+    are taken from the index, whatever their length (a fragment is much shorter than its
+    quote). ``([], [])`` when ``text`` has fewer than ``min_words`` words."""
+    if not quotable(text, min_words):
+        return [], []
+    search = _Search.build(text, limit, 0, (), None)
+    scored = []
+    for pk, other in _candidates(search):
+        if not quotable(other, min_words):
+            continue
+        overlap = quote_overlap(text, other, min_words)
+        scored.append(QuoteMatch(pk, overlap.similarity, overlap.relation))
+    scored.sort(key=lambda m: (-m.similarity, m.attribution_id))
+    found = [m for m in scored if reaches(m.similarity, min_similarity)]
+    return found, ([] if found else scored[:nearest])
 
 
 def candidate_ids(text: str, *, limit: int = DEFAULT_LIMIT) -> list[int]:

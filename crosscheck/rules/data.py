@@ -125,6 +125,25 @@ class QuoteVerdict(StrEnum):
     NOT_FOUND = "not_found"
 
 
+class QuoteRelation(StrEnum):
+    """How a checked text and an archived quote overlap (see ``quote_overlap``)."""
+
+    SAME = "same"  # identical once normalised
+    SIMILAR = "similar"  # alike as a whole
+    FRAGMENT = "fragment"  # the checked text is a part of the archived quote
+    CONTAINS = "contains"  # the archived quote is a part of the checked text
+    SHORTENED = "shortened"  # the archived quote with words left out (an ellipsis)
+    EXPANDED = "expanded"  # the checked text with words left out is the archived quote
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteOverlap:
+    """How alike a checked text and an archived quote are (0-100), and in which way."""
+
+    similarity: float
+    relation: QuoteRelation
+
+
 class QuoteReason(StrEnum):
     NO_MATCH = "no_match"
     ONE_SOURCE = "one_source"  # every match (and the source asked about) one speaker

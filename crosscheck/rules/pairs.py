@@ -7,7 +7,7 @@ check (:func:`judge_quote`) all take its verdict, so none can flag a pair anothe
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from itertools import permutations
 
@@ -188,6 +188,7 @@ def judge_quote(
     matches: Sequence[AttributionInput],
     sources: Mapping[int, SourceInput],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    partial_ids: Collection[int] = (),
 ) -> QuoteJudgement:
     """The verdict on a quote checked against the archive's near-verbatim ``matches``
     (optionally said to be by ``source_id``; ``sources`` must hold the matches' sources
@@ -200,13 +201,18 @@ def judge_quote(
     ``attributed``. So a pair the engine flags among the matches makes the check
     conflicting, and a pair it never flags (a joint statement in one article, two
     paraphrases, a source declining to comment, an unnamed source's copies in a wire
-    story) does not.
+    story) does not. A match in ``partial_ids`` holds ``text`` only in part (a fragment, a
+    shortened quote): ``text`` stands for that match's own words, which are compared.
     """
     if not matches:
         return QuoteJudgement(QuoteVerdict.NOT_FOUND, QuoteReason.NO_MATCH)
     one_speaker = True
+
+    def restated(match: AttributionInput) -> str:
+        return match.text if match.id in partial_ids else text
+
     for x, y in permutations(matches, 2):
-        judgement = judge_pair(replace(x, text=text), y, sources, thresholds)
+        judgement = judge_pair(replace(x, text=restated(x)), y, sources, thresholds)
         if judgement.verdict == PairVerdict.MISATTRIBUTION:
             return QuoteJudgement(QuoteVerdict.CONFLICTING, QuoteReason.DIFFERENT_SOURCES)
         one_speaker = one_speaker and judgement.same_speaker
@@ -215,7 +221,7 @@ def judge_quote(
             id=0, article_id=NO_ARTICLE, kind=AttributionKind.DIRECT, text=text, source_id=source_id
         )
         for match in matches:
-            judgement = judge_pair(asked, match, sources, thresholds)
+            judgement = judge_pair(replace(asked, text=restated(match)), match, sources, thresholds)
             if judgement.verdict == PairVerdict.MISATTRIBUTION:
                 return QuoteJudgement(QuoteVerdict.CONFLICTING, QuoteReason.SOMEONE_ELSE)
             one_speaker = one_speaker and judgement.same_speaker

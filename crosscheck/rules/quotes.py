@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from crosscheck.rules.data import DiffOp
+from crosscheck.rules.data import DiffOp, QuoteOverlap, QuoteRelation
 
 _QUOTE_MARKS = str.maketrans(dict.fromkeys("“”„‟«»″〝〞＂", '"') | dict.fromkeys("‘’‚‛′‹›`´", "'"))
 # Numbers keep their separators ("10,000", "1.5"); words keep inner apostrophes ("we'll").
@@ -86,3 +86,43 @@ def word_diff(a: str, b: str) -> list[DiffOp]:
     old, new = _words(a), _words(b)
     matcher = difflib.SequenceMatcher(None, _folded(a), _folded(b), autojunk=False)
     return [DiffOp(op, old[i1:i2], new[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes()]
+
+
+# A shortened quote keeps at least this share of the longer one's words...
+SHORTENED_MIN_SHARE = 0.5
+# ... in at most this many runs per four of its words (an ellipsis or two, not a collage).
+SHORTENED_RUNS_PER_4_WORDS = 1
+
+
+def quote_overlap(text: str, stored: str, min_words: int) -> QuoteOverlap:
+    """How far ``text`` (a quote being checked) is ``stored`` (a quote in the archive), as
+    circulating text tends to be: the same words (``quote_similarity``); a fragment of
+    it, or it a fragment of ``text`` (the shorter aligned inside the longer, character by
+    character: ``fuzz.partial_ratio``); or it with words left out, or ``text`` with
+    words left out (the share of the shorter's words found in the longer in order, in
+    few runs, the shorter keeping at least half of the longer's words). The best of the
+    three, and which it is. A fragment or a shortened quote needs ``min_words`` words:
+    fewer are too common to say who said them."""
+    whole = quote_similarity(text, stored)
+    if whole >= 100:
+        return QuoteOverlap(100.0, QuoteRelation.SAME)
+    ours, theirs = _folded(text), _folded(stored)
+    query_shorter = len(ours) <= len(theirs)
+    shorter, longer = (ours, theirs) if query_shorter else (theirs, ours)
+    best = QuoteOverlap(whole, QuoteRelation.SIMILAR)
+    if len(shorter) < min_words:
+        return best
+    part = rounded_similarity(fuzz.partial_ratio(" ".join(shorter), " ".join(longer)))
+    if part > best.similarity:
+        relation = QuoteRelation.FRAGMENT if query_shorter else QuoteRelation.CONTAINS
+        best = QuoteOverlap(part, relation)
+    if len(shorter) >= SHORTENED_MIN_SHARE * len(longer):
+        matcher = difflib.SequenceMatcher(None, shorter, longer, autojunk=False)
+        runs = [block for block in matcher.get_matching_blocks() if block.size]
+        kept = sum(block.size for block in runs)
+        max_runs = 1 + SHORTENED_RUNS_PER_4_WORDS * len(shorter) // 4
+        in_order = rounded_similarity(100 * kept / len(shorter))
+        if len(runs) <= max_runs and in_order > best.similarity:
+            relation = QuoteRelation.SHORTENED if query_shorter else QuoteRelation.EXPANDED
+            best = QuoteOverlap(in_order, relation)
+    return best

@@ -1,5 +1,7 @@
 """The cross-check endpoints on the seed and on the invented archive (tests/conftest.py)."""
 
+import datetime
+
 import pytest
 
 from claims.models import Attribution, Claim
@@ -81,6 +83,49 @@ class TestSeed:
         assert body["source_matches"] is True
         assert body["matches"][0]["attribution"]["recipient_name"] == "The Associated Press"
 
+    @pytest.mark.parametrize(
+        ("text", "relation"),
+        [
+            ("for you to make a large advance you will have to", "fragment"),
+            ("In this small area ... you will have to have a lot of casualties", "shortened"),
+        ],
+    )
+    def test_quote_check_finds_afrins_quote_as_it_circulates(
+        self, seed, reader_api, text, relation
+    ):
+        body = reader_api.post("/api/quote-check/", {"text": text}, format="json").json()
+
+        assert body["verdict"] == "attributed"
+        (match,) = body["matches"]
+        assert match["relation"] == relation
+        assert match["attribution"]["source_name"] == "Adnan Afrin"
+        assert body["first"]["attribution"]["id"] == match["attribution"]["id"]
+        assert body["nearest"] == []
+
+    def test_a_fragment_credited_to_someone_else_is_conflicting(self, seed, reader_api):
+        body = reader_api.post(
+            "/api/quote-check/",
+            {"text": "for you to make a large advance you will have to", "source": "Nargiz"},
+            format="json",
+        ).json()
+
+        assert body["verdict"] == "conflicting"
+        assert body["explanation"] == "The archive credits these words to someone else."
+
+    def test_not_found_shows_the_nearest_candidates(self, seed, reader_api):
+        body = reader_api.post(
+            "/api/quote-check/",
+            {"text": "for you to make a small retreat you would lose a few tanks"},
+            format="json",
+        ).json()
+
+        assert body["verdict"] == "not_found"
+        assert body["matches"] == []
+        assert body["first"] is None
+        assert body["nearest"]
+        assert body["nearest"][0]["attribution"]["source_name"] == "Adnan Afrin"
+        assert body["nearest"][0]["similarity"] < 90
+
     def test_quote_check_with_the_wrong_speaker_is_conflicting(self, seed, reader_api):
         body = reader_api.post(
             "/api/quote-check/",
@@ -93,6 +138,21 @@ class TestSeed:
 
 
 class TestInventedArchive:
+    def test_quote_check_names_who_said_it_first(self, invented_archive, reader_api):
+        varnok, molder = invented_archive["varnok_quote"], invented_archive["molder_quote"]
+        Attribution.objects.filter(pk=molder.pk).update(said_on=datetime.date(2031, 3, 1))
+        Attribution.objects.filter(pk=varnok.pk).update(said_on=datetime.date(2031, 3, 5))
+
+        body = reader_api.post(
+            "/api/quote-check/",
+            {"text": "rebuild the river bridge before the winter floods"},
+            format="json",
+        ).json()
+
+        assert {m["attribution"]["id"] for m in body["matches"]} >= {varnok.pk, molder.pk}
+        assert body["first"]["attribution"]["id"] == molder.pk
+        assert body["first"]["relation"] == "fragment"
+
     def test_compare_reports_quote_drift_with_the_word_diff(self, invented_archive, reader_api):
         a, b = invented_archive["varnok_quote"], invented_archive["varnok_drifted"]
         body = reader_api.get(f"/api/attributions/compare/?a={a.pk}&b={b.pk}").json()
@@ -261,3 +321,19 @@ def test_findings_list_runs_the_same_queries_at_one_and_many(
     assert Finding.objects.count() > 5
     with django_assert_max_num_queries(len(one.captured_queries)):
         reader_api.get("/api/findings/")
+
+
+def test_the_middle_half_of_every_quote_of_the_seed_is_found(seed, reader_api):
+    """What the header search lists as a quote (its text holds the words), the check
+    finds: the middle half of each of the seed's quotes of eight words or more."""
+    checked = 0
+    for attribution in Attribution.objects.exclude(kind="unattributed"):
+        words = attribution.text.split()
+        if len(words) < 8:
+            continue
+        middle = " ".join(words[len(words) // 4 : len(words) - len(words) // 4])
+        body = reader_api.post("/api/quote-check/", {"text": middle}, format="json").json()
+        found = {m["attribution"]["id"]: m["relation"] for m in body["matches"]}
+        assert found.get(attribution.pk) in ("same", "fragment"), (middle, body)
+        checked += 1
+    assert checked >= 10

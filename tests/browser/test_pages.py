@@ -145,6 +145,28 @@ def test_fact_checker_checks_a_quote_against_the_archive(page, live_server, seed
     assert page.locator("#verdict-title").inner_text() == "Conflicting"
 
 
+@pytest.mark.parametrize(
+    ("pasted", "relation"),
+    [
+        ("“for you to make a large advance, you will have to”", "fragment"),
+        ("In this small area … you will have to have a lot of casualties", "shortened"),
+    ],
+)
+def test_a_fragment_and_a_shortened_quote_are_found_with_who_said_it_first(
+    page, live_server, seeded, pasted, relation
+):
+    log_in(page, live_server)
+    page.get_by_role("link", name="Quote check").click()
+    page.get_by_role("textbox", name="Quote", exact=True).fill(pasted)
+    page.get_by_role("button", name="Check").click()
+
+    assert page.locator("#verdict-title").inner_text() == "Attributed"
+    first = page.get_by_test_id("first-said")
+    assert first.is_visible()
+    assert first.inner_text().startswith("First said by Adnan Afrin")
+    assert page.locator(".match .relation").first.inner_text() == relation
+
+
 def test_a_script_in_an_article_body_shows_as_text(page, live_server, seeded, screenshot):
     article = ArticleFactory(
         headline=f"Invented report {HOSTILE}",
