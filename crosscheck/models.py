@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from access.models import TimeStampedModel
 from claims.models import Attribution, Claim
+from crosscheck.rules import SEVERITY, FindingKind, Severity
 from sources.models import Source
 
 
@@ -36,16 +37,36 @@ class Checkpoint(models.Model):
         cls.objects.filter(name=name).delete()
 
 
+# Most severe first.
+SEVERITY_ORDER = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+
+
 class FindingQuerySet(models.QuerySet["Finding"]):
     def current(self):
         """Findings that still hold (not resolved by a later recomputation)."""
         return self.filter(resolved_at__isnull=True)
 
+    def of_severity(self, *severities: str):
+        """Findings whose rule gives them one of ``severities`` (high, medium, low)."""
+        return self.filter(kind__in=[k for k, v in SEVERITY.items() if v in severities])
+
+    def by_severity(self):
+        """High first, then medium, then low; the newest first within each."""
+        rank = models.Case(
+            *(
+                models.When(kind=kind, then=models.Value(SEVERITY_ORDER.index(severity)))
+                for kind, severity in SEVERITY.items()
+            ),
+            default=models.Value(len(SEVERITY_ORDER)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(severity_rank=rank).order_by("severity_rank", "-id")
+
     def get_by_natural_key(self, key: str) -> "Finding":
         return self.get(key=key)
 
     def with_related(self):
-        return self.select_related("triaged_by").prefetch_related(
+        return self.select_related("triaged_by", "assignee").prefetch_related(
             "claims", "sources", models.Prefetch("attributions", Attribution.objects.only("id"))
         )
 
@@ -101,6 +122,14 @@ class Finding(TimeStampedModel):
         editable=False,
     )
     triaged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_findings",
+        help_text="The fact-checker or editor who is to look into it.",
+    )
     note_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -139,6 +168,11 @@ class Finding(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.summary or f"{self.get_kind_display()} ({self.key})"
+
+    @property
+    def severity(self) -> str:
+        """How much it matters, by its rule (``crosscheck.rules.SEVERITY``)."""
+        return str(SEVERITY[FindingKind(self.kind)])
 
     def get_absolute_url(self) -> str:
         return reverse("pages:finding-detail", args=[self.pk])

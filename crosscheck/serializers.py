@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
@@ -14,7 +15,7 @@ from sources.selectors import sources_named
 
 class FindingSerializer(ServiceModelSerializer):
     """A cross-check finding with its evidence. Fact-checkers triage it with PATCH
-    (``state``, ``note``); everything else is the engine's."""
+    (``state``, ``note``, ``assignee``); everything else is the engine's."""
 
     update_service = _updater(finding_triage, "finding")
     claims: "serializers.PrimaryKeyRelatedField[Claim]" = serializers.PrimaryKeyRelatedField(
@@ -27,12 +28,24 @@ class FindingSerializer(ServiceModelSerializer):
         many=True, read_only=True
     )
     is_resolved = serializers.BooleanField(read_only=True)
+    severity = serializers.ChoiceField(
+        choices=[v.value for v in rules.Severity],
+        read_only=True,
+        help_text="How much it matters, set by its rule (high, medium, low).",
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The user (id) to look into it: a fact-checker or an editor; null unassigns.",
+    )
 
     class Meta:
         model = Finding
         fields = [
             "id",
             "kind",
+            "severity",
             "key",
             "summary",
             "details",
@@ -41,6 +54,7 @@ class FindingSerializer(ServiceModelSerializer):
             "sources",
             "state",
             "note",
+            "assignee",
             "triaged_by",
             "triaged_at",
             "first_seen_at",

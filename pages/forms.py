@@ -2,12 +2,15 @@
 filter, compare, quote check). Forms parse input; the views hand it to the services."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 
 from access.forms import NormalizedTextField
+from access.roles import EDITORS, FACT_CHECKERS
 from claims.models import Claim, ClaimRelation, Review
 from crosscheck.models import Finding
-from crosscheck.rules import quotable
+from crosscheck.rules import Severity, quotable
 from crosscheck.services import thresholds
 from sources.models import Source
 from sources.selectors import sources_named
@@ -91,16 +94,98 @@ class ReviewForm(PageForm):
         super().__init__(*args, prefix="review", **kwargs)
 
 
+def assignable_users():
+    """Who findings can go to: active fact-checkers and editors, by username."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=[EDITORS, FACT_CHECKERS]))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class AssigneeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_username()
+
+
 class FindingTriageForm(PageForm):
-    """The state comes from the button pressed (confirm, dismiss, reopen, save note)."""
+    """The state comes from the button pressed (confirm, dismiss, reopen, save)."""
 
     state = forms.ChoiceField(choices=Finding.State.choices)
     note = NormalizedTextField(
         label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    assignee = AssigneeField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="no one"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users()
+
+
+KEEP_CHOICE = ""
+UNASSIGN_CHOICE = "none"
+
+
+class BulkTriageForm(PageForm):
+    """One triage for the findings ticked on the list: a state, an assignee and a note,
+    each left as it is unless chosen. Its fields are prefixed (``bulk-state``): the list's
+    filter form, on the same page, has a state and an assignee too."""
+
+    prefix = "bulk"
+    findings = forms.ModelMultipleChoiceField(
+        queryset=Finding.objects.all(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Tick the findings to change."},
+    )
+    state = forms.ChoiceField(
+        label="Set state",
+        required=False,
+        choices=[(KEEP_CHOICE, "keep as it is"), *Finding.State.choices],
+    )
+    assignee = forms.ChoiceField(label="Assign to", required=False)
+    note = NormalizedTextField(label="Note (replaces each note)", required=False)
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.users = {str(u.pk): u for u in (assignable_users() if users is None else users)}
+        self.fields["assignee"].choices = [
+            (KEEP_CHOICE, "keep as it is"),
+            (UNASSIGN_CHOICE, "no one"),
+            *((pk, u.get_username()) for pk, u in self.users.items()),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("state")
+            and not data.get("assignee")
+            and not data.get("note")
+            and not self.errors
+        ):
+            raise forms.ValidationError("Choose a state, an assignee or a note to apply.")
+        return data
+
+    def changes(self) -> dict:
+        """The keyword arguments of ``findings_triage`` for what was chosen."""
+        data = self.cleaned_data
+        changes: dict = {}
+        if data["state"]:
+            changes["state"] = data["state"]
+        if data["note"]:
+            changes["note"] = data["note"]
+        if data["assignee"] == UNASSIGN_CHOICE:
+            changes["assignee"] = None
+        elif data["assignee"]:
+            changes["assignee"] = self.users[data["assignee"]]
+        return changes
 
 
 ANY_STATE = "all"
+ME = "me"
 
 
 class FindingFilterForm(PageForm):
@@ -110,14 +195,30 @@ class FindingFilterForm(PageForm):
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any kind"), *Finding.Kind.choices]
     )
+    severity = forms.ChoiceField(
+        label="Severity",
+        required=False,
+        choices=[("", "Any severity"), *((v.value, v.value) for v in Severity)],
+    )
     state = forms.ChoiceField(
         label="State",
         required=False,
         choices=[*Finding.State.choices, (ANY_STATE, "any state")],
     )
+    assignee = forms.ChoiceField(label="Assigned to", required=False)
     article = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     source = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     claim = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.users = {str(u.pk): u for u in (assignable_users() if users is None else users)}
+        self.fields["assignee"].choices = [
+            ("", "anyone or no one"),
+            (ME, "me"),
+            (UNASSIGN_CHOICE, "no one"),
+            *((pk, u.get_username()) for pk, u in self.users.items()),
+        ]
 
     def clean_state(self):
         return self.cleaned_data["state"] or Finding.State.OPEN

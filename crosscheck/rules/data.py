@@ -66,6 +66,27 @@ class FindingKind(StrEnum):
     UNATTRIBUTED = "unattributed"
 
 
+class Severity(StrEnum):
+    """How much a finding matters, set by its rule: a wrong speaker or figures that cannot
+    both hold are high; a reworded quote or a claim on anonymous sources only, medium; a
+    claim with one source, an unexplained anonymity or an unattributed statement, low."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+SEVERITY = {
+    FindingKind.MISATTRIBUTION: Severity.HIGH,
+    FindingKind.NUMERIC_CONFLICT: Severity.HIGH,
+    FindingKind.CONTRADICTION: Severity.HIGH,
+    FindingKind.QUOTE_DRIFT: Severity.MEDIUM,
+    FindingKind.ANONYMOUS_ONLY: Severity.MEDIUM,
+    FindingKind.SINGLE_SOURCE: Severity.LOW,
+    FindingKind.UNEXPLAINED_ANONYMITY: Severity.LOW,
+    FindingKind.UNATTRIBUTED: Severity.LOW,
+}
+
 QUOTE_KINDS = frozenset({AttributionKind.DIRECT, AttributionKind.MIXED})
 # Unnamed sources: each article (each copy of a wire story) enters its own row for them.
 UNNAMED_KINDS = frozenset({SourceKind.ANONYMOUS, SourceKind.GROUP})

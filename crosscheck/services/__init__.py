@@ -40,12 +40,13 @@ from crosscheck.services.loading import (
     thresholds,
 )
 from crosscheck.services.storing import RecheckReport, recheck, summarize
-from crosscheck.services.triage import finding_triage
+from crosscheck.services.triage import KEEP, finding_triage, findings_triage, may_be_assigned
 
 __all__ = [
     "ATTRIBUTION_FIELDS",
     "ATTRIBUTION_KINDS",
     "CLAIM_KINDS",
+    "KEEP",
     "LINKING_RELATIONS",
     "PAIR_KINDS",
     "SOURCE_KINDS",
@@ -53,7 +54,9 @@ __all__ = [
     "Scope",
     "archive_partners",
     "finding_triage",
+    "findings_triage",
     "index",
+    "may_be_assigned",
     "recheck",
     "rules",
     "summarize",

@@ -6,24 +6,48 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from access.roles import FACT_CHECKERS, is_editor
 from access.services import acting_user, set_history_user
 from crosscheck.models import Finding
+
+# ``assignee`` left out of a triage: keep whoever is assigned (None unassigns).
+KEEP = object()
+
+
+def may_be_assigned(user) -> bool:
+    """Findings go to those who triage them: active fact-checkers and editors."""
+    return bool(
+        user is not None
+        and user.is_active
+        and (is_editor(user) or user.groups.filter(name=FACT_CHECKERS).exists())
+    )
 
 
 @transaction.atomic
 def finding_triage(
-    *, finding: Finding, state: str | None = None, note: str | None = None, user=None
+    *,
+    finding: Finding,
+    state: str | None = None,
+    note: str | None = None,
+    assignee=KEEP,
+    user=None,
 ) -> Finding:
-    """Record a fact-checker's verdict on a finding (open, confirmed, dismissed) and/or note.
+    """Record a fact-checker's verdict on a finding (open, confirmed, dismissed), note and/or
+    assignee.
 
-    ``state`` or ``note`` left as None keeps the stored value, so a note can be added without
-    restating the verdict; with neither, nothing is written. The triage survives every
-    recomputation of the finding.
+    ``state`` or ``note`` left as None, and ``assignee`` left out, keep the stored value,
+    so a note can be added without restating the verdict; with none of them, nothing is
+    written. ``assignee=None`` unassigns. The triage survives every recomputation of the
+    finding.
     """
     if state is not None and state not in Finding.State.values:
         raise ValidationError({"state": f"Choose one of: {', '.join(Finding.State.values)}."})
-    if state is None and note is None:
+    if assignee is not KEEP and assignee is not None and not may_be_assigned(assignee):
+        raise ValidationError({"assignee": "Assign findings to an active fact-checker or editor."})
+    if state is None and note is None and assignee is KEEP:
         return finding
+    if assignee is not KEEP:
+        finding.assignee = assignee
     if state is not None:
         finding.state = state
     if note is not None and note != finding.note:
@@ -33,6 +57,32 @@ def finding_triage(
     finding.triaged_by = acting_user(user)
     set_history_user(finding, user)
     finding.save(
-        update_fields=["state", "note", "note_by", "triaged_at", "triaged_by", "updated_at"]
+        update_fields=[
+            "state",
+            "note",
+            "note_by",
+            "assignee",
+            "triaged_at",
+            "triaged_by",
+            "updated_at",
+        ]
     )
     return finding
+
+
+@transaction.atomic
+def findings_triage(
+    *,
+    findings,
+    state: str | None = None,
+    note: str | None = None,
+    assignee=KEEP,
+    user=None,
+) -> int:
+    """:func:`finding_triage` for each of ``findings`` (a queryset or a list), all or none:
+    one invalid choice leaves every finding as it was. The number triaged."""
+    count = 0
+    for finding in findings:
+        finding_triage(finding=finding, state=state, note=note, assignee=assignee, user=user)
+        count += 1
+    return count

@@ -10,7 +10,7 @@ error, shown with the user's input kept.
 from pages.views.articles import ArticleReaderView, SourceDetailView
 from pages.views.claim import ClaimDetailView, ClaimRelationCreateView, ReviewCreateView
 from pages.views.dashboard import DashboardView, SearchView
-from pages.views.findings import FindingDetailView, FindingListView
+from pages.views.findings import FindingBulkTriageView, FindingDetailView, FindingListView
 from pages.views.lists import ArticleListView, SourceListView
 from pages.views.tools import CompareView, QuoteCheckView
 
@@ -21,6 +21,7 @@ __all__ = [
     "ClaimRelationCreateView",
     "CompareView",
     "DashboardView",
+    "FindingBulkTriageView",
     "FindingDetailView",
     "FindingListView",
     "QuoteCheckView",

@@ -14,7 +14,8 @@ from access.views import PageAccessMixin
 from articles.models import Article
 from claims.filters import AttributionFilter
 from claims.models import Attribution, Claim
-from crosscheck.models import Finding
+from crosscheck.models import SEVERITY_ORDER, Finding
+from crosscheck.rules import SEVERITY
 from sources.filters import SourceFilter
 from sources.models import Source
 
@@ -58,6 +59,13 @@ class DashboardView(PageAccessMixin, TemplateView):
                 if by_kind.get(kind)
             ],
             open_findings_total=sum(by_kind.values()),
+            open_by_severity=[
+                {
+                    "severity": str(severity),
+                    "count": sum(n for kind, n in by_kind.items() if SEVERITY[kind] == severity),
+                }
+                for severity in SEVERITY_ORDER
+            ],
             watched_claims=[
                 {
                     "status": status,

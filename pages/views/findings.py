@@ -1,15 +1,19 @@
 """Findings: the filterable triage list and one finding's page, each showing its evidence
 (word diff, conflicting figures, groups, attributions involved)."""
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from access.views import PageAccessMixin
@@ -17,8 +21,17 @@ from articles.models import Article
 from claims.models import Attribution, Claim
 from crosscheck import rules
 from crosscheck.models import Finding
-from crosscheck.services import finding_triage
-from pages.forms import ANY_STATE, FindingFilterForm, FindingTriageForm, add_service_errors
+from crosscheck.services import finding_triage, findings_triage
+from pages.forms import (
+    ANY_STATE,
+    ME,
+    UNASSIGN_CHOICE,
+    BulkTriageForm,
+    FindingFilterForm,
+    FindingTriageForm,
+    add_service_errors,
+    assignable_users,
+)
 from pages.views.articles import findings_involving
 from sources.models import Source
 
@@ -34,6 +47,8 @@ class FindingRow:
     figures: list[list[str]] = field(default_factory=list)
     groups: list[dict] = field(default_factory=list)
     compare_url: str = ""
+    # The anchor to go back to when a triage takes this finding off the list.
+    after: str = ""
 
 
 def finding_rows(findings: list[Finding]) -> list[FindingRow]:
@@ -77,19 +92,38 @@ def compare_url(a: Attribution, b: Attribution) -> str:
 FINDINGS_PER_PAGE = 20
 
 
+def safe_next(request) -> str:
+    """The page to go back to (``next``), when it is on this site; else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
+
+
 class FindingListView(PageAccessMixin, TemplateView):
     template_name = "pages/finding_list.html"
     read_permissions = ("crosscheck.view_finding", "claims.view_attribution")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = FindingFilterForm(self.request.GET)
-        findings = Finding.objects.current().with_related().order_by("-id")
+        # Who findings can go to, read once for the filter, the bulk form and every row.
+        users = list(assignable_users())
+        form = FindingFilterForm(self.request.GET, users=users)
+        findings = Finding.objects.current().with_related().by_severity()
         scope = {}
         if form.is_valid():
             data = form.cleaned_data
             if data["kind"]:
                 findings = findings.filter(kind=data["kind"])
+            if data["severity"]:
+                findings = findings.of_severity(data["severity"])
+            if data["assignee"] == ME:
+                findings = findings.filter(assignee=self.request.user)
+            elif data["assignee"] == UNASSIGN_CHOICE:
+                findings = findings.filter(assignee__isnull=True)
+            elif data["assignee"]:
+                findings = findings.filter(assignee=form.users[data["assignee"]])
             if data["state"] != ANY_STATE:
                 findings = findings.filter(state=data["state"])
             if data["article"]:
@@ -110,14 +144,23 @@ class FindingListView(PageAccessMixin, TemplateView):
         page = Paginator(findings, FINDINGS_PER_PAGE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        rows = finding_rows(list(page.object_list))
+        can_triage = self.request.user.has_perm("crosscheck.change_finding")
+        # Where the page goes back to after a finding is triaged: the finding itself, or the
+        # one after it (before it, for the last) when the triage may take it off this list.
+        for index, row in enumerate(rows):
+            neighbour = rows[index + 1] if index + 1 < len(rows) else rows[index - 1]
+            row.after = f"finding-{neighbour.finding.pk}" if len(rows) > 1 else "findings"
         context.update(
             filter_form=form,
             scope=scope,
             page_obj=page,
-            rows=finding_rows(list(page.object_list)),
+            rows=rows,
+            bulk_form=BulkTriageForm(users=users) if can_triage else None,
+            assignable=users,
             page_query=query.urlencode(),
             here=self.request.get_full_path(),
-            can_triage=self.request.user.has_perm("crosscheck.change_finding"),
+            can_triage=can_triage,
             triage_states=Finding.State,
         )
         return context
@@ -138,33 +181,31 @@ class FindingDetailView(PageAccessMixin, DetailView):
         context = super().get_context_data(**kwargs)
         finding = self.object
         if form is None and self.request.user.has_perm("crosscheck.change_finding"):
-            form = FindingTriageForm(initial={"state": finding.state, "note": finding.note})
+            form = FindingTriageForm(
+                initial={"state": finding.state, "note": finding.note, "assignee": finding.assignee}
+            )
         context.update(
             row=finding_rows([finding])[0],
             form=form,
             next=self.safe_next(),
             triage_states=Finding.State,
+            assignable=assignable_users(),
         )
         return context
 
     def safe_next(self) -> str:
-        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        allowed = url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        )
-        return target if allowed else ""
+        return safe_next(self.request)
 
     def post(self, request, *args, **kwargs):
         self.object = finding = self.get_object()
+        before = finding.state
         form = FindingTriageForm(request.POST)
         if form.is_valid():
+            changes = {"state": form.cleaned_data["state"], "note": form.cleaned_data["note"]}
+            if "assignee" in request.POST:
+                changes["assignee"] = form.cleaned_data["assignee"]
             try:
-                finding_triage(
-                    finding=finding,
-                    state=form.cleaned_data["state"],
-                    note=form.cleaned_data["note"],
-                    user=request.user,
-                )
+                finding_triage(finding=finding, user=request.user, **changes)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -174,6 +215,61 @@ class FindingDetailView(PageAccessMixin, DetailView):
                     Finding.State.OPEN: "open",
                 }[finding.state]
                 messages.success(request, f"Finding #{finding.pk} is {verb}.")
-                target = self.safe_next() or reverse("pages:finding-detail", args=[finding.pk])
-                return HttpResponseRedirect(f"{target.split('#')[0]}#finding-{finding.pk}")
+                target = self.safe_next()
+                if not target:
+                    target = reverse("pages:finding-detail", args=[finding.pk])
+                anchor = f"finding-{finding.pk}"
+                if finding.state != before and _lists_only_another_state(target, finding.state):
+                    # The list it came from no longer shows it: back to its neighbour.
+                    anchor = _anchor(request.POST.get("after", "")) or "findings"
+                return HttpResponseRedirect(f"{target.split('#')[0]}#{anchor}")
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _lists_only_another_state(url: str, state: str) -> bool:
+    """Whether the findings list at ``url`` leaves out findings in ``state`` (it lists the
+    open ones unless it names a state)."""
+    parts = urlsplit(url)
+    if parts.path != reverse("pages:finding-list"):
+        return False
+    query = QueryDict(parts.query)
+    listed = query.get("state") or Finding.State.OPEN
+    return listed not in (ANY_STATE, state)
+
+
+def _anchor(value: str) -> str:
+    """A page anchor the list made (``finding-12``, ``findings``), else ""."""
+    return value if re.fullmatch(r"finding-\d+|findings", value) else ""
+
+
+class FindingBulkTriageView(PageAccessMixin, View):
+    """POST: one triage (state, assignee, note) for the findings ticked on the list; then
+    back to the list, where it was."""
+
+    read_permissions = ("crosscheck.view_finding",)
+    write_permissions = ("crosscheck.change_finding",)
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = BulkTriageForm(request.POST)
+        target = safe_next(request) or reverse("pages:finding-list")
+        if form.is_valid():
+            try:
+                count = findings_triage(
+                    findings=form.cleaned_data["findings"], user=request.user, **form.changes()
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(_messages(error)))
+            else:
+                messages.success(request, f"{count} finding{pluralize(count)} changed.")
+        else:
+            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return HttpResponseRedirect(f"{target.split('#')[0]}#findings")
+
+
+def _messages(error: ValidationError) -> list[str]:
+    return (
+        [m for ms in error.message_dict.values() for m in ms]
+        if hasattr(error, "error_dict")
+        else error.messages
+    )

@@ -221,3 +221,24 @@ def test_keyboard_reaches_every_part_and_focus_is_visible(page, live_server, see
         assert_labelled(page)
         assert page.locator("main").count() == 1
         assert page.locator("header nav[aria-label=Main]").count() == 1
+
+
+def test_fact_checker_triages_several_findings_at_once(page, live_server, seeded):
+    log_in(page, live_server)
+    page.get_by_role("link", name="Findings", exact=True).click()
+    rows = page.locator("li.finding")
+    ids = [int(rows.nth(i).get_attribute("id").removeprefix("finding-")) for i in range(2)]
+    assert rows.first.locator(".severity").inner_text().endswith("severity")
+    for finding_id in ids:
+        page.get_by_label(f"Tick finding {finding_id}").check()
+    bulk = page.get_by_role("form", name="Triage the ticked findings")
+    bulk.get_by_label("Set state").select_option("dismissed")
+    bulk.get_by_label("Assign to").select_option(label="fiona")
+    bulk.get_by_role("button", name="Apply to the ticked findings").click()
+
+    assert page.get_by_role("status").filter(has_text="2 findings changed.")
+    assert page.url.endswith("#findings")
+    for finding_id in ids:
+        assert page.locator(f"#finding-{finding_id}").count() == 0
+        finding = Finding.objects.get(pk=finding_id)
+        assert (finding.state, finding.assignee.username) == ("dismissed", "fiona")

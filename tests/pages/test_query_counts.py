@@ -216,8 +216,9 @@ PAGES: list[tuple[Callable[[int], str], int, int]] = [
     (source_page, 14, 60),
     (source_list, 8, 60),
     (claim_page, 16, 40),
-    (findings_list, 10, 60),
-    (finding_page, 9, 40),
+    # Both read who findings can be assigned to: one query.
+    (findings_list, 11, 60),
+    (finding_page, 10, 40),
     (compare, 8, 60),
     # The quote index reads the table's size, how common the query's trigrams are (on
     # PostgreSQL, ANALYZE's statistics), then the candidates: three queries.
