@@ -47,11 +47,16 @@ def claim_title(attribution: Attribution) -> str:
 
 
 def attribution_highlight(
-    attribution: Attribution, *, href: str = "", links: tuple[Link, ...] = ()
+    attribution: Attribution,
+    *,
+    href: str = "",
+    links: tuple[Link, ...] = (),
+    finding: str = "",
 ) -> Highlight:
     """The attribution's highlight: coloured by the kind of source, classed ``hl-at-<id>``,
     labelled with the kind's tag and the source (the label leading to ``href``, then
-    ``links``), titled with who said it, how, and the claim."""
+    ``links``), titled with who said it, how, and the claim. ``finding``: the summary of an
+    open finding on it, which marks the span (``hl-finding``) and ends the title."""
     a = attribution
     # Only spans in the body are highlighted (``in_body``).
     assert a.start is not None
@@ -66,6 +71,9 @@ def attribution_highlight(
     if a.anchor_status in FLAGGED_STATUSES:
         css += " hl-flagged"
         title += " Re-anchored to a close match after a body edit: check it."
+    if finding:
+        css += " hl-finding"
+        title += f" Open finding: {finding}"
     return Highlight(
         a.start, a.end, css, title, highlight_label(a), kind=kind, href=href, links=links
     )

@@ -1,6 +1,8 @@
 """The article reader (every attribution highlighted in place) and the source page
 (statements across articles)."""
 
+from collections.abc import Mapping
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -20,25 +22,60 @@ from sources.models import Source
 # What the reader's labels lead to; the key adds the note every highlighted body shares.
 READER_HINT = (
     "Each highlight begins with a label: the source's kind and name, linked to the source, "
-    "and a link to its claim."
+    "and a link to its claim. A span underlined in red has an open finding; its label "
+    "links to it."
 )
 
 
-def reader_links(attribution: Attribution) -> dict:
-    """Where a highlight's label leads on the pages: its source, then its claim."""
+def reader_links(attribution: Attribution, findings: Mapping[int, Finding] | None = None) -> dict:
+    """Where a highlight's label leads on the pages: its source, its claim, and the open
+    finding on it (the first by severity, from ``findings``, keyed by attribution id)."""
     a = attribution
     source_url = reverse("pages:source-detail", args=[a.source_id]) if a.source_id else ""
-    if not a.claim_id:
-        return {"href": source_url}
-    claim_url = reverse("pages:claim-detail", args=[a.claim_id])
-    return {"href": source_url, "links": (Link(claim_url, "claim", "hl-claim", claim_title(a)),)}
+    links: tuple[Link, ...] = ()
+    if a.claim_id:
+        claim_url = reverse("pages:claim-detail", args=[a.claim_id])
+        links += (Link(claim_url, "claim", "hl-claim", claim_title(a)),)
+    finding = (findings or {}).get(a.pk)
+    if finding is None:
+        return {"href": source_url, "links": links}
+    summary = finding.summary or finding.get_kind_display()
+    finding_link = Link(
+        reverse("pages:finding-detail", args=[finding.pk]),
+        f"finding #{finding.pk}",
+        "hl-finding-link",
+        f"{finding.severity} severity: {summary}",
+    )
+    return {"href": source_url, "links": (*links, finding_link), "finding": summary}
 
 
-def article_body_html(article: Article, attributions, metadata_spans) -> tuple[SafeString, ...]:
-    """The body, escaped, with every anchored attribution and metadata span highlighted,
-    and the key with each kind's count."""
+def open_findings_on(attribution_ids) -> dict[int, Finding]:
+    """The open, current finding on each of these attributions that has one: the most
+    severe, then the newest. One query."""
+    findings: dict[int, Finding] = {}
+    rows = (
+        Finding.objects.current()
+        .filter(state=Finding.State.OPEN, attributions__in=list(attribution_ids))
+        .by_severity()
+        .annotate(attribution_id=F("attributions"))
+        .only("id", "kind", "summary")
+    )
+    for finding in rows:
+        findings.setdefault(finding.attribution_id, finding)
+    return findings
+
+
+def article_body_html(
+    article: Article, attributions, metadata_spans, findings: Mapping[int, Finding] | None = None
+) -> tuple[SafeString, ...]:
+    """The body, escaped, with every anchored attribution and metadata span highlighted
+    (a span with an open finding marked and linked to it), and the key with each kind's
+    count."""
     spans = body_highlights(
-        article.body, attributions, metadata_spans, attribution_links=reader_links
+        article.body,
+        attributions,
+        metadata_spans,
+        attribution_links=lambda a: reader_links(a, findings),
     )
     return highlight(article.body, spans), legend(HIGHLIGHT_KINDS, spans, hint=READER_HINT)
 
@@ -99,7 +136,10 @@ class ArticleReaderView(PageAccessMixin, DetailView):
             .in_text_order()
         )
         metadata_spans = list(article.metadata_spans.order_by(F("start").asc(nulls_last=True)))
-        body_html, legend_html = article_body_html(article, attributions, metadata_spans)
+        findings_on = open_findings_on(a.pk for a in attributions)
+        body_html, legend_html = article_body_html(
+            article, attributions, metadata_spans, findings_on
+        )
         profile = article_sourcing(article)
         sources: dict[int, dict] = {}
         for a in attributions:

@@ -242,3 +242,17 @@ def test_fact_checker_triages_several_findings_at_once(page, live_server, seeded
         assert page.locator(f"#finding-{finding_id}").count() == 0
         finding = Finding.objects.get(pk=finding_id)
         assert (finding.state, finding.assignee.username) == ("dismissed", "fiona")
+
+
+def test_a_span_with_an_open_finding_is_marked_and_links_to_it(page, live_server, seeded):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/articles/{seeded.pk}/")
+    marked = page.locator(".article-body mark.hl-finding").first
+    assert marked.is_visible()
+    decoration = marked.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert "underline" in decoration
+    link = page.locator(".article-body a.hl-finding-link").first
+    finding_id = int(link.inner_text().removeprefix("finding #"))
+    link.click()
+    page.wait_for_url(re.compile(rf"/findings/{finding_id}/$"))
+    assert page.locator(".finding-title").first.is_visible()

@@ -103,7 +103,8 @@ def test_reader_shows_a_hostile_body_and_names_as_text(factchecker_client, hosti
     content = assert_shown_as_text(factchecker_client, url)
     # The highlight wraps the escaped text.
     said = hostile["said"]
-    assert f'hl-at-{said.pk}" title="' in content
+    # (Marked too: the hostile finding is open on it, its summary escaped in the title.)
+    assert f'hl-at-{said.pk} hl-finding" title="' in content
     assert f">{HOSTILE_ESCAPED}</mark>" in content
 
 

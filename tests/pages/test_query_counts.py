@@ -211,7 +211,8 @@ PAGES: list[tuple[Callable[[int], str], int, int]] = [
     (search, 7, 60),
     (article_list, 7, 60),
     # The reader prefetches the article's corrections: one query.
-    (reader, 10, 40),
+    # The reader reads the open findings on its attributions: one query.
+    (reader, 11, 40),
     # The source page prefetches the source's identifiers: one query.
     (source_page, 14, 60),
     (source_list, 8, 60),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from articles.anchoring import AnchorStatus
 from claims.models import Attribution
+from crosscheck.models import Finding
 from sources.models import Source
 from tests.factories import (
     AnonymousSourceFactory,
@@ -53,7 +54,8 @@ def test_every_attribution_of_the_seed_is_highlighted_with_its_kind(
     assert len(attributions) == 24
     for a in attributions:
         kind = a.source.kind if a.source else "unattributed"
-        assert f'class="hl hl-{kind} hl-at-{a.pk}"' in body, a
+        # (hl-finding marks a span with an open finding.)
+        assert re.search(rf'class="hl hl-{kind} hl-at-{a.pk}( hl-finding)?"', body), a
     assert well_formed(body)
     assert visible_text(body) == checked_seed.body
 
@@ -64,7 +66,9 @@ def test_each_highlight_is_labelled_and_linked_to_its_source_and_claim(
     body = body_html(read(factchecker_client, checked_seed))
     afrin = Source.objects.get(name="Adnan Afrin")
     quote = Attribution.objects.filter(source=afrin).first()
-    label = re.search(rf'<span class="hl-label hl hl-person hl-at-{quote.pk}">(.*?)</span>', body)
+    label = re.search(
+        rf'<span class="hl-label hl hl-person hl-at-{quote.pk}(?: hl-finding)?">(.*?)</span>', body
+    )
     assert label, "the label sits in front of the highlight"
     source_url = reverse("pages:source-detail", args=[afrin.pk])
     claim_url = reverse("pages:claim-detail", args=[quote.claim_id])
@@ -167,3 +171,23 @@ def test_unattributed_statement_label_links_only_to_its_claim(factchecker_client
     label = re.search(rf'<span class="hl-label hl hl-unattributed hl-at-{a.pk}">(.*?)</span>', body)
     assert label.group(1) == "<span>no source"
     assert reverse("pages:claim-detail", args=[claim.pk]) in body
+
+
+def test_a_span_with_an_open_finding_is_marked_and_links_to_it(factchecker_client, checked_seed):
+    on_span = (
+        Finding.objects.current()
+        .filter(state="open", attributions__article=checked_seed)
+        .by_severity()
+        .first()
+    )
+    attribution = on_span.attributions.filter(article=checked_seed).first()
+
+    body = body_html(read(factchecker_client, checked_seed))
+
+    assert f"hl-at-{attribution.pk} hl-finding" in body
+    link = reverse("pages:finding-detail", args=[on_span.pk])
+    assert re.search(rf'<a [^>]*href="{link}"[^>]*>finding #{on_span.pk}</a>', body)
+
+    Finding.objects.filter(attributions=attribution).update(state="dismissed")
+    body = body_html(read(factchecker_client, checked_seed))
+    assert f"hl-at-{attribution.pk} hl-finding" not in body
