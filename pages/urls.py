@@ -6,6 +6,7 @@ from interchange.feeds import ClaimReviewFeedView
 from pages.views import (
     ArticleListView,
     ArticleReaderView,
+    ArticleSuggestView,
     ClaimDetailView,
     ClaimRelationCreateView,
     CompareView,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
     path("articles/", ArticleListView.as_view(), name="article-list"),
     path("articles/<int:pk>/", ArticleReaderView.as_view(), name="article-detail"),
+    path("articles/<int:pk>/suggest/", ArticleSuggestView.as_view(), name="article-suggest"),
     path("sources/", SourceListView.as_view(), name="source-list"),
     path("sources/<int:pk>/", SourceDetailView.as_view(), name="source-detail"),
     path("claims/<int:pk>/", ClaimDetailView.as_view(), name="claim-detail"),

@@ -7,7 +7,7 @@ one service on POST, and present the result. A service's ValidationError becomes
 error, shown with the user's input kept.
 """
 
-from pages.views.articles import ArticleReaderView, SourceDetailView
+from pages.views.articles import ArticleReaderView, ArticleSuggestView, SourceDetailView
 from pages.views.claim import ClaimDetailView, ClaimRelationCreateView, ReviewCreateView
 from pages.views.dashboard import DashboardView, SearchView
 from pages.views.findings import FindingBulkTriageView, FindingDetailView, FindingListView
@@ -17,6 +17,7 @@ from pages.views.tools import CompareView, QuoteCheckView
 __all__ = [
     "ArticleListView",
     "ArticleReaderView",
+    "ArticleSuggestView",
     "ClaimDetailView",
     "ClaimRelationCreateView",
     "CompareView",

@@ -2,11 +2,17 @@
 (statements across articles)."""
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.views import View
 from django.views.generic import DetailView
 
 from access.views import PageAccessMixin
@@ -18,6 +24,8 @@ from claims.selectors import source_statements
 from crosscheck.models import Finding
 from crosscheck.reports import article_sourcing
 from sources.models import Source
+from suggestions.models import Suggestion
+from suggestions.services import suggest_attributions
 
 # What the reader's labels lead to; the key adds the note every highlighted body shares.
 READER_HINT = (
@@ -219,3 +227,27 @@ class SourceDetailView(PageAccessMixin, DetailView):
             more_findings=len(findings) > FINDINGS_SHOWN,
         )
         return context
+
+
+class ArticleSuggestView(PageAccessMixin, View):
+    """POST: run the extractor on the article, store its suggestions and open the review
+    queue (the admin's suggestions of this article, pending first)."""
+
+    read_permissions = ("articles.view_article",)
+    write_permissions = ("suggestions.add_suggestion",)
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        article = get_object_or_404(Article.objects.only("id", "headline"), pk=pk)
+        try:
+            report = suggest_attributions(article=article, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("pages:article-detail", args=[pk]))
+        messages.success(request, f"{article.headline}: {report}.")
+        review = (
+            reverse("admin:suggestions_suggestion_changelist")
+            + "?"
+            + urlencode({"article__id__exact": pk, "state__exact": Suggestion.State.PENDING})
+        )
+        return HttpResponseRedirect(review)

@@ -191,3 +191,29 @@ def test_a_span_with_an_open_finding_is_marked_and_links_to_it(factchecker_clien
     Finding.objects.filter(attributions=attribution).update(state="dismissed")
     body = body_html(read(factchecker_client, checked_seed))
     assert f"hl-at-{attribution.pk} hl-finding" not in body
+
+
+def test_an_editor_suggests_attributions_from_the_reader(editor_client):
+    from suggestions.models import Suggestion
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(
+        body="“We will rebuild the river bridge before the floods,” Mayor Ilse Varnok said "
+        "on Monday. The council meets again in June."
+    )
+    page = editor_client.get(reverse("pages:article-detail", args=[article.pk]))
+    assert "Suggest attributions" in page.content.decode()
+
+    response = editor_client.post(reverse("pages:article-suggest", args=[article.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:suggestions_suggestion_changelist"))
+    assert f"article__id__exact={article.pk}" in response["Location"]
+    assert Suggestion.objects.filter(article=article).exists()
+
+
+def test_a_fact_checker_has_no_suggest_button(factchecker_client, checked_seed):
+    page = factchecker_client.get(reverse("pages:article-detail", args=[checked_seed.pk]))
+    assert "Suggest attributions" not in page.content.decode()
+    response = factchecker_client.post(reverse("pages:article-suggest", args=[checked_seed.pk]))
+    assert response.status_code == 403
