@@ -4,6 +4,7 @@ from django.urls import path
 
 from interchange.feeds import ClaimReviewFeedView
 from pages.views import (
+    ArticleAnnotateView,
     ArticleListView,
     ArticleReaderView,
     ArticleSuggestView,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("articles/", ArticleListView.as_view(), name="article-list"),
     path("articles/<int:pk>/", ArticleReaderView.as_view(), name="article-detail"),
     path("articles/<int:pk>/suggest/", ArticleSuggestView.as_view(), name="article-suggest"),
+    path("articles/<int:pk>/annotate/", ArticleAnnotateView.as_view(), name="article-annotate"),
     path("sources/", SourceListView.as_view(), name="source-list"),
     path("sources/<int:pk>/", SourceDetailView.as_view(), name="source-detail"),
     path("claims/<int:pk>/", ClaimDetailView.as_view(), name="claim-detail"),

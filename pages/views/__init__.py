@@ -7,7 +7,12 @@ one service on POST, and present the result. A service's ValidationError becomes
 error, shown with the user's input kept.
 """
 
-from pages.views.articles import ArticleReaderView, ArticleSuggestView, SourceDetailView
+from pages.views.articles import (
+    ArticleAnnotateView,
+    ArticleReaderView,
+    ArticleSuggestView,
+    SourceDetailView,
+)
 from pages.views.claim import ClaimDetailView, ClaimRelationCreateView, ReviewCreateView
 from pages.views.dashboard import DashboardView, SearchView
 from pages.views.findings import FindingBulkTriageView, FindingDetailView, FindingListView
@@ -15,6 +20,7 @@ from pages.views.lists import ArticleListView, SourceListView
 from pages.views.tools import CompareView, QuoteCheckView
 
 __all__ = [
+    "ArticleAnnotateView",
     "ArticleListView",
     "ArticleReaderView",
     "ArticleSuggestView",

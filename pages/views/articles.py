@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.http import HttpResponseRedirect
+from django.db.models.functions import Abs
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -25,7 +26,7 @@ from crosscheck.models import Finding
 from crosscheck.reports import article_sourcing
 from sources.models import Source
 from suggestions.models import Suggestion
-from suggestions.services import suggest_attributions
+from suggestions.services import extract_for_text_article, suggest_attributions
 
 # What the reader's labels lead to; the key adds the note every highlighted body shares.
 READER_HINT = (
@@ -251,3 +252,52 @@ class ArticleSuggestView(PageAccessMixin, View):
             + urlencode({"article__id__exact": pk, "state__exact": Suggestion.State.PENDING})
         )
         return HttpResponseRedirect(review)
+
+
+def annotation_prefill(article: Article, start: int, end: int) -> dict[str, str]:
+    """What the attribution form of the admin starts with for ``body[start:end]``: the span,
+    and the cue, kind and speaker the extractor finds around it (the suggestion overlapping
+    it most), else the source of the nearest attribution of the article."""
+    initial = {"article": str(article.pk), "start": str(start), "end": str(end)}
+    overlap = 0
+    found = None
+    for item in extract_for_text_article(article).suggestions:
+        shared = min(end, item.end) - max(start, item.start)
+        if shared > overlap:
+            overlap, found = shared, item
+    if found is not None:
+        initial.update(kind=found.kind, speaker_mention=found.speaker_mention, cue=found.cue)
+        if found.source_id is not None:
+            initial["source"] = str(found.source_id)
+    if "source" not in initial:
+        nearest = (
+            Attribution.objects.filter(article=article, source__isnull=False, start__isnull=False)
+            .annotate(distance=Abs(F("start") - start))
+            .order_by("distance", "id")
+            .values_list("source_id", flat=True)
+            .first()
+        )
+        if nearest is not None:
+            initial["source"] = str(nearest)
+    return {key: value for key, value in initial.items() if value}
+
+
+class ArticleAnnotateView(PageAccessMixin, View):
+    """GET ``?start=&end=`` (a selection in the reader): the admin's attribution form for
+    that span, with the cue, kind and speaker found around it filled in."""
+
+    # A GET that leads to adding an attribution: only for those who may add one.
+    read_permissions = ("articles.view_article", "claims.add_attribution")
+
+    def get(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        try:
+            start, end = int(request.GET.get("start", "")), int(request.GET.get("end", ""))
+        except ValueError:
+            return HttpResponseBadRequest("Give the selection as start and end offsets.")
+        if not 0 <= start < end <= len(article.body) or not article.body[start:end].strip():
+            return HttpResponseBadRequest("The selection is not a span of the article's text.")
+        initial = annotation_prefill(article, start, end)
+        return HttpResponseRedirect(
+            reverse("admin:claims_attribution_add") + "?" + urlencode(initial)
+        )

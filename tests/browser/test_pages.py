@@ -11,7 +11,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from access.roles import FACT_CHECKERS
+from access.roles import EDITORS, FACT_CHECKERS
 from articles.models import Article
 from claims.models import Attribution, Claim, Review
 from crosscheck.models import Finding
@@ -256,3 +256,52 @@ def test_a_span_with_an_open_finding_is_marked_and_links_to_it(page, live_server
     link.click()
     page.wait_for_url(re.compile(rf"/findings/{finding_id}/$"))
     assert page.locator(".finding-title").first.is_visible()
+
+
+def test_an_editor_selects_text_in_the_reader_and_annotates_it(page, live_server, seeded):
+    UserFactory(username="edna", is_staff=True, roles=[EDITORS])
+    body = (
+        "The council met on Tuesday. “We will rebuild the river bridge before the floods,” "
+        "Mayor Ilse Varnok said on Monday. The council meets again in June."
+    )
+    article = ArticleFactory(body=body, headline="Invented bridge article")
+    varnok = SourceFactory(name="Ilse Varnok")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("edna")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    quote = "We will rebuild the river bridge before the floods"
+
+    # Select the quote in the body, as a mouse drag would.
+    page.evaluate(
+        """(quote) => {
+            const node = document.getElementById("article-body").firstChild;
+            const start = node.data.indexOf(quote);
+            const range = document.createRange();
+            range.setStart(node, start);
+            range.setEnd(node, start + quote.length);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+        }""",
+        quote,
+    )
+    link = page.get_by_role("link", name="Annotate the selection")
+    link.wait_for(state="visible")
+    link.click()
+
+    page.wait_for_url(re.compile(r"/admin/claims/attribution/add/"))
+    start = body.index(quote)
+    assert page.locator("#id_start").input_value() == str(start)
+    assert page.locator("#id_end").input_value() == str(start + len(quote))
+    assert page.locator("#id_cue").input_value() == "said"
+    page.locator("#id_source").evaluate(
+        "(select, id) => { select.add(new Option('Ilse Varnok', id, true, true)); }",
+        str(varnok.pk),
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/claims/attribution/$"))
+    saved = Attribution.objects.get(article=article)
+    assert (saved.start, saved.end, saved.text) == (start, start + len(quote), quote)
+    assert saved.source == varnok

@@ -217,3 +217,52 @@ def test_a_fact_checker_has_no_suggest_button(factchecker_client, checked_seed):
     assert "Suggest attributions" not in page.content.decode()
     response = factchecker_client.post(reverse("pages:article-suggest", args=[checked_seed.pk]))
     assert response.status_code == 403
+
+
+BRIDGE_BODY = (
+    "The council met on Tuesday. “We will rebuild the river bridge before the floods,” "
+    "Mayor Ilse Varnok said on Monday. The council meets again in June."
+)
+
+
+def test_a_selection_opens_the_attribution_form_with_the_span_cue_and_speaker(editor_client):
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(body=BRIDGE_BODY)
+    quote = "We will rebuild the river bridge before the floods"
+    start = BRIDGE_BODY.index(quote)
+
+    response = editor_client.get(
+        reverse("pages:article-annotate", args=[article.pk]),
+        {"start": start, "end": start + len(quote)},
+    )
+
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(reverse("admin:claims_attribution_add") + "?")
+    query = dict(re.findall(r"([a-z_]+)=([^&]*)", location.split("?", 1)[1]))
+    assert query["article"] == str(article.pk)
+    assert (query["start"], query["end"]) == (str(start), str(start + len(quote)))
+    assert query["cue"] == "said"
+    assert query["kind"] == "direct"
+    assert "Varnok" in query["speaker_mention"].replace("+", " ")
+    form = editor_client.get(location).content.decode()
+    assert f'name="start" value="{start}"' in form
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"start": "a", "end": "3"}, {"start": 5, "end": 5}, {"start": 0, "end": 10**6}]
+)
+def test_a_selection_that_is_not_a_span_is_a_400(editor_client, query):
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(body=BRIDGE_BODY)
+    response = editor_client.get(reverse("pages:article-annotate", args=[article.pk]), query)
+    assert response.status_code == 400
+
+
+def test_only_those_who_add_attributions_annotate(factchecker_client, checked_seed):
+    page = factchecker_client.get(reverse("pages:article-detail", args=[checked_seed.pk]))
+    assert "data-annotate-url" not in page.content.decode()
+    url = reverse("pages:article-annotate", args=[checked_seed.pk])
+    assert factchecker_client.get(url, {"start": 0, "end": 5}).status_code == 403
