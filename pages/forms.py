@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from access.forms import NormalizedTextField
 from access.roles import EDITORS, FACT_CHECKERS
-from claims.models import Claim, ClaimRelation, Review
+from access.text import shorten
+from claims.models import Attribution, Claim, ClaimRelation, Review
 from crosscheck.models import Finding
 from crosscheck.rules import Severity, quotable
 from crosscheck.services import thresholds
@@ -35,27 +36,90 @@ class PageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ClaimNumberField(forms.ModelChoiceField):
-    """A claim given by its number, as shown on every claim page ("#12")."""
+# How many candidates an error lists when words match several rows.
+CANDIDATES_SHOWN = 5
 
-    default_error_messages = {"invalid_choice": "No claim has this number."}
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1}))
-        super().__init__(queryset=Claim.objects.all(), **kwargs)
+def _words_filter(field: str, text: str) -> Q:
+    """Rows whose ``field`` holds every word of ``text``."""
+    condition = Q()
+    for word in text.split():
+        condition &= Q(**{f"{field}__icontains": word})
+    return condition
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().removeprefix("#")
-        return super().to_python(value)
+
+def _one_of(rows: list, what: str, describe) -> object:
+    """The one row words matched, or a form error naming the candidates."""
+    if not rows:
+        raise ValidationError(f"No {what} has this number or these words.")
+    if len(rows) > 1:
+        shown = "; ".join(describe(row) for row in rows[:CANDIDATES_SHOWN])
+        more = " and more" if len(rows) > CANDIDATES_SHOWN else ""
+        raise ValidationError(
+            f"Several {what}s match: {shown}{more}. Give more words or the number."
+        )
+    return rows[0]
+
+
+class ClaimField(forms.CharField):
+    """A claim given by its number, as shown on every claim page ("#12"), or by words of
+    its text ("bridge reopens June"): one claim must match."""
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        number = text.removeprefix("#")
+        if number.isdigit():
+            claim = Claim.objects.filter(pk=int(number)).first()
+            if claim is None:
+                raise ValidationError("No claim has this number.")
+            return claim
+        rows = list(Claim.objects.filter(_words_filter("text", text)).order_by("-id")[:6])
+        return _one_of(rows, "claim", lambda c: f"#{c.pk} “{shorten(c.text, 60)}”")
+
+
+class AttributionField(forms.CharField):
+    """An attribution given by its number, or by words of its quote, optionally after who
+    said it and a colon ("Afrin: large advance casualties"): one attribution must match.
+    Cleans to its id."""
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        number = text.removeprefix("#")
+        if number.isdigit():
+            return int(number)
+        speaker, colon, words = text.partition(":")
+        if not colon:
+            speaker, words = "", text
+        condition = _words_filter("text", words)
+        if speaker.strip():
+            condition &= _words_filter("source__name", speaker) | _words_filter(
+                "source__description", speaker
+            )
+        rows = list(
+            Attribution.objects.filter(condition)
+            .select_related("source")
+            .order_by("-id")
+            .only("id", "text", "source__name", "source__description")[:6]
+        )
+        row = _one_of(
+            rows,
+            "attribution",
+            lambda a: (
+                f"#{a.pk} {a.source.display_name if a.source else 'no source'}: "
+                f"“{shorten(a.text, 50)}”"
+            ),
+        )
+        return row.pk
 
 
 class ClaimRelationForm(PageForm):
     """``This claim <kind> claim #n``, with why."""
 
     kind = forms.ChoiceField(label="This claim", choices=ClaimRelation.Kind.choices)
-    to_claim = ClaimNumberField(
-        label="Other claim", help_text="Its number, e.g. 12; suggestions list related claims."
+    to_claim = ClaimField(
+        label="Other claim",
+        max_length=300,
+        help_text="Its number (12) or words of its text; suggestions list related claims.",
     )
     note = NormalizedTextField(
         label="Why", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -225,9 +289,14 @@ class FindingFilterForm(PageForm):
 
 
 class CompareForm(PageForm):
-    a = forms.IntegerField(label="First attribution", min_value=1, help_text="Its number, e.g. 12.")
-    b = forms.IntegerField(
-        label="Second attribution", min_value=1, help_text="Its number, e.g. 15."
+    a = AttributionField(
+        label="First attribution",
+        max_length=300,
+        help_text="Its number (12), or words of the quote, after who said it and a colon "
+        "if you like (Afrin: large advance).",
+    )
+    b = AttributionField(
+        label="Second attribution", max_length=300, help_text="The same, for the other one."
     )
 
 

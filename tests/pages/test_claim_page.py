@@ -102,6 +102,34 @@ def test_fact_checker_adds_a_relation(factchecker_client, archive, factchecker):
     assert "Recorded: this claim refines claim #" in page
 
 
+def test_a_relation_names_the_other_claim_by_words_of_its_text(factchecker_client, archive):
+    rebuild, injured = archive["claims"]["rebuild"], archive["claims"]["injured"]
+    url = reverse("pages:claim-relation-create", args=[rebuild.pk])
+
+    response = factchecker_client.post(
+        url,
+        {"relation-kind": "refines", "relation-to_claim": "workers injured", "relation-note": ""},
+    )
+
+    assert response.status_code == 302
+    assert ClaimRelation.objects.filter(from_claim=rebuild, to_claim=injured).exists()
+
+
+def test_words_matching_several_claims_are_a_form_error_listing_them(factchecker_client, archive):
+    rebuild = archive["claims"]["rebuild"]
+    url = reverse("pages:claim-relation-create", args=[rebuild.pk])
+    before = ClaimRelation.objects.count()
+
+    response = factchecker_client.post(
+        url,
+        {"relation-kind": "refines", "relation-to_claim": "invented bridge", "relation-note": ""},
+    )
+
+    assert response.status_code == 400
+    assert "Several claims match:" in response.content.decode()
+    assert ClaimRelation.objects.count() == before
+
+
 def test_relation_form_suggests_claims_from_the_same_articles(factchecker_client, archive):
     reopen = archive["claims"]["reopen"]
     content = claim_page(factchecker_client, reopen)

@@ -111,3 +111,18 @@ def test_quote_check_takes_part_of_a_name_when_one_source_fits(factchecker_clien
 def test_quote_check_asks_for_the_full_name_when_several_fit(factchecker_client, archive):
     content = get(factchecker_client, f"{QUOTE_CHECK}?q=the bridge will reopen soon&name=a")
     assert "This name fits several sources" in content
+
+
+def test_compare_finds_attributions_by_speaker_and_words(factchecker_client, archive):
+    content = get(
+        factchecker_client,
+        f"{COMPARE}?a=Varnok: before the winter floods&b=Varnok: before the spring floods",
+    )
+    assert "The same source&#x27;s words, worded differently." in content
+
+
+def test_compare_with_words_matching_several_lists_them(factchecker_client, archive):
+    content = get(factchecker_client, f"{COMPARE}?a=rebuild the river bridge&b=1")
+    assert "Several attributions match:" in content
+    assert f"#{archive['varnok_quote'].pk} Ilse Varnok" in content
+    assert "Give more words or the number." in content
