@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import services as article_services
+from articles.admin import span_in_context
 from articles.anchoring import AnchorStatus
 from articles.models import Article
 from claims.models import Attribution, Claim, ClaimRelation, Review
@@ -100,6 +101,33 @@ def test_article_change_form_runs_a_fixed_number_of_queries(
     content = response.content.decode()
     assert content.count('<mark class="hl ') == rows + 1
     assert content.count('class="span-context"') == rows + 1
+
+
+def test_span_in_context_cuts_the_context_at_word_boundaries():
+    body = (
+        "The invented ferry across the Quellbridge estuary ran again on Monday morning, "
+        "the harbour master said, after a winter of repairs to both of its landing stages."
+    )
+    quote = "the harbour master said"
+    start = body.index(quote)
+    span = Attribution(text=quote, start=start, end=start + len(quote))
+    # 27 characters on each side cut "ran" in two, which is left out.
+    assert body[start - 27 : start] == "n again on Monday morning, "
+    assert span_in_context(span, body, width=27) == (
+        '<span class="span-context">…again on Monday morning, <mark>the harbour master said'
+        "</mark>, after a winter of repairs…</span>"
+    )
+    # 25 cut "repairs" in two.
+    assert body[start + len(quote) : start + len(quote) + 25] == ", after a winter of repai"
+    assert span_in_context(span, body, width=25) == (
+        '<span class="span-context">…again on Monday morning, <mark>the harbour master said'
+        "</mark>, after a winter of…</span>"
+    )
+    # Where the window reaches the start or the end of the body, nothing is left out.
+    assert span_in_context(span, body, width=200) == (
+        f'<span class="span-context">{body[:start]}<mark>{quote}</mark>'
+        f"{body[start + len(quote) :]}</span>"
+    )
 
 
 def test_preview_colours_attributions_by_kind_of_source_and_titles_them(editor_client):
