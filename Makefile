@@ -28,15 +28,16 @@ migrate: install
 seed: migrate
 	DEBUG=1 $(PY) manage.py load_seed
 
-## Install, migrate, load the seed article, print a login, and serve the site.
+## Install, migrate, load the seed article, print a login, and serve the site on
+## HOST:PORT (127.0.0.1:8000 unless given: make run PORT=8123). The login is the last
+## thing printed before the server's own start-up lines (the checks ran with migrate).
 run: seed
-	@DEBUG=1 $(PY) manage.py local_login
-	@echo "Pages: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/   API docs: http://$(HOST):$(PORT)/api/docs/"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@DEBUG=1 $(PY) manage.py local_login --address http://$(HOST):$(PORT)/
+	@DEBUG=1 DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
 ## Print a new password for the local 'admin' user.
 password: install
-	@DEBUG=1 $(PY) manage.py local_login --reset
+	@DEBUG=1 $(PY) manage.py local_login --reset --address http://$(HOST):$(PORT)/
 
 ## Install what the tests need and run them (SQLite unless DATABASE_URL is set).
 test: install-dev

@@ -5,16 +5,19 @@
 """
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.options import TO_FIELD_VAR, InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.forms.formsets import INITIAL_FORM_COUNT
+from django.forms.models import _get_foreign_key
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -228,6 +231,14 @@ class TrackerAdmin(AutocompleteMixin, SimpleHistoryAdmin):
             queryset = queryset.defer(*self.list_defer)
         return queryset, may_have_duplicates
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, CompactInlineMixin) and obj is not None and obj.pk is not None:
+            kwargs["queryset"], kwargs["page"] = inline.paginate(
+                request, obj, kwargs["queryset"], prefix
+            )
+        return kwargs
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         self.after_save(request, form.instance, change)
@@ -315,6 +326,102 @@ class ServiceInlineMixin(AutocompleteMixin):
     def delete_object(self, request, obj) -> None:
         set_history_user(obj, request.user)
         obj.delete()
+
+
+@dataclass(frozen=True)
+class InlinePage:
+    """The rows of a paginated inline on one page: page ``number`` of ``count``, rows
+    ``first`` to ``last`` (counted from 1) of ``total``, and each page's number and URL."""
+
+    number: int
+    count: int
+    first: int
+    last: int
+    total: int
+    links: tuple[tuple[int, str], ...]
+
+
+class CompactInlineMixin(ServiceInlineMixin):
+    """An inline for parents with many rows (an article's spans): each row laid out in a
+    few wrapping lines (``admin/edit_inline/compact.html``), rows already saved without
+    the buttons that add or view a related object (their own page has them), and the rows
+    shown ``per_page`` at a time in the inline's order, so that the page weighs and takes
+    the same however many rows the parent has.
+
+    ``?<prefix>-page=N`` picks the page (the inline links to each). A submit edits the rows
+    its page showed, found by the ids it posts, not the page's rows now: a row added or
+    deleted meanwhile moves no other row in or out of the form the editor filled in.
+    """
+
+    template = "admin/edit_inline/compact.html"
+    per_page = 10
+    formfield_overrides: "ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]]" = {
+        **ServiceInlineMixin.formfield_overrides,
+        models.TextField: {
+            "form_class": NormalizedTextField,
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        },
+    }
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.related_buttons_on_saved_rows = False
+        return formset
+
+    def paginate(self, request, parent, queryset, prefix: str) -> "tuple[Any, InlinePage]":
+        """The rows of ``parent`` to show (a queryset the formset narrows to the parent)
+        and the page they make."""
+        inline = cast("InlineModelAdmin[Any, Any]", self)
+        fk = _get_foreign_key(inline.parent_model, inline.model, fk_name=inline.fk_name)
+        submitted = self._submitted_rows(request, prefix, inline.model)
+        if submitted is None:
+            ids = list(queryset.filter(**{fk.name: parent}).values_list("pk", flat=True))
+            total = len(ids)
+        else:
+            # Counted apart, without the locks the submit's queryset takes.
+            ids = submitted
+            total = inline.model._default_manager.filter(**{fk.name: parent}).count()
+        count = max(1, -(-total // self.per_page))
+        try:
+            number = min(max(int(request.GET.get(f"{prefix}-page", 1)), 1), count)
+        except ValueError:
+            number = 1
+        first = (number - 1) * self.per_page
+        shown = ids[first : first + self.per_page] if submitted is None else submitted
+        links = []
+        for n in range(1, count + 1):
+            query = request.GET.copy()
+            query[f"{prefix}-page"] = str(n)
+            links.append((n, f"?{query.urlencode()}#{prefix}-group"))
+        page = InlinePage(
+            number=number,
+            count=count,
+            first=min(first + 1, total),
+            last=min(first + self.per_page, total),
+            total=total,
+            links=tuple(links),
+        )
+        return queryset.filter(pk__in=shown), page
+
+    def _submitted_rows(self, request, prefix: str, model) -> list | None:
+        """The ids of the saved rows a submit of this inline carries (a page holds at most
+        ``per_page``), or None when the request submits no such form."""
+        if request.method != "POST" or f"{prefix}-{INITIAL_FORM_COUNT}" not in request.POST:
+            return None
+        try:
+            initial = int(request.POST[f"{prefix}-{INITIAL_FORM_COUNT}"])
+        except ValueError:
+            return []
+        pk = model._meta.pk
+        rows = []
+        for i in range(max(0, min(initial, self.per_page))):
+            try:
+                value = pk.to_python(request.POST.get(f"{prefix}-{i}-{pk.name}"))
+            except ValidationError:
+                continue
+            if value is not None:
+                rows.append(value)
+        return rows
 
 
 class ReadOnlyInlineMixin:

@@ -1,7 +1,7 @@
 """Forms the admin builds on: spans checked against an edited body, aliases, merging sources."""
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.forms.models import BaseInlineFormSet
@@ -212,8 +212,15 @@ class ParentInlineFormSet(BaseInlineFormSet):
     page shown again lists the rows as they are now, so that it can be saved.
     """
 
-    def __init__(self, *args, **kwargs):
+    # Whether rows already saved show the buttons that add or view a related object; a
+    # compact inline (``access.admin_base.CompactInlineMixin``) keeps them for new rows only.
+    related_buttons_on_saved_rows = True
+
+    def __init__(self, *args, page=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The page of the parent's rows this formset shows (``access.admin_base.InlinePage``),
+        # or None when it shows them all.
+        self.page = page
         # The ids of the rows gone since the page was opened.
         self.gone: list[str] = []
         if self.is_bound:
@@ -276,4 +283,10 @@ class ParentInlineFormSet(BaseInlineFormSet):
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         setattr(form.instance, self.fk.name, self.instance)
+        if not self.related_buttons_on_saved_rows and form.instance.pk is not None:
+            # Each form has its own copy of the fields and their widgets.
+            for field in form.fields.values():
+                if isinstance(field.widget, RelatedFieldWidgetWrapper):
+                    field.widget.can_add_related = False
+                    field.widget.can_view_related = False
         return form

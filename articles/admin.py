@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.utils.html import format_html
 
-from access.admin_base import ServiceInlineMixin, TrackerAdmin, adopt, field_values
+from access.admin_base import CompactInlineMixin, TrackerAdmin, adopt, field_values
 from access.forms import (
     AdminModelForm,
 )
@@ -75,8 +75,9 @@ class SpanAdminMixin:
         return span_in_context(obj, obj.article.body)
 
 
-class SpanInlineMixin(ServiceInlineMixin):
-    """Spans of the article on its page: shown in context, checked as ``SpanForm`` says."""
+class SpanInlineMixin(CompactInlineMixin):
+    """Spans of the article on its page, a page of them at a time: shown in context,
+    checked as ``SpanForm`` says."""
 
     form: "type[forms.ModelForm[Any]]" = SpanForm
     formset: "type[forms.BaseInlineFormSet[Any, Any, Any]]" = SpanInlineFormSet
@@ -110,12 +111,16 @@ class OutletAdmin(TrackerAdmin):
         return obj.article_count
 
 
-class MetadataSpanInline(SpanInlineMixin, admin.TabularInline):
+class MetadataSpanInline(SpanInlineMixin, admin.StackedInline):
+    """Collapsed: the preview shows the metadata spans greyed, and a flagged one is listed
+    under "Spans that need attention" (a row with an error opens it)."""
+
     model = MetadataSpan
-    fields = ["kind", "text", "start", "end", "outlet", "in_context", "anchor"]
+    fields = ["in_context", "kind", "outlet", "text", "start", "end", "anchor"]
     readonly_fields = ["in_context", "anchor"]
     autocomplete_fields = ["outlet"]
     extra = 0
+    classes = ["collapse"]
     verbose_name_plural = "metadata spans (headings, captions, credits, update lines)"
 
     def get_queryset(self, request):

@@ -5,13 +5,16 @@ them from attributions and metadata spans).
 
 Spans may nest and overlap. The body is cut at every span boundary, and each piece is
 wrapped in one ``<mark>`` per span covering it, outermost first, all closed at the end of
-the piece: the marks always nest properly, whatever the spans do. A span's label sits
+the piece: the marks always nest properly, whatever the spans do. The body is drawn for
+``white-space: pre-wrap``; blank lines after the first between two paragraphs are left
+out, so that a body pasted with extra empty lines shows paragraphs, not gaps. A span's label sits
 just before the text it names, outside the marks (it never counts as quoted text), as
 ``<span class="hl-label …">`` holding the label (a link where the highlight has an
 ``href``, else a ``<span>``) and then the highlight's further links. Every piece of text,
 title, label and URL is escaped; the highlight wraps escaped text, never raw HTML.
 """
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,11 +24,16 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 # What the key says of every highlighted body, after what its labels lead to. It describes
-# the stylesheets (site.css, admin.css): translucent marks, and ``hl-flagged`` outlined.
-LEGEND_NOTE = (
-    "Darker where spans nest; a dashed red outline marks a span re-anchored to a close "
-    "match after a body edit: check it."
+# the stylesheets (site.css, admin.css): translucent marks, and ``hl-flagged`` in a box,
+# drawn beside it as the body draws it; no kind of source is boxed.
+LEGEND_NOTE = mark_safe(  # a constant, no text from elsewhere
+    'Darker where spans nest. <span class="hl-flag-key"><span class="hl-swatch hl-flagged" '
+    'aria-hidden="true"></span>A span in a box</span> was re-anchored to a close match '
+    "after a body edit: check it."
 )
+
+# The blank lines after the first in a run of them (whitespace-only lines count).
+EXTRA_BLANK_LINES = re.compile(r"\n[^\S\n]*\n((?:[^\S\n]*\n)+)")
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,10 @@ def highlight(body: str, spans: Iterable[Highlight]) -> SafeString:
     # Outer spans first: earlier start, then longer; input order breaks ties.
     ordered = sorted(enumerate(valid), key=lambda item: (item[1].start, -item[1].end, item[0]))
     rank = {index: position for position, (index, _) in enumerate(ordered)}
-    boundaries = sorted({0, len(body), *(s.start for s in valid), *(s.end for s in valid)})
+    # Left out: the extra blank lines, the body cut at their ends as at a span's.
+    hidden = {m.start(1): m.end(1) for m in EXTRA_BLANK_LINES.finditer(body)}
+    cuts = {0, len(body), *hidden, *hidden.values()}
+    boundaries = sorted({*cuts, *(s.start for s in valid), *(s.end for s in valid)})
 
     starting: dict[int, list[int]] = {}
     for index, span in enumerate(valid):
@@ -84,11 +95,15 @@ def highlight(body: str, spans: Iterable[Highlight]) -> SafeString:
 
     parts: list[str] = []
     open_spans: list[int] = []
+    hidden_until = 0
     for left, right in pairwise(boundaries):
         open_spans = [i for i in open_spans if valid[i].end > left]
         new = starting.get(left, [])
         open_spans = sorted([*open_spans, *new], key=rank.__getitem__)
         parts.extend(label(valid[i]) for i in sorted(new, key=rank.__getitem__))
+        hidden_until = max(hidden_until, hidden.get(left, 0))
+        if right <= hidden_until:
+            continue
         for i in open_spans:
             span = valid[i]
             if span.title:
@@ -101,6 +116,11 @@ def highlight(body: str, spans: Iterable[Highlight]) -> SafeString:
         parts.append("</mark>" * len(open_spans))
     # Every part above is escaped text or a tag built by format_html.
     return mark_safe("".join(parts))
+
+
+def drawn_text(body: str) -> str:
+    """The text ``highlight`` shows of ``body``: all of it but the extra blank lines."""
+    return EXTRA_BLANK_LINES.sub(lambda m: m.group(0)[: m.start(1) - m.start()], body)
 
 
 def label(span: Highlight) -> SafeString:

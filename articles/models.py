@@ -12,7 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from access.models import TimeStampedModel, no_nul
-from access.text import shorten
+from access.text import from_whole_word, shorten, to_whole_word
 from articles.anchoring import AnchorStatus, find_occurrences
 
 
@@ -221,8 +221,7 @@ class Correction(TimeStampedModel):
         indexes = [models.Index(fields=["article", "published_at"], name="correction_article_idx")]
 
     def __str__(self) -> str:
-        text = self.what_changed
-        return text if len(text) <= 60 else text[:59] + "…"
+        return shorten(self.what_changed, 60)
 
 
 class AnchoredSpan(TimeStampedModel):
@@ -344,11 +343,16 @@ class AnchoredSpan(TimeStampedModel):
             self.resolve_span(self.article.body)
 
     def context(self, body: str, width: int = 60) -> tuple[str, str, str]:
-        """The span with up to ``width`` characters of body on each side."""
+        """The span with up to ``width`` characters of body on each side, cut at word
+        boundaries: a word the window cuts in two is left out."""
         if self.start is None or self.end is None:
             return "", self.text, ""
-        before = body[max(0, self.start - width) : self.start]
-        after = body[self.end : self.end + width]
+        first, last = max(0, self.start - width), min(len(body), self.end + width)
+        before, after = body[first : self.start], body[self.end : last]
+        if first > 0:
+            before = from_whole_word(before, body[first - 1])
+        if last < len(body):
+            after = to_whole_word(after, body[last])
         return before, body[self.start : self.end], after
 
 

@@ -47,33 +47,32 @@ INLINE_TEXT = {
 
 
 class AttributionInline(SpanInlineMixin, admin.StackedInline):
+    """The article's attributions in text order, a page at a time, each row with the span
+    in context and the fields an editor sets while reading; the rest (cue, channel,
+    recipient, dates, review) on the attribution's own page, one click away."""
+
     model = Attribution
     template = "admin/claims/attribution/article_inline.html"
-    formfield_overrides = INLINE_TEXT
     row_help = False
     extra = 1
     show_change_link = True
-    autocomplete_fields = ["source", "claim", "recipient"]
+    autocomplete_fields = ["source", "claim"]
     readonly_fields = ["in_context", "anchor"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "in_context",
-                    ("source", "kind", "stance"),
-                    ("claim", "is_reviewed"),
-                    ("text", "start", "end", "anchor"),
-                    ("cue", "speaker_mention", "channel"),
-                    ("recipient", "said_on", "said_when_text"),
-                ]
-            },
-        )
+    fields = [
+        "in_context",
+        "source",
+        "kind",
+        "stance",
+        "claim",
+        "text",
+        "start",
+        "end",
+        "anchor",
     ]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset.select_related("source", "claim", "recipient").in_text_order()
+        return queryset.select_related("source", "claim").in_text_order()
 
     def create_object(self, request, obj, data):
         adopt(obj, services.attribution_create(user=request.user, **data))
@@ -311,15 +310,16 @@ class SourceKindListFilter(admin.ChoicesFieldListFilter):
 @admin.register(Attribution)
 class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
     form = SpanForm
+    # Short columns that wrap, so that all of them show at 1,280 pixels beside the menu and
+    # the filters; the whole text is on each attribution's page.
     list_display = [
         "short_text",
-        "source",
-        "article",
+        "speaker",
+        "in_article",
         "kind",
-        "claim",
+        "claim_shown",
         "anchor",
-        "is_suggested",
-        "is_reviewed",
+        "review",
     ]
     list_filter = [
         "kind",
@@ -388,6 +388,24 @@ class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
             .get_queryset(request)
             .select_related("article", "source", "claim", "recipient", "reviewed_by")
         )
+
+    @admin.display(description="source", ordering="source__name")
+    def speaker(self, obj):
+        return shorten(obj.source.display_name, 40) if obj.source is not None else "—"
+
+    @admin.display(description="article", ordering="article")
+    def in_article(self, obj):
+        return shorten(obj.article.headline, 40)
+
+    @admin.display(description="claim", ordering="claim")
+    def claim_shown(self, obj):
+        return f"#{obj.claim_id}: {shorten(obj.claim.text, 60)}" if obj.claim_id else "—"
+
+    @admin.display(description="review", ordering="is_reviewed")
+    def review(self, obj):
+        """Reviewed or not, and whether the extractor suggested it (both are filters)."""
+        state = "reviewed" if obj.is_reviewed else "to review"
+        return f"{state}, suggested" if obj.is_suggested else state
 
     def save_model(self, request, obj, form, change):
         if change:

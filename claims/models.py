@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from access.models import TimeStampedModel, no_nul
 from access.selectors import subquery_count
+from access.text import shorten
 from articles.models import AnchoredSpan, Article, Outlet
 from sources.models import Source
 
@@ -56,7 +57,7 @@ class Claim(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.text if len(self.text) <= 120 else self.text[:119] + "…"
+        return shorten(self.text, 120)
 
     def get_absolute_url(self) -> str:
         return reverse("pages:claim-detail", args=[self.pk])
@@ -217,8 +218,7 @@ class Attribution(AnchoredSpan):
 
     def __str__(self) -> str:
         who = self.source.display_name if self.source is not None else "unattributed"
-        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
-        return f"{who}: “{text}”"
+        return f"{who}: “{shorten(self.text, 60)}”"
 
     def get_absolute_url(self) -> str:
         return reverse("pages:article-detail", args=[self.article_id]) + f"#attribution-{self.pk}"

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from access.text import shorten
 from articles.models import AnchoredSpan, Article
 from claims.models import Attribution
 from sources.models import Source
@@ -134,8 +135,7 @@ class Suggestion(AnchoredSpan):
         ]
 
     def __str__(self) -> str:
-        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
-        return f"{self.speaker_label}: “{text}”"
+        return f"{self.speaker_label}: “{shorten(self.text, 60)}”"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:suggestions_suggestion_change", args=[self.pk])

@@ -353,7 +353,7 @@ def test_an_inline_row_changed_since_the_page_was_opened_refuses_the_whole_submi
     url, mine = opened(editor_client, article)
     # The other editor changes the attribution on its own page.
     attribution_url, theirs = opened(other_client, attribution)
-    theirs["cue"] = "insisted"
+    theirs["kind"] = "indirect"
     assert other_client.post(attribution_url, theirs).status_code == 302
 
     mine["headline"] = "Quellbridge bridge: the invented council confirms June"
@@ -368,19 +368,19 @@ def test_an_inline_row_changed_since_the_page_was_opened_refuses_the_whole_submi
     ]
     row_errors = " ".join(formset.forms[0].non_field_errors())
     assert "This attribution was changed by Mira Kestrel on " in row_errors
-    assert "Changed meanwhile: Cue." in row_errors
+    assert "Changed meanwhile: Kind." in row_errors
     assert history_link(attribution) in refused.content.decode()
     article.refresh_from_db()
     assert article.headline != "Quellbridge bridge: the invented council confirms June"
 
-    # Saved again, the row keeps the other editor's cue (this editor left it alone).
+    # Saved again, the row keeps the other editor's kind (this editor left it alone).
     again = form_values(refused)
-    assert again["attributions-0-cue"] == "insisted"
+    assert again["attributions-0-kind"] == "indirect"
     assert editor_client.post(url, again).status_code == 302
     article.refresh_from_db()
     attribution.refresh_from_db()
     assert article.headline == "Quellbridge bridge: the invented council confirms June"
-    assert attribution.cue == "insisted"
+    assert attribution.kind == "indirect"
 
 
 def test_inline_rows_are_not_saved_when_the_row_itself_is_stale(editor_client, other_client):
@@ -412,8 +412,8 @@ def test_an_inline_row_deleted_since_the_page_was_opened_is_reported_and_dropped
     kept = AttributionFactory(article=article, text="the repairs were behind schedule")
     pk = gone.pk
     url, mine = opened(editor_client, article)
-    mine[f"{inline_row(mine, gone)}-cue"] = "insisted"
-    mine[f"{inline_row(mine, kept)}-cue"] = "admitted"
+    mine[f"{inline_row(mine, gone)}-stance"] = "denies"
+    mine[f"{inline_row(mine, kept)}-stance"] = "denies"
     attribution_delete(attribution=gone, user=other)
 
     refused = editor_client.post(url, mine)
@@ -424,14 +424,14 @@ def test_an_inline_row_deleted_since_the_page_was_opened_is_reported_and_dropped
     assert f"This attribution (#{pk}) was deleted by Mira Kestrel on " in content
     assert "It is no longer listed below." in content
     kept.refresh_from_db()
-    assert kept.cue == "said"
+    assert kept.stance == "asserts"
 
     # The page lists the rows as they are now, with this editor's edit: it saves.
     again = form_values(refused)
-    assert again[f"{inline_row(again, kept)}-cue"] == "admitted"
+    assert again[f"{inline_row(again, kept)}-stance"] == "denies"
     assert editor_client.post(url, again).status_code == 302
     kept.refresh_from_db()
-    assert kept.cue == "admitted"
+    assert kept.stance == "denies"
     assert list(article.attributions.all()) == [kept]
 
 

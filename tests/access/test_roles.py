@@ -94,18 +94,27 @@ def test_role_command_reports_bad_input(args, message):
 
 
 def test_local_login_prints_a_random_password_once(capsys):
-    call_command("local_login")
+    call_command("local_login", "--address", "http://127.0.0.1:8123")
     first = capsys.readouterr().out
-    password = first.split("password: ")[1].strip()
+    # The login ends the output: where, who, and the password on the last line.
+    lines = first.strip().splitlines()
+    assert lines[-3] == (
+        "Log in at http://127.0.0.1:8123/ (the pages) or http://127.0.0.1:8123/admin/ (the admin)"
+    )
+    assert lines[-2] == "  user:     admin"
+    password = lines[-1].removeprefix("  password: ")
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser
     assert admin.check_password(password)
     assert admin.groups.filter(name=EDITORS).exists()
 
     call_command("local_login")
-    assert "password:" not in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "Log in at http://127.0.0.1:8000/ " in again
+    assert "password: the one printed when it was created" in again
+    assert password not in again
     call_command("local_login", "--reset")
-    new_password = capsys.readouterr().out.split("password: ")[1].strip()
+    new_password = capsys.readouterr().out.strip().splitlines()[-1].removeprefix("  password: ")
     admin.refresh_from_db()
     assert new_password != password
     assert admin.check_password(new_password)

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.highlight import Highlight, LegendKind, Link, highlight, legend
+from articles.highlight import Highlight, LegendKind, Link, drawn_text, highlight, legend
 
 
 def test_highlight_wraps_nested_spans_inside_their_outer_span():
@@ -86,6 +86,26 @@ def test_highlight_keeps_line_breaks_for_pre_wrap():
     assert highlight("one\n\ntwo", [Highlight(0, 3, "a")]) == '<mark class="a">one</mark>\n\ntwo'
 
 
+def test_highlight_leaves_out_blank_lines_after_the_first_between_paragraphs():
+    body = "One said it.\n\n \n\t\nTwo said it.\n\nThree.\n\n\n"
+    spans = [Highlight(4, 8, "a"), Highlight(0, 30, "outer")]
+    html = highlight(body, spans)
+    assert html == (
+        '<mark class="outer">One </mark><mark class="outer"><mark class="a">said</mark></mark>'
+        '<mark class="outer"> it.\n\n</mark><mark class="outer">Two said it.</mark>'
+        "\n\nThree.\n\n"
+    )
+    assert drawn_text(body) == "One said it.\n\nTwo said it.\n\nThree.\n\n"
+    # One blank line, or lines with words, are drawn as they are.
+    assert drawn_text("a\n\nb\n c\n") == "a\n\nb\n c\n"
+
+
+def test_legend_shows_what_a_re_anchored_span_looks_like():
+    html = legend([LegendKind("person", "named person")], [], hint="")
+    assert '<span class="hl-swatch hl-flagged" aria-hidden="true"></span>A span in a box' in html
+    assert "dashed" not in html
+
+
 class _Balance(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=False)
@@ -121,4 +141,4 @@ def test_highlight_of_random_spans_is_well_formed_and_keeps_the_text(seed):
     parser.close()
     assert parser.ok
     assert not parser.stack
-    assert "".join(parser.text) == body
+    assert "".join(parser.text) == drawn_text(body)

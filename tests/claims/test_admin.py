@@ -9,11 +9,14 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from articles import services as article_services
+from articles.admin import span_in_context
 from articles.anchoring import AnchorStatus
 from articles.models import Article
+from claims.admin import AttributionInline
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from sources.models import Source
 from tests.factories import (
@@ -91,15 +94,128 @@ def inline_row(data, attribution) -> str:
 
 @pytest.mark.parametrize("rows", [1, MANY])
 def test_article_change_form_runs_a_fixed_number_of_queries(
-    editor_client, django_assert_max_num_queries, rows
+    editor_client, django_assert_num_queries, rows
 ):
+    """Session, user, article, permissions (2), the ids of each inline's rows (2), the page
+    of each inline (2), the content type (history), the preview's spans (2): 12 at any
+    size. The preview draws every span, the inlines a page of them."""
     article = article_with_attributions(rows)
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(12):
         response = editor_client.get(admin_url(Article, "change", article.pk))
     assert response.status_code == 200
     content = response.content.decode()
     assert content.count('<mark class="hl ') == rows + 1
-    assert content.count('class="span-context"') == rows + 1
+    shown = min(rows, AttributionInline.per_page)
+    assert content.count('class="span-context"') == shown + 1
+
+
+def test_seed_article_page_stays_light(editor_client, django_assert_num_queries):
+    """The seed article (24 attributions, 5 metadata spans) as an editor opens it: a page
+    of attributions, the metadata spans collapsed; bench/admin_article.py times it."""
+    call_command("load_seed", verbosity=0)
+    article = Article.objects.get(headline__startswith="US-backed forces say ISIS")
+    with django_assert_num_queries(12):
+        response = editor_client.get(admin_url(Article, "change", article.pk))
+    assert response.status_code == 200
+    assert len(response.content) < 150_000
+    content = response.content.decode()
+    assert content.count('<mark class="hl ') >= 24 + 5
+    assert "1–10 of 24:" in content
+    assert '<details><summary><h2 id="metadata_spans-heading"' in content
+
+
+def inline_ids(response, prefix: str = "attributions") -> list[int]:
+    data = form_values(response)
+    initial = int(data[f"{prefix}-INITIAL_FORMS"])
+    return [int(data[f"{prefix}-{i}-id"]) for i in range(initial)]
+
+
+def test_attributions_inline_shows_a_page_at_a_time_in_text_order(editor_client):
+    article = article_with_attributions(23)
+    in_order = list(article.attributions.in_text_order().values_list("pk", flat=True))
+    url = admin_url(Article, "change", article.pk)
+
+    first = editor_client.get(url)
+    assert inline_ids(first) == in_order[:10]
+    content = first.content.decode()
+    assert "1–10 of 23:" in content
+    assert 'href="?attributions-page=3#attributions-group">3</a>' in content
+
+    last = editor_client.get(url, {"attributions-page": "3"})
+    assert inline_ids(last) == in_order[20:]
+    assert "21–23 of 23:" in last.content.decode()
+    # A page out of range shows the nearest one.
+    assert inline_ids(editor_client.get(url, {"attributions-page": "9"})) == in_order[20:]
+    assert inline_ids(editor_client.get(url, {"attributions-page": "x"})) == in_order[:10]
+
+
+def test_a_submit_edits_the_rows_its_page_showed(editor_client):
+    """Rows added before them meanwhile push the page's rows to the next page; the submit
+    still edits the rows the editor saw, and only them."""
+    article = article_with_attributions(12)
+    url = admin_url(Article, "change", article.pk) + "?attributions-page=2"
+    opened = editor_client.get(url)
+    data = form_values(opened)
+    seen = inline_ids(opened)
+    assert len(seen) == 2
+    AttributionFactory(article=article, text="Speaker 0", start=0, source=SourceFactory())
+    data["attributions-1-stance"] = "denies"
+
+    assert editor_client.post(url, data).status_code == 302
+    denying = article.attributions.filter(stance="denies").values_list("pk", flat=True)
+    assert list(denying) == [seen[1]]
+
+
+def test_metadata_spans_are_collapsed_unless_a_row_has_an_error(editor_client):
+    article = article_with_attributions(1)
+    heading = '<details><summary><h2 id="metadata_spans-heading"'
+    assert heading in editor_client.get(admin_url(Article, "change", article.pk)).content.decode()
+
+    def change(data):
+        data["metadata_spans-0-text"] = "Invented Wire Service"
+
+    refused = post_article(editor_client, article, change)
+    assert refused.status_code == 200
+    content = refused.content.decode()
+    assert heading not in content
+    assert 'id="metadata_spans-heading"' in content
+    assert "not “Invented Wire Service”" in content
+
+
+def test_saved_rows_leave_out_the_related_buttons_and_new_rows_keep_add(editor_client):
+    article = article_with_attributions(2)
+    content = editor_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    assert 'id="add_id_attributions-0-source"' not in content
+    assert 'id="view_id_attributions-0-source"' not in content
+    assert 'id="add_id_attributions-2-source"' in content
+    assert 'id="add_id_attributions-__prefix__-source"' in content
+
+
+def test_span_in_context_cuts_the_context_at_word_boundaries():
+    body = (
+        "The invented ferry across the Quellbridge estuary ran again on Monday morning, "
+        "the harbour master said, after a winter of repairs to both of its landing stages."
+    )
+    quote = "the harbour master said"
+    start = body.index(quote)
+    span = Attribution(text=quote, start=start, end=start + len(quote))
+    # 27 characters on each side cut "ran" in two, which is left out.
+    assert body[start - 27 : start] == "n again on Monday morning, "
+    assert span_in_context(span, body, width=27) == (
+        '<span class="span-context">…again on Monday morning, <mark>the harbour master said'
+        "</mark>, after a winter of repairs…</span>"
+    )
+    # 25 cut "repairs" in two.
+    assert body[start + len(quote) : start + len(quote) + 25] == ", after a winter of repai"
+    assert span_in_context(span, body, width=25) == (
+        '<span class="span-context">…again on Monday morning, <mark>the harbour master said'
+        "</mark>, after a winter of…</span>"
+    )
+    # Where the window reaches the start or the end of the body, nothing is left out.
+    assert span_in_context(span, body, width=200) == (
+        f'<span class="span-context">{body[:start]}<mark>{quote}</mark>'
+        f"{body[start + len(quote) :]}</span>"
+    )
 
 
 def test_preview_colours_attributions_by_kind_of_source_and_titles_them(editor_client):

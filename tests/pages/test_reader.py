@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from articles.anchoring import AnchorStatus
+from articles.highlight import drawn_text
 from claims.models import Attribution
 from crosscheck.models import Finding
 from sources.models import Source
@@ -57,7 +58,10 @@ def test_every_attribution_of_the_seed_is_highlighted_with_its_kind(
         # (hl-finding marks a span with an open finding.)
         assert re.search(rf'class="hl hl-{kind} hl-at-{a.pk}( hl-finding)?"', body), a
     assert well_formed(body)
-    assert visible_text(body) == checked_seed.body
+    # The body as stored, less the blank lines after the first between two paragraphs.
+    assert visible_text(body) == drawn_text(checked_seed.body)
+    assert "\n\n\n" in checked_seed.body
+    assert "\n\n\n" not in visible_text(body)
 
 
 def test_each_highlight_is_labelled_and_linked_to_its_source_and_claim(

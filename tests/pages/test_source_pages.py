@@ -4,7 +4,13 @@ seed is the real article; everything else is invented."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import OrganizationFactory, SourceFactory, SourceIdentifierFactory
+from tests.factories import (
+    ArticleFactory,
+    AttributionFactory,
+    OrganizationFactory,
+    SourceFactory,
+    SourceIdentifierFactory,
+)
 from tests.pages.conftest import HOSTILE, HOSTILE_ESCAPED
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +110,27 @@ def test_reader_profile_counts_the_seed_sources_by_role_type(factchecker_client,
         ("type of role not recorded", 1),
     ]
     assert "fighter: 4" in response.content.decode()
+
+
+def test_statements_show_the_words_around_them_cut_at_word_boundaries(reader_client):
+    body = (
+        "The invented ferry across the Quellbridge estuary ran again on Monday morning, "
+        "the harbour master said, after a winter of repairs to both of its landing stages."
+    )
+    source = SourceFactory(name="Ilse Varnok")
+    article = ArticleFactory(body=body)
+    AttributionFactory(article=article, source=source, text="the harbour master said", start=None)
+    # The 32 characters on each side are "ry ran again on Monday morning, " and ", after a
+    # winter of repairs to b": the pieces of "ferry" and "both" are left out.
+    AttributionFactory(article=article, source=source, text="The invented ferry", start=None)
+    content = source_page(reader_client, source)
+    assert (
+        '<span class="context">…ran again on Monday morning, </span>'
+        '<mark class="said">the harbour master said</mark>'
+        '<span class="context">, after a winter of repairs to…</span>'
+    ) in content
+    # At the start of the body nothing is left out, and nothing is said to be.
+    assert '<mark class="said">The invented ferry</mark><span class="context"> across the' in (
+        content
+    )
+    assert "…The invented" not in content
