@@ -23,7 +23,15 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Pages that are not pages: forms' targets (POST only) and the JSON-LD feed.
-NOT_PAGES = {"claim-relation-create", "claim-review-create", "claimreview-feed"}
+# Form targets and redirects, not pages to look at.
+NOT_PAGES = {
+    "claim-relation-create",
+    "claim-review-create",
+    "claimreview-feed",
+    "article-suggest",
+    "article-annotate",
+    "finding-bulk-triage",
+}
 
 # The elements sticking out of the window, for the failure message.
 WIDER = """(width) => Array.from(document.querySelectorAll('body *'))
@@ -102,7 +110,7 @@ def test_the_key_draws_each_kind_as_the_body_does(page, live_server, seed):
       const kinds = {};
       for (const swatch of document.querySelectorAll('.hl-legend .hl-swatch')) {
         const kind = [...swatch.classList].find(c => c.startsWith('hl-') && c !== 'hl-swatch');
-        const mark = document.querySelector(`#article-body mark.${kind}:not(.hl-flagged)`);
+        const mark = document.querySelector(`#article-body mark.${kind}:not(.hl-flagged):not(.hl-finding)`);
         kinds[kind] = [line(getComputedStyle(swatch, '::before')),
                        mark ? line(getComputedStyle(mark)) : null];
       }
@@ -112,7 +120,7 @@ def test_the_key_draws_each_kind_as_the_body_does(page, live_server, seed):
         kinds,
         sample: box(document.querySelector('.hl-hint .hl-swatch.hl-flagged')),
         flagged: [...flagged].map(box),
-        others: [...new Set([...document.querySelectorAll('#article-body mark:not(.hl-flagged)')]
+        others: [...new Set([...document.querySelectorAll('#article-body mark:not(.hl-flagged):not(.hl-finding)')]
           .map(box))],
       };
     }"""
