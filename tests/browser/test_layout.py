@@ -110,7 +110,8 @@ def test_the_key_draws_each_kind_as_the_body_does(page, live_server, seed):
       const kinds = {};
       for (const swatch of document.querySelectorAll('.hl-legend .hl-swatch')) {
         const kind = [...swatch.classList].find(c => c.startsWith('hl-') && c !== 'hl-swatch');
-        const mark = document.querySelector(`#article-body mark.${kind}:not(.hl-flagged):not(.hl-finding)`);
+        const plain = ':not(.hl-flagged):not(.hl-finding)';
+        const mark = document.querySelector(`#article-body mark.${kind}${plain}`);
         kinds[kind] = [line(getComputedStyle(swatch, '::before')),
                        mark ? line(getComputedStyle(mark)) : null];
       }
@@ -120,8 +121,8 @@ def test_the_key_draws_each_kind_as_the_body_does(page, live_server, seed):
         kinds,
         sample: box(document.querySelector('.hl-hint .hl-swatch.hl-flagged')),
         flagged: [...flagged].map(box),
-        others: [...new Set([...document.querySelectorAll('#article-body mark:not(.hl-flagged):not(.hl-finding)')]
-          .map(box))],
+        others: [...new Set([...document.querySelectorAll(
+            '#article-body mark:not(.hl-flagged):not(.hl-finding)')].map(box))],
       };
     }"""
     )
