@@ -7,6 +7,7 @@ from pages.views import (
     ArticleListView,
     ArticleReaderView,
     ClaimDetailView,
+    ClaimListView,
     ClaimRelationCreateView,
     CompareView,
     DashboardView,
@@ -27,6 +28,7 @@ urlpatterns = [
     path("articles/<int:pk>/", ArticleReaderView.as_view(), name="article-detail"),
     path("sources/", SourceListView.as_view(), name="source-list"),
     path("sources/<int:pk>/", SourceDetailView.as_view(), name="source-detail"),
+    path("claims/", ClaimListView.as_view(), name="claim-list"),
     path("claims/<int:pk>/", ClaimDetailView.as_view(), name="claim-detail"),
     path(
         "claims/<int:pk>/relations/",
