@@ -40,7 +40,12 @@ class Claim(TimeStampedModel):
         choices=Status.choices,
         default=Status.UNSUPPORTED,
         editable=False,
-        help_text="Derived from the claim's attributions and relations.",
+        help_text="Derived by the cross-check from the claim's attributions, relations and "
+        "conflict findings: contested (a denial, a figure that cannot hold with the claim's, "
+        "a contradicting claim, or a misattribution, quote drift or numeric conflict not "
+        "dismissed), else anonymous sources only, corroborated (two or more independent "
+        "groups), single source or unsupported. Copies of one quote, orphaned spans and "
+        "unconfirmed suggestions count toward nothing. The claim page says why.",
     )
     notes = models.TextField(blank=True)
 

@@ -111,8 +111,9 @@ class ClaimCheckViewSet(CheckViewSet):
     @extend_schema(
         responses=ClaimCheckSerializer,
         filters=False,
-        summary="The claim's status, the independence groups that decided it, its "
-        "supporting and contradicting attributions, and its findings",
+        summary="The claim's status and why: the independence groups that count, what counts "
+        "toward nothing and why, what contests it; its supporting and contradicting "
+        "attributions, and its findings",
     )
     @action(detail=True, pagination_class=None, filter_backends=[])
     def check(self, request, pk=None):
@@ -120,9 +121,12 @@ class ClaimCheckViewSet(CheckViewSet):
         data = {
             "claim": report.claim,
             "status": report.status.status,
+            "explanation": report.explanation,
+            "reasons": report.reasons,
             "groups": [group.as_dict() for group in report.status.groups],
             "supporting": report.supporting,
             "denying": report.denying,
+            "contradicting": report.contradicting,
             "not_counted": report.not_counted,
             "contradicting_claims": report.contradicting_claims,
             "findings": report.findings,

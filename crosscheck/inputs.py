@@ -58,4 +58,8 @@ def attribution_input(a: Attribution) -> rules.AttributionInput:
         said_on=a.said_on,
         story_key=story_key(a.article.origin_outlet_id, a.article.headline),
         retracted=a.article.retracted_at is not None,
+        published_at=a.article.published_at or a.article.last_updated_at,
+        orphaned=a.is_orphaned,
+        claim_is_suggested=a.claim_is_suggested,
+        unreviewed_suggestion=a.is_suggested and not a.is_reviewed,
     )

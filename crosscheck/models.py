@@ -111,7 +111,14 @@ class Finding(TimeStampedModel):
     sources = models.ManyToManyField(
         Source, blank=True, related_name="findings", db_table="claims_finding_sources"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    state = models.CharField(
+        max_length=10,
+        choices=State.choices,
+        default=State.OPEN,
+        help_text="The fact-checker's verdict. A misattribution, quote drift or numeric "
+        "conflict that is open or confirmed contests the claims of its attributions and keeps "
+        "them from counting; dismissed, it no longer does.",
+    )
     note = models.TextField(blank=True, help_text="The fact-checker's note on the triage.")
     triaged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from articles.models import Article
 from claims.models import Attribution, Claim, ClaimRelation
@@ -24,6 +24,28 @@ from sources.models import Source
 
 
 @dataclass
+class StatusReason:
+    """One reason a claim has its status, in plain words, with the rows it refers to.
+
+    ``kind`` is ``counted`` (an independence group that counts), ``not_counted`` (an
+    attribution of the claim that counts toward nothing; ``code`` is a
+    :class:`~crosscheck.rules.NotCountedReason`) or ``contested`` (``code`` is a
+    :class:`~crosscheck.rules.ContestReason`)."""
+
+    kind: str
+    code: str
+    text: str
+    attribution: Attribution | None = None
+    # A copy: the attribution counted in its place.
+    copy_of: Attribution | None = None
+    finding: Finding | None = None
+    claim: Claim | None = None
+    group: str = ""
+    # Figures: (the claim's figure, the attribution's), as written.
+    figures: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
 class ClaimReport:
     claim: Claim
     status: rules.ClaimStatus
@@ -32,31 +54,68 @@ class ClaimReport:
     contradicting_claims: list[Claim]
     findings: list[Finding]
     groups: list[dict] = field(default_factory=list)
-    # On the record but supporting nothing: from retracted articles, or declined to comment.
+    # Against the claim: its denials and the attributions whose figures cannot hold with
+    # the claim's, in text order.
+    contradicting: list[Attribution] = field(default_factory=list)
+    # On the record but counted for nothing (see ``status.not_counted`` for why), in text
+    # order: retracted, declined, orphaned, unconfirmed suggestions, held back by an open
+    # conflict finding, copies.
     not_counted: list[Attribution] = field(default_factory=list)
     # Every attribution of the claim, in text order: all of the above and the unattributed.
     attributions: list[Attribution] = field(default_factory=list)
+    # The status in a sentence, and each reason behind it.
+    explanation: str = ""
+    reasons: list[StatusReason] = field(default_factory=list)
+
+    def reasons_about(self, attribution: Attribution) -> list[StatusReason]:
+        """The reasons that name this attribution (why it is not counted, or is against)."""
+        return [r for r in self.reasons if r.kind != "counted" and r.attribution == attribution]
 
 
 def claim_report(claim: Claim) -> ClaimReport:
-    """The claim's status with the independence groups that decided it, its supporting and
-    denying attributions, the claims that contradict it, and its current findings."""
+    """The claim's status with its reasons (the independence groups that count, what is
+    counted for nothing and why, what contests it), its supporting and contradicting
+    attributions, the claims that contradict it, and its current findings. The status is
+    the rules' (:func:`crosscheck.rules.claim_status`), over the current findings and their
+    triage: what the page and the API show is what the recheck stores."""
     attributions = list(Attribution.objects.with_selectors().filter(claim=claim).in_text_order())
     relations = list(
         ClaimRelation.objects.filter(
             Q(from_claim=claim) | Q(to_claim=claim), kind=ClaimRelation.Kind.CONTRADICTS
         )
     )
+    findings = list(
+        Finding.objects.current()
+        .filter(claims=claim)
+        .prefetch_related(Prefetch("attributions", queryset=Attribution.objects.only("id")))
+        .order_by("kind", "id")
+    )
+    conflicts = [f for f in findings if f.kind in rules.CONFLICT_KINDS]
+    # The other attributions the conflict findings name: whether one counts for nothing
+    # decides whether the finding contests the claim.
+    elsewhere = {a.id for f in conflicts for a in f.attributions.all()} - {
+        a.id for a in attributions
+    }
+    partners = (
+        list(Attribution.objects.with_selectors().filter(id__in=elsewhere)) if elsewhere else []
+    )
     sources = source_inputs({a.source_id for a in attributions if a.source_id})
-    inputs = {a.id: attribution_input(a) for a in attributions}
+    inputs = {a.id: attribution_input(a) for a in [*attributions, *partners]}
     status = rules.claim_status(
-        claim.id,
+        rules.ClaimInput(claim.id, claim.text, claim.event_date),
         list(inputs.values()),
         sources,
         [
             rules.RelationInput(r.id, r.from_claim_id, r.to_claim_id, r.kind, r.note)
             for r in relations
         ],
+        [
+            rules.FindingInput(
+                f.key, f.kind, tuple(sorted(a.id for a in f.attributions.all())), f.state
+            )
+            for f in conflicts
+        ],
+        thresholds(),
     )
     other_ids = {
         r.to_claim_id if r.from_claim_id == claim.id else r.from_claim_id for r in relations
@@ -71,17 +130,192 @@ def claim_report(claim: Claim) -> ClaimReport:
     ]
     supporting = {i for group in status.groups for i in group.attribution_ids}
     denying = set(status.denying_attribution_ids)
-    return ClaimReport(
+    against = denying | {f.attribution_id for f in status.contradicting_figures}
+    uncounted = {n.attribution_id for n in status.not_counted}
+    contradicting_claims = list(Claim.objects.filter(id__in=other_ids).order_by("id"))
+    report = ClaimReport(
         claim=claim,
         status=status,
         supporting=[a for a in attributions if a.id in supporting],
         denying=[a for a in attributions if a.id in denying],
-        not_counted=[a for a in attributions if not rules.counted(inputs[a.id])],
-        contradicting_claims=list(Claim.objects.filter(id__in=other_ids)),
-        findings=list(Finding.objects.current().filter(claims=claim).order_by("kind", "id")),
+        contradicting=[a for a in attributions if a.id in against],
+        not_counted=[a for a in attributions if a.id in uncounted],
+        contradicting_claims=contradicting_claims,
+        findings=findings,
         groups=groups,
         attributions=attributions,
     )
+    report.reasons = _status_reasons(
+        status,
+        {**{a.id: a for a in partners}, **by_id},
+        {f.key: f for f in conflicts},
+        {c.id: c for c in contradicting_claims},
+    )
+    report.explanation = _status_explanation(status)
+    return report
+
+
+def _who(attribution: Attribution) -> str:
+    source = attribution.source
+    return f"#{attribution.pk} ({source.display_name if source else 'no source'})"
+
+
+def _plural(n: int, one: str, many: str = "") -> str:
+    """ "1 source", "2 sources"; "1 attribution denies it", "2 attributions deny it"."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _status_explanation(status: rules.ClaimStatus) -> str:
+    """The status in a sentence, from its reasons."""
+    groups = status.groups
+    if status.status == rules.Status.CONTESTED:
+        said = {
+            rules.ContestReason.DENIAL: _plural(
+                len(status.denying_attribution_ids),
+                "attribution denies it",
+                "attributions deny it",
+            ),
+            rules.ContestReason.FIGURES: _plural(
+                len(status.contradicting_figures),
+                "attribution gives a figure that cannot hold with the claim's",
+                "attributions give figures that cannot hold with the claim's",
+            ),
+            rules.ContestReason.RELATION: _plural(
+                len(status.contradicting_claim_ids),
+                "claim that contradicts it is on record",
+                "claims that contradict it are on record",
+            ),
+            rules.ContestReason.FINDING: _plural(
+                len(status.conflict_finding_keys),
+                "conflict finding not dismissed puts its sources in doubt",
+                "conflict findings not dismissed put its sources in doubt",
+            ),
+        }
+        return "Contested: " + "; ".join(said[r] for r in status.contested_by) + "."
+    if status.status == rules.Status.ANONYMOUS_ONLY:
+        return (
+            "Every attribution that counts has an anonymous source: a reader cannot check "
+            "that they are independent."
+        )
+    if status.status == rules.Status.CORROBORATED:
+        labels = ", ".join(g.label for g in groups)
+        return f"{_plural(len(groups), 'independent group')} support it: {labels}."
+    if status.status == rules.Status.SINGLE_SOURCE:
+        return f"Every attribution that counts belongs to one independent group: {groups[0].label}."
+    if status.not_counted:
+        return "No attribution that counts supports it: those on record count toward nothing."
+    return "No source supports it: the articles state it without a source, or not at all."
+
+
+NOT_COUNTED_TEXTS = {
+    rules.NotCountedReason.RETRACTED: "is not counted: its article was retracted.",
+    rules.NotCountedReason.DECLINED: "is not counted: the source declined to comment.",
+    rules.NotCountedReason.ORPHANED: "is not counted: a body edit took its text out of the "
+    "article (an orphaned span).",
+    rules.NotCountedReason.UNREVIEWED_SUGGESTION: "is not counted: automatic extraction "
+    "suggested it and no editor has reviewed it.",
+    rules.NotCountedReason.SUGGESTED_LINK: "is not counted: the claim matcher linked it to "
+    "this claim and no editor has confirmed the link.",
+}
+
+
+def _finding_words(finding: Finding | None, key: str) -> str:
+    """ "finding #7 (misattribution, open: Near-identical quote ...)"."""
+    if finding is None:
+        return f"the finding {key}"
+    return (
+        f"finding #{finding.pk} ({finding.get_kind_display()}, "
+        f"{finding.get_state_display()}: {finding.summary or finding.key})"
+    )
+
+
+def _status_reasons(
+    status: rules.ClaimStatus,
+    attributions: dict[int, Attribution],
+    findings: dict[str, Finding],
+    claims: dict[int, Claim],
+) -> list[StatusReason]:
+    """Each reason of the status in plain words: the groups that count, what is counted
+    for nothing and why, and what contests the claim."""
+    reasons: list[StatusReason] = []
+    for group in status.groups:
+        members = [attributions[i] for i in group.attribution_ids]
+        anonymous = ", every one anonymous" if group.anonymous else ""
+        reasons.append(
+            StatusReason(
+                "counted",
+                "group",
+                f"Counted: {group.label}, {_plural(len(members), 'attribution')} from "
+                f"{_plural(len(group.source_ids), 'source')}{anonymous}.",
+                group=group.key,
+            )
+        )
+
+    for item in status.not_counted:
+        a = attributions[item.attribution_id]
+        if item.reason == rules.NotCountedReason.COPY:
+            assert item.copy_of is not None
+            other = attributions[item.copy_of]
+            alike = (
+                "word for word"
+                if rules.normalize_quote(a.text) == rules.normalize_quote(other.text)
+                else "near-identically"
+            )
+            text = (
+                f"{_who(a)} is not counted: it repeats {_who(other)} {alike} under another "
+                "source. Whichever of the two is right, they are one piece of evidence, "
+                f"counted once with #{other.pk}."
+            )
+            reasons.append(StatusReason("not_counted", item.reason, text, a, copy_of=other))
+        elif item.reason == rules.NotCountedReason.CONFLICT:
+            finding = findings.get(item.finding_key)
+            text = (
+                f"{_who(a)} is not counted while {_finding_words(finding, item.finding_key)} "
+                "stands: a fact-checker dismisses the finding if it is wrong."
+            )
+            reasons.append(StatusReason("not_counted", item.reason, text, a, finding=finding))
+        else:
+            text = f"{_who(a)} {NOT_COUNTED_TEXTS[item.reason]}"
+            reasons.append(StatusReason("not_counted", item.reason, text, a))
+
+    for attribution_id in status.denying_attribution_ids:
+        a = attributions[attribution_id]
+        reasons.append(
+            StatusReason("contested", rules.ContestReason.DENIAL, f"{_who(a)} denies it.", a)
+        )
+    for contradiction in status.contradicting_figures:
+        a = attributions[contradiction.attribution_id]
+        said = "; ".join(
+            f"“{theirs}” where the claim says “{ours}”" for ours, theirs in contradiction.figures
+        )
+        reasons.append(
+            StatusReason(
+                "contested",
+                rules.ContestReason.FIGURES,
+                f"{_who(a)} says {said}: the figures cannot both hold.",
+                a,
+                figures=[list(pair) for pair in contradiction.figures],
+            )
+        )
+    for claim_id in status.contradicting_claim_ids:
+        other_claim = claims.get(claim_id)
+        words = f": {other_claim}" if other_claim is not None else ""
+        reasons.append(
+            StatusReason(
+                "contested",
+                rules.ContestReason.RELATION,
+                f"Claim #{claim_id} contradicts it{words}.",
+                claim=other_claim,
+            )
+        )
+    for key in status.conflict_finding_keys:
+        finding = findings.get(key)
+        words = _finding_words(finding, key)
+        text = f"{words[:1].upper()}{words[1:]} contests it until a fact-checker dismisses it."
+        reasons.append(
+            StatusReason("contested", rules.ContestReason.FINDING, text, finding=finding)
+        )
+    return reasons
 
 
 @dataclass

@@ -91,18 +91,81 @@ class ClaimSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "text", "status"]
 
 
+REASON_KINDS = ["counted", "not_counted", "contested"]
+REASON_CODES = [
+    "group",
+    *(r.value for r in rules.NotCountedReason),
+    *(r.value for r in rules.ContestReason),
+]
+
+
+class StatusReasonSerializer(serializers.Serializer):
+    """One reason of a claim's status, in plain words and as data."""
+
+    kind = serializers.ChoiceField(
+        choices=REASON_KINDS,
+        help_text="counted: an independence group that counts; not_counted: an attribution "
+        "of the claim that counts toward nothing; contested: what contests the claim.",
+    )
+    code = serializers.ChoiceField(
+        choices=REASON_CODES,
+        help_text="Why. not_counted: retracted, declined, orphaned, unreviewed_suggestion, "
+        "suggested_link (the claim link is only the claim matcher's), conflict (an open or "
+        "confirmed conflict finding names it), copy (it repeats copy_of's words under "
+        "another source). contested: denial, figures (a figure that cannot hold with the "
+        "claim's), relation (a contradicting claim), finding (an open or confirmed "
+        "misattribution, quote drift or numeric conflict). counted: group.",
+    )
+    text = serializers.CharField(help_text="The reason in plain words.")
+    attribution = serializers.IntegerField(
+        source="attribution.pk", allow_null=True, default=None, help_text="The attribution."
+    )
+    copy_of = serializers.IntegerField(
+        source="copy_of.pk",
+        allow_null=True,
+        default=None,
+        help_text="A copy: the attribution counted in its place.",
+    )
+    finding = serializers.IntegerField(
+        source="finding.pk",
+        allow_null=True,
+        default=None,
+        help_text="The conflict finding that holds the attribution back or contests the claim.",
+    )
+    claim = serializers.IntegerField(
+        source="claim.pk", allow_null=True, default=None, help_text="A contradicting claim."
+    )
+    group = serializers.CharField(help_text="A counted group: its key (see groups).")
+    figures = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Figures: each pair is the claim's figure and the attribution's, as written.",
+    )
+
+
 class ClaimCheckSerializer(serializers.Serializer):
     claim = ClaimSummarySerializer()
     status = serializers.ChoiceField(choices=Claim.Status.choices)
-    groups = IndependenceGroupSerializer(
-        many=True, help_text="The independence groups of the supporting attributions."
+    explanation = serializers.CharField(help_text="Why the claim has its status, in a sentence.")
+    reasons = StatusReasonSerializer(
+        many=True,
+        help_text="Each reason of the status: the groups that count, each attribution counted "
+        "toward nothing and why, and what contests the claim.",
     )
-    supporting = AttributionSerializer(many=True)
-    denying = AttributionSerializer(many=True)
+    groups = IndependenceGroupSerializer(
+        many=True, help_text="The independence groups of the counted supporting attributions."
+    )
+    supporting = AttributionSerializer(many=True, help_text="The attributions that count for it.")
+    denying = AttributionSerializer(many=True, help_text="The attributions that deny it.")
+    contradicting = AttributionSerializer(
+        many=True,
+        help_text="The attributions against it: its denials, and those whose figures cannot "
+        "hold with the claim's ('three' against 'at least four').",
+    )
     not_counted = AttributionSerializer(
         many=True,
-        help_text="Attributions on record that count for nothing: from retracted articles, "
-        "or a source that declined to comment.",
+        help_text="Attributions on record that count toward nothing (reasons says why): from "
+        "retracted articles, a source that declined to comment, orphaned spans, suggestions "
+        "no editor has confirmed, attributions an open conflict finding names, copies.",
     )
     contradicting_claims = ClaimSummarySerializer(many=True)
     findings = FindingSerializer(many=True)

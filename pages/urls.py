@@ -9,6 +9,7 @@ from pages.views import (
     ArticleReaderView,
     ArticleSuggestView,
     ClaimDetailView,
+    ClaimListView,
     ClaimRelationCreateView,
     CompareView,
     DashboardView,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("articles/<int:pk>/annotate/", ArticleAnnotateView.as_view(), name="article-annotate"),
     path("sources/", SourceListView.as_view(), name="source-list"),
     path("sources/<int:pk>/", SourceDetailView.as_view(), name="source-detail"),
+    path("claims/", ClaimListView.as_view(), name="claim-list"),
     path("claims/<int:pk>/", ClaimDetailView.as_view(), name="claim-detail"),
     path(
         "claims/<int:pk>/relations/",

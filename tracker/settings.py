@@ -482,6 +482,8 @@ SPECTACULAR_SETTINGS = {
         "ArticleStatusEnum": "articles.models.Article.Status",
         "ClaimStatusEnum": "claims.models.Claim.Status",
         "SuggestionKindEnum": "suggestions.models.Suggestion.KINDS",
+        "StatusReasonKindEnum": "crosscheck.serializers.REASON_KINDS",
+        "StatusReasonCodeEnum": "crosscheck.serializers.REASON_CODES",
     },
 }
 

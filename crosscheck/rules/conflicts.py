@@ -102,6 +102,18 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(parse_quantities(text))
 
 
+def conflicting_figures(first: str, second: str) -> list[tuple[Quantity, Quantity]]:
+    """The figures of two texts that are about the same thing (see
+    :func:`crosscheck.quantities.pair_quantities`) and cannot both hold: "at least four"
+    and "three" conflict, "at least four" and "six" do not. What the numeric-conflict
+    rule compares between two attributions, and the claim status between a claim's
+    words and an attribution's."""
+    qa, qb = _quantities(first), _quantities(second)
+    if not qa or not qb:
+        return []
+    return [(x, y) for x, y in pair_quantities(qa, qb) if not x.intersects(y)]
+
+
 def find_numeric_conflicts(
     attributions: Iterable[AttributionInput], relations: Iterable[RelationInput] = ()
 ) -> list[Finding]:
@@ -112,13 +124,13 @@ def find_numeric_conflicts(
     _roots, clusters = _same_as_clusters(attributions, relations)
     findings: list[Finding] = []
     for members in clusters.values():
-        counted = [
-            (a, _quantities(a.text))
+        stated = [
+            a
             for a in sorted(members, key=lambda a: a.id)
             if a.stance != Stance.DENIES and _quantities(a.text)
         ]
-        for (a, qa), (b, qb) in combinations(counted, 2):
-            conflicts = [(x, y) for x, y in pair_quantities(qa, qb) if not x.intersects(y)]
+        for a, b in combinations(stated, 2):
+            conflicts = conflicting_figures(a.text, b.text)
             if not conflicts:
                 continue
             evidence = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -87,7 +87,44 @@ SEVERITY = {
     FindingKind.UNATTRIBUTED: Severity.LOW,
 }
 
+
+class TriageState(StrEnum):
+    """A fact-checker's verdict on a finding (``Finding.State``)."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class NotCountedReason(StrEnum):
+    """Why an attribution of a claim counts toward nothing in its status."""
+
+    RETRACTED = "retracted"  # its article was retracted
+    DECLINED = "declined"  # "declined to comment": on the record, saying nothing
+    ORPHANED = "orphaned"  # a body edit took its text out of the article
+    UNREVIEWED_SUGGESTION = "unreviewed_suggestion"  # extracted, never reviewed
+    SUGGESTED_LINK = "suggested_link"  # its claim link only suggested by the claim matcher
+    CONFLICT = "conflict"  # an open or confirmed conflict finding names it
+    COPY = "copy"  # it repeats another attribution of the claim under another source
+
+
+class ContestReason(StrEnum):
+    """What makes a claim contested."""
+
+    DENIAL = "denial"  # an attribution denies it
+    FIGURES = "figures"  # an attribution's figure cannot hold with the claim's
+    RELATION = "relation"  # a claim that contradicts it is on record
+    FINDING = "finding"  # an open or confirmed conflict finding names its attributions
+
+
 QUOTE_KINDS = frozenset({AttributionKind.DIRECT, AttributionKind.MIXED})
+# Findings that put an attribution in doubt: while one is open or confirmed, the
+# attributions it names count toward nothing and their claims are contested.
+CONFLICT_KINDS = frozenset(
+    {FindingKind.MISATTRIBUTION, FindingKind.QUOTE_DRIFT, FindingKind.NUMERIC_CONFLICT}
+)
+# Conflict findings about a pair of quotes, judged again only when the pair is compared.
+PAIR_FINDING_KINDS = frozenset({FindingKind.MISATTRIBUTION, FindingKind.QUOTE_DRIFT})
 # Unnamed sources: each article (each copy of a wire story) enters its own row for them.
 UNNAMED_KINDS = frozenset({SourceKind.ANONYMOUS, SourceKind.GROUP})
 
@@ -216,6 +253,14 @@ class AttributionInput:
     story_key: str = ""
     # The article was retracted: the attribution stays on record but supports nothing.
     retracted: bool = False
+    # When its article was published (else last updated): which of two is the later.
+    published_at: datetime | None = None
+    # A body edit took the span out of the article: on record, counting toward nothing.
+    orphaned: bool = False
+    # The claim link was made by the claim matcher and no editor has confirmed it.
+    claim_is_suggested: bool = False
+    # Proposed by automatic extraction and never reviewed by an editor.
+    unreviewed_suggestion: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,17 +279,40 @@ class RelationInput:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class FindingInput:
+    """A conflict finding (see :data:`CONFLICT_KINDS`) with its triage, as a claim status
+    reads it: stored ones come in a :class:`Snapshot`, the claim page passes the current
+    ones to :func:`~crosscheck.rules.claim_status`."""
+
+    key: str
+    kind: str
+    attribution_ids: tuple[int, ...]
+    state: str = TriageState.OPEN
+    # A recomputation stopped finding it; it still lends its triage to a refound one.
+    resolved: bool = False
+
+    @property
+    def holds(self) -> bool:
+        """Whether it puts its attributions in doubt: current, and open or confirmed."""
+        return not self.resolved and self.state != TriageState.DISMISSED
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The rows the rules look at. ``candidate_pairs`` are attribution id pairs whose
     texts an index found similar (in either order; unknown ids are ignored); pairs within
-    one claim are compared anyway."""
+    one claim are compared anyway. ``findings`` are the conflict findings already stored
+    that name its attributions, with their triage: a finding the rules find again keeps
+    its state, and a stored pair finding whose pair this snapshot does not compare still
+    holds as it is."""
 
     claims: Sequence[ClaimInput] = ()
     attributions: Sequence[AttributionInput] = ()
     sources: Sequence[SourceInput] = ()
     relations: Sequence[RelationInput] = ()
     candidate_pairs: Sequence[tuple[int, int]] = ()
+    findings: Sequence[FindingInput] = ()
 
 
 # --- outputs ---------------------------------------------------------------------------
@@ -265,15 +333,60 @@ class IndependenceGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class NotCounted:
+    """An attribution of the claim that counts toward nothing, and why. One attribution
+    may have several (two open findings; an open finding and a copy)."""
+
+    attribution_id: int
+    reason: NotCountedReason
+    # COPY: the attribution counted in its place (the two are one piece of evidence).
+    copy_of: int | None = None
+    # CONFLICT: the key of the finding that holds it back.
+    finding_key: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return _as_json(self)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureContradiction:
+    """An attribution whose figures cannot hold with the claim's own: each pair is (the
+    claim's figure, the attribution's figure), as written ("at least four", "three")."""
+
+    attribution_id: int
+    figures: tuple[tuple[str, str], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"attribution_id": self.attribution_id, "figures": [list(f) for f in self.figures]}
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimStatus:
-    """A claim's status and what decided it: the supporting groups, the denials and the
-    claims that contradict it."""
+    """A claim's status and what decided it: the independence groups that count, the
+    attributions against it (denials, contradicting figures), the claims that contradict
+    it, the conflict findings that contest it, and every attribution counted for nothing
+    with its reason. Ids are in ascending order."""
 
     claim_id: int
     status: Status
     groups: tuple[IndependenceGroup, ...] = ()
     denying_attribution_ids: tuple[int, ...] = ()
     contradicting_claim_ids: tuple[int, ...] = ()
+    contradicting_figures: tuple[FigureContradiction, ...] = ()
+    conflict_finding_keys: tuple[str, ...] = ()
+    not_counted: tuple[NotCounted, ...] = ()
+
+    @property
+    def contested_by(self) -> tuple[ContestReason, ...]:
+        """What makes it contested, in the order a reader should see it (empty unless
+        it is)."""
+        found = (
+            (ContestReason.DENIAL, self.denying_attribution_ids),
+            (ContestReason.FIGURES, self.contradicting_figures),
+            (ContestReason.RELATION, self.contradicting_claim_ids),
+            (ContestReason.FINDING, self.conflict_finding_keys),
+        )
+        return tuple(reason for reason, items in found if items)
 
 
 @dataclass(frozen=True)
@@ -321,7 +434,7 @@ class DiffOp:
         return _as_json(self)
 
 
-def _as_json(obj: IndependenceGroup | DiffOp) -> dict[str, Any]:
+def _as_json(obj: IndependenceGroup | DiffOp | NotCounted) -> dict[str, Any]:
     """A flat dataclass as a dict of JSON types: tuples become lists, so details read
     back from a JSON column compare equal to freshly computed ones."""
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(obj).items()}

@@ -1,23 +1,18 @@
-"""Independence groups (which supporting attributions count as one source) and the status of
-a claim they decide."""
+"""Independence groups (which supporting attributions count as one source), and the
+predicates a claim status is built from: which attributions count, support or deny.
+The status itself is decided in ``status``."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from crosscheck.rules.data import (
     AttributionInput,
     AttributionKind,
-    ClaimStatus,
-    IndependenceGroup,
-    RelationInput,
-    RelationKind,
-    Snapshot,
+    NotCountedReason,
     SourceInput,
     SourceKind,
     Stance,
-    Status,
 )
 from crosscheck.rules.quotes import normalize_quote
 
@@ -82,10 +77,29 @@ def is_anonymous(attribution: AttributionInput, sources: Mapping[int, SourceInpu
     return source is not None and source.kind == SourceKind.ANONYMOUS
 
 
+def not_counted_reason(attribution: AttributionInput) -> NotCountedReason | None:
+    """Why the attribution counts toward nothing in its claim's status, whatever the other
+    attributions say: its article was retracted, its source declined to comment, a body
+    edit orphaned its span, or it is a suggestion no editor has confirmed (extracted and
+    never reviewed, or linked to its claim by the claim matcher only). ``None`` when it
+    counts."""
+    if attribution.retracted:
+        return NotCountedReason.RETRACTED
+    if attribution.kind == AttributionKind.DECLINED:
+        return NotCountedReason.DECLINED
+    if attribution.orphaned:
+        return NotCountedReason.ORPHANED
+    if attribution.unreviewed_suggestion:
+        return NotCountedReason.UNREVIEWED_SUGGESTION
+    if attribution.claim_is_suggested:
+        return NotCountedReason.SUGGESTED_LINK
+    return None
+
+
 def counted(attribution: AttributionInput) -> bool:
-    """Whether the attribution counts for or against its claim: not from a retracted
-    article, and not "declined to comment" (on the record, but saying nothing)."""
-    return not attribution.retracted and attribution.kind != AttributionKind.DECLINED
+    """Whether the attribution counts for or against its claim: see
+    :func:`not_counted_reason`."""
+    return not_counted_reason(attribution) is None
 
 
 def supports(attribution: AttributionInput) -> bool:
@@ -109,79 +123,3 @@ def rests_on_anonymous_only(
     an anonymous source: what makes a claim ``anonymous_only`` unless it is contested."""
     supporting = [a for a in attributions if supports(a)]
     return bool(supporting) and all(is_anonymous(a, sources) for a in supporting)
-
-
-def claim_status(
-    claim_id: int,
-    attributions: Iterable[AttributionInput],
-    sources: Mapping[int, SourceInput],
-    relations: Iterable[RelationInput] = (),
-) -> ClaimStatus:
-    """The verification status of one claim from its attributions and relations.
-
-    Attributions of other claims and relations not touching the claim are ignored.
-    Precedence: contested > anonymous_only > corroborated > single_source > unsupported.
-    Contested comes first because a denial or contradiction is what a reader most needs to
-    know. Anonymous-only outranks corroborated because anonymous sources in two articles
-    are two groups that a reader cannot check are independent: counting them as
-    confirmation would let unnamed voices look corroborated.
-    """
-    own = sorted((a for a in attributions if a.claim_id == claim_id), key=lambda a: a.id)
-    supporting = [a for a in own if supports(a)]
-    denials = tuple(a.id for a in own if denies(a))
-    contradicting = tuple(
-        sorted(
-            {
-                r.to_claim_id if r.from_claim_id == claim_id else r.from_claim_id
-                for r in relations
-                if r.kind == RelationKind.CONTRADICTS
-                and claim_id in (r.from_claim_id, r.to_claim_id)
-            }
-        )
-    )
-    members: dict[str, list[AttributionInput]] = defaultdict(list)
-    labels: dict[str, str] = {}
-    for a in supporting:
-        key, label = independence_group(a, sources) or ("", "")
-        members[key].append(a)
-        labels.setdefault(key, label)
-    groups = tuple(
-        IndependenceGroup(
-            key=key,
-            label=labels[key],
-            attribution_ids=tuple(a.id for a in group),
-            source_ids=tuple(sorted({a.source_id for a in group if a.source_id is not None})),
-            anonymous=all(is_anonymous(a, sources) for a in group),
-        )
-        for key, group in sorted(members.items())
-    )
-    if denials or contradicting:
-        status = Status.CONTESTED
-    elif rests_on_anonymous_only(own, sources):
-        status = Status.ANONYMOUS_ONLY
-    elif len(groups) >= 2:
-        status = Status.CORROBORATED
-    elif groups:
-        status = Status.SINGLE_SOURCE
-    else:
-        status = Status.UNSUPPORTED
-    return ClaimStatus(claim_id, status, groups, denials, contradicting)
-
-
-def claim_statuses(snapshot: Snapshot) -> dict[int, ClaimStatus]:
-    """The status of every claim in the snapshot (or referenced by its attributions)."""
-    sources = {s.id: s for s in snapshot.sources}
-    by_claim: dict[int, list[AttributionInput]] = defaultdict(list)
-    for a in snapshot.attributions:
-        if a.claim_id is not None:
-            by_claim[a.claim_id].append(a)
-    contradicts: dict[int, list[RelationInput]] = defaultdict(list)
-    for r in snapshot.relations:
-        if r.kind == RelationKind.CONTRADICTS:
-            contradicts[r.from_claim_id].append(r)
-            contradicts[r.to_claim_id].append(r)
-    claim_ids = {c.id for c in snapshot.claims} | set(by_claim)
-    return {
-        cid: claim_status(cid, by_claim.get(cid, ()), sources, contradicts.get(cid, ()))
-        for cid in sorted(claim_ids)
-    }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 
+from articles.anchoring import AnchorStatus
 from claims.models import Attribution, Claim, ClaimRelation
 from crosscheck import index, rules
 from crosscheck.inputs import source_inputs, story_key
@@ -94,6 +95,10 @@ def _attribution_input(row: dict) -> rules.AttributionInput:
         said_on=row["said_on"],
         story_key=story_key(row["article__origin_outlet_id"], row["article__headline"]),
         retracted=row["article__retracted_at"] is not None,
+        published_at=row["article__published_at"] or row["article__last_updated_at"],
+        orphaned=row["anchor_status"] == AnchorStatus.ORPHANED,
+        claim_is_suggested=row["claim_is_suggested"],
+        unreviewed_suggestion=row["is_suggested"] and not row["is_reviewed"],
     )
 
 
@@ -109,6 +114,12 @@ ATTRIBUTION_FIELDS = (
     "article__origin_outlet_id",
     "article__headline",
     "article__retracted_at",
+    "article__published_at",
+    "article__last_updated_at",
+    "anchor_status",
+    "claim_is_suggested",
+    "is_suggested",
+    "is_reviewed",
 )
 
 
@@ -189,7 +200,11 @@ def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -
     pairs.extend(
         (a, b) for ids in by_finding.values() for a, b in itertools.combinations(sorted(ids), 2)
     )
+    stored = _stored_conflicts(primary | claim_attributions)
     missing = {i for pair in pairs for i in pair} - rows.keys()
+    # The other attributions the stored conflict findings name: whether one counts for
+    # nothing (orphaned, retracted) decides whether the finding contests a claim.
+    missing |= {i for f in stored for i in f.attribution_ids} - rows.keys()
     for r in Attribution.objects.filter(id__in=missing).values(*ATTRIBUTION_FIELDS):
         rows[r["id"]] = r
 
@@ -212,6 +227,7 @@ def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -
         sources=list(sources.values()),
         relations=[rules.RelationInput(**r) for r in relations],
         candidate_pairs=pairs,
+        findings=stored,
     )
     return _Loaded(
         primary=primary,
@@ -221,6 +237,38 @@ def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -
         snapshot=snapshot,
         claim_of={i: r["claim_id"] for i, r in rows.items()},
     )
+
+
+def _stored_conflicts(attribution_ids: set[int]) -> list[rules.FindingInput]:
+    """The stored conflict findings (current or resolved: a refound one keeps its triage)
+    that name these attributions, with their triage state: three indexed reads."""
+    if not attribution_ids:
+        return []
+    through = Finding.attributions.through
+    ids = set(
+        through.objects.filter(
+            attribution_id__in=attribution_ids, finding__kind__in=rules.CONFLICT_KINDS
+        ).values_list("finding_id", flat=True)
+    )
+    if not ids:
+        return []
+    named: dict[int, list[int]] = {}
+    for finding_id, attribution_id in through.objects.filter(finding_id__in=ids).values_list(
+        "finding_id", "attribution_id"
+    ):
+        named.setdefault(finding_id, []).append(attribution_id)
+    return [
+        rules.FindingInput(
+            key=row["key"],
+            kind=row["kind"],
+            attribution_ids=tuple(sorted(named.get(row["id"], ()))),
+            state=row["state"],
+            resolved=row["resolved_at"] is not None,
+        )
+        for row in Finding.objects.filter(id__in=ids)
+        .order_by("key")
+        .values("id", "key", "kind", "state", "resolved_at")
+    ]
 
 
 def archive_partners(workers: int | None = None) -> dict[int, set[int]]:

@@ -71,28 +71,50 @@ def recheck(
 
     ``partners``, when given, replaces the index: the quotes each attribution is compared
     with, as :func:`archive_partners` finds them for the whole archive at once (a full
-    recomputation); an attribution missing from it has none."""
+    recomputation); an attribution missing from it has none.
+
+    A new conflict finding (misattribution, quote drift, numeric conflict) contests the
+    claims of every attribution it names: the claims outside the scope are rechecked
+    after it is stored, in a second pass that queries no index (their statuses read the
+    stored finding)."""
     report = RecheckReport()
     if not scope:
         return report
+    outside = _recheck(scope, partners, report)
+    if outside:
+        _recheck(Scope(claim_ids=outside), None, report)
+    return report
+
+
+def _recheck(
+    scope: Scope, partners: Mapping[int, Collection[int]] | None, report: RecheckReport
+) -> set[int]:
+    """One recomputation, counted into ``report``; returns the claims outside the scope
+    that a conflict finding it created or reopened names."""
     loaded = _load(scope, partners)
-    found = rules.run_rules(loaded.snapshot, thresholds())
+    checked = rules.check(loaded.snapshot, thresholds())
     found = [
-        f for f in found if _judged(f.kind, f.attribution_ids, f.claim_ids, f.source_ids, loaded)
+        f
+        for f in checked.findings
+        if _judged(f.kind, f.attribution_ids, f.claim_ids, f.source_ids, loaded)
     ]
-    statuses = rules.claim_statuses(loaded.snapshot)
+    statuses = checked.statuses
     labels = {s.id: s.label for s in loaded.snapshot.sources}
     now = timezone.now()
-    report.claims = len(loaded.claim_ids)
-    report.attributions = len(loaded.snapshot.attributions)
+    report.claims += len(loaded.claim_ids)
+    report.attributions += len(loaded.snapshot.attributions)
 
     existing = Finding.objects.in_bulk([f.key for f in found], field_name="key")
     to_create: list[Finding] = []
     to_update: list[Finding] = []
     seen: list[int] = []
+    # Conflict findings new to the claims they name: created, or reopened.
+    news: list[rules.Finding] = []
     for new in found:
         summary = summarize(new, labels)
         row = existing.get(new.key)
+        if row is None or row.is_resolved:
+            news.append(new)
         if row is None:
             to_create.append(
                 Finding(
@@ -124,7 +146,8 @@ def recheck(
         )
     if seen:
         Finding.objects.filter(pk__in=seen).update(last_seen_at=now)
-    report.created, report.updated = len(created), len(to_update)
+    report.created += len(created)
+    report.updated += len(to_update)
     rows = {row.key: row for row in [*existing.values(), *created]}
     _set_links([(rows[new.key].pk, new) for new in found], new_ids={r.pk for r in created})
 
@@ -153,7 +176,7 @@ def recheck(
             resolved_at=now, updated_at=now
         )
         bulk_update_with_history(resolved, Finding, [], **history)
-    report.resolved = len(resolved)
+    report.resolved += len(resolved)
 
     current = dict(Claim.objects.filter(id__in=statuses).values_list("id", "status"))
     changed = {
@@ -174,8 +197,14 @@ def recheck(
         )
     if claims:
         bulk_update_with_history(claims, Claim, [], **history)
-    report.statuses_changed = len(claims)
-    return report
+    report.statuses_changed += len(claims)
+    named = {
+        loaded.claim_of.get(i)
+        for f in news
+        if f.kind in rules.CONFLICT_KINDS
+        for i in f.attribution_ids
+    }
+    return {i for i in named if i is not None} - loaded.claim_ids
 
 
 def _open_findings_in(loaded: _Loaded) -> set[int]:

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from access.roles import FACT_CHECKERS, is_editor
 from access.services import acting_user, set_history_user
+from access.tasks import after_commit
+from crosscheck import rules
 from crosscheck.models import Finding
 
 # ``assignee`` left out of a triage: keep whoever is assigned (None unassigns).
@@ -39,6 +41,10 @@ def finding_triage(
     so a note can be added without restating the verdict; with none of them, nothing is
     written. ``assignee=None`` unassigns. The triage survives every recomputation of the
     finding.
+
+    A conflict finding (misattribution, quote drift, numeric conflict) contests the claims
+    of the attributions it names until it is dismissed: a change of its state rechecks
+    those claims once the transaction commits.
     """
     if state is not None and state not in Finding.State.values:
         raise ValidationError({"state": f"Choose one of: {', '.join(Finding.State.values)}."})
@@ -46,6 +52,7 @@ def finding_triage(
         raise ValidationError({"assignee": "Assign findings to an active fact-checker or editor."})
     if state is None and note is None and assignee is KEEP:
         return finding
+    rechecks = state is not None and state != finding.state and finding.kind in rules.CONFLICT_KINDS
     if assignee is not KEEP:
         finding.assignee = assignee
     if state is not None:
@@ -67,6 +74,10 @@ def finding_triage(
             "updated_at",
         ]
     )
+    if rechecks:
+        after_commit(
+            "crosscheck.recheck", claim_ids=list(finding.claims.values_list("id", flat=True))
+        )
     return finding
 
 

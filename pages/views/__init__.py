@@ -1,5 +1,5 @@
-"""The fact-checkers' pages: dashboard and search, the article and source lists, the article
-reader, the source page, the claim page (with its relation and review forms), findings
+"""The fact-checkers' pages: dashboard and search, the article, source and claim lists, the
+article reader, the source page, the claim page (with its relation and review forms), findings
 triage, comparing two attributions, the quote check.
 
 Views only load rows through the models' tuned querysets and ``crosscheck.reports``, call
@@ -16,7 +16,7 @@ from pages.views.articles import (
 from pages.views.claim import ClaimDetailView, ClaimRelationCreateView, ReviewCreateView
 from pages.views.dashboard import DashboardView, SearchView
 from pages.views.findings import FindingBulkTriageView, FindingDetailView, FindingListView
-from pages.views.lists import ArticleListView, SourceListView
+from pages.views.lists import ArticleListView, ClaimListView, SourceListView
 from pages.views.tools import CompareView, QuoteCheckView
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ArticleReaderView",
     "ArticleSuggestView",
     "ClaimDetailView",
+    "ClaimListView",
     "ClaimRelationCreateView",
     "CompareView",
     "DashboardView",

@@ -17,20 +17,10 @@ from django.views.generic import DetailView
 from access.views import PageAccessMixin
 from claims.models import Attribution, Claim, ClaimRelation
 from claims.services import claim_relation_create, review_create
-from crosscheck import rules
 from crosscheck.reports import claim_report
 from interchange.exporting.claimreview import claim_review_document
 from pages.forms import ClaimRelationForm, ReviewForm, add_service_errors
 
-STATUS_EXPLANATIONS = {
-    rules.Status.CONTESTED: "Something contradicts it: a source denies it, or a claim that "
-    "contradicts it is on record.",
-    rules.Status.CORROBORATED: "Two or more independent groups of sources support it.",
-    rules.Status.SINGLE_SOURCE: "Every source that supports it belongs to one independent group.",
-    rules.Status.ANONYMOUS_ONLY: "Every source that supports it is anonymous: a reader "
-    "cannot check that they are independent.",
-    rules.Status.UNSUPPORTED: "No source supports it: the article states it without a source.",
-}
 RELATION_SUGGESTIONS = 30
 
 # What ``json.dumps`` leaves that could end a <script> element or start a comment in it.
@@ -98,8 +88,20 @@ class ClaimDetailView(PageAccessMixin, DetailView):
             report=report,
             status=report.status.status,
             status_label=Claim.Status(report.status.status).label,
-            status_explanation=STATUS_EXPLANATIONS[report.status.status],
+            status_explanation=report.explanation,
             groups=report.groups,
+            # Why it is what it is, near the status: what is not counted and what is
+            # against it, in plain words (the counted groups are listed with their labels).
+            not_counted_reasons=[r for r in report.reasons if r.kind == "not_counted"],
+            contested_reasons=[r for r in report.reasons if r.kind == "contested"],
+            contradicting_figures=[
+                {"attribution": a, "reasons": report.reasons_about(a)}
+                for a in report.contradicting
+                if a not in report.denying
+            ],
+            not_counted=[
+                {"attribution": a, "reasons": report.reasons_about(a)} for a in report.not_counted
+            ],
             unattributed=[a for a in extra if a.claim_id == claim.pk],
             against=[
                 {"claim": c, "attributions": said_against.get(c.pk, [])}
@@ -117,7 +119,7 @@ class ClaimDetailView(PageAccessMixin, DetailView):
             relation_form=relation_form,
             review_form=review_form,
             relation_suggestions=suggestions,
-            contradicting_count=len(report.denying) + len(report.contradicting_claims),
+            contradicting_count=len(report.contradicting) + len(report.contradicting_claims),
             claim_review_json_ld=ld_json_script(
                 claim_review_document(
                     published[0], report.attributions, self.request.build_absolute_uri

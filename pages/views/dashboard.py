@@ -22,7 +22,8 @@ from sources.models import Source
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-# The claim statuses a fact-checker should look at first, in the dashboard's order.
+# The claim statuses a fact-checker should look at first, in the dashboard's order: each
+# has a card (contested first: a source denies it, a figure or a finding disputes it).
 WATCHED_STATUSES = (
     Claim.Status.CONTESTED,
     Claim.Status.SINGLE_SOURCE,
@@ -66,6 +67,12 @@ class DashboardView(PageAccessMixin, TemplateView):
                 }
                 for severity in SEVERITY_ORDER
             ],
+            # Every status, with the claim list filtered by it.
+            claim_statuses=[
+                {"status": status, "label": label, "count": status_counts.get(status, 0)}
+                for status, label in Claim.Status.choices
+            ],
+            claims_total=sum(status_counts.values()),
             watched_claims=[
                 {
                     "status": status,

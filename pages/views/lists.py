@@ -1,4 +1,4 @@
-"""The filtered article and source lists."""
+"""The filtered article, source and claim lists."""
 
 from django import forms
 from django.views.generic import ListView
@@ -7,6 +7,8 @@ from access.selectors import subquery_count
 from access.views import PageAccessMixin
 from articles.filters import ArticleFilter
 from articles.models import Article
+from claims.filters import ClaimFilter
+from claims.models import Claim
 from sources.filters import SourceFilter
 from sources.models import Source
 
@@ -133,3 +135,35 @@ class SourceListView(FilteredListMixin, PageAccessMixin, ListView):
             .defer("article__body", "article__notes", "notes")
             .order_by("name", "description", "id")
         )
+
+
+def claim_filter_for_page(data, queryset) -> ClaimFilter:
+    """The API's ClaimFilter with widgets for a page (see ``article_filter_for_page``):
+    every status, contested included, as checkboxes."""
+    filterset = ClaimFilter(data, queryset=queryset)
+    filterset.form.label_suffix = ""
+    fields = filterset.form.fields
+    fields["q"].label = "Text"
+    fields["q"].help_text = "Words in the claim."
+    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
+    fields["status"].help_text = "Derived by the cross-check: the claim page says why."
+    fields["event_after"].label = "Event from"
+    fields["event_before"].label = "Event until"
+    for name in ("event_after", "event_before"):
+        fields[name].widget = forms.DateInput(attrs={"type": "date"})
+        fields[name].help_text = ""
+    return filterset
+
+
+class ClaimListView(FilteredListMixin, PageAccessMixin, ListView):
+    template_name = "pages/claim_list.html"
+    context_object_name = "claims"
+    paginate_by = PAGE_SIZE
+    read_permissions = ("claims.view_claim",)
+    # Shown in this order; the API's other parameters (source, source_role_type) work too.
+    shown_filters = ("q", "status", "event_after", "event_before")
+
+    filterset_for_page = staticmethod(claim_filter_for_page)
+
+    def base_queryset(self):
+        return Claim.objects.with_counts().order_by("-created_at", "-id")

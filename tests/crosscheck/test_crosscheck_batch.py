@@ -316,9 +316,10 @@ def test_bulk_writes_keep_history_of_findings_and_statuses(invented_archive, set
     assert list(drift.history.values_list("history_type", flat=True)) == ["+"]
     claim = invented_archive["varnok_quote"].claim
     claim.refresh_from_db()
-    assert claim.status == Claim.Status.SINGLE_SOURCE
+    # The open drift (and the quote credited to Molder too) contest it.
+    assert claim.status == Claim.Status.CONTESTED
     latest = claim.history.first()
-    assert (latest.status, latest.history_change_reason) == ("single_source", "status recomputed")
+    assert (latest.status, latest.history_change_reason) == ("contested", "status recomputed")
 
     # A quote edited away from its copy: the finding is resolved, with a history row.
     varnok = invented_archive["varnok_drifted"]

@@ -612,13 +612,21 @@ def test_invented_case_gives_exactly_the_expected_findings():
         ("unexplained_anonymity", "unexplained_anonymity:source=5"),
     ]
     statuses = claim_statuses(INVENTED)
+    # 11 rests on one quote credited to two people, 12 on a reworded quote and figures
+    # that cannot both hold: each open finding contests its claim.
     assert {cid: s.status for cid, s in statuses.items()} == {
-        11: Status.CORROBORATED,
-        12: Status.CORROBORATED,
+        11: Status.CONTESTED,
+        12: Status.CONTESTED,
         13: Status.CONTESTED,
         14: Status.CONTESTED,
         15: Status.SINGLE_SOURCE,
     }
+    assert statuses[11].conflict_finding_keys == ("misattribution:attributions=101,102",)
+    assert statuses[12].conflict_finding_keys == (
+        "numeric_conflict:attributions=103,105",
+        "numeric_conflict:attributions=104,105",
+        "quote_drift:attributions=103,104",
+    )
 
 
 def test_invented_drift_shows_the_changed_word():

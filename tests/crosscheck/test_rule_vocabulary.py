@@ -89,10 +89,12 @@ EVERYTHING = Snapshot(
         # 10: corroborated by two independent sources.
         AttributionInput(1, 1, "indirect", "the ferry resumes service on monday", ANA, 10),
         AttributionInput(2, 2, "indirect", "ferry service returns monday", BEN, 10),
-        # 11: single source; one quote credited to Ana and to Cy (a candidate pair).
-        AttributionInput(3, 1, "direct", "we will hold the bridge until spring", ANA, 11),
+        # 11: single source.
+        AttributionInput(13, 1, "indirect", "the bridge stays open", ANA, 11),
+        # One quote credited to Ana and to Cy (a candidate pair): a misattribution.
+        AttributionInput(3, 1, "direct", "we will hold the bridge until spring", ANA),
         AttributionInput(4, 2, "direct", "we will hold the bridge until spring", CY, 12),
-        # 12: Cy's claim, and Cy reworded (quote drift).
+        # 12: Cy's claim, and Cy reworded (quote drift): contested by the open findings.
         AttributionInput(5, 3, "direct", "we will hold the old gate today", CY, 12),
         AttributionInput(6, 2, "direct", "we will hold the new gate today", CY, 12),
         # 13: anonymous only.

@@ -144,7 +144,8 @@ def test_deleting_an_article_through_the_api_rechecks_the_claims_of_its_attribut
         "numeric_conflict",
     }
     injured = Claim.objects.get(pk=aalt.claim_id)
-    assert injured.status == Claim.Status.CORROBORATED
+    # "at least four" and "three" injured: contested while the numeric conflict is open.
+    assert injured.status == Claim.Status.CONTESTED
     with committed():
         response = editor_api.delete(f"/api/articles/{drifted.article_id}/")
     assert response.status_code == 204

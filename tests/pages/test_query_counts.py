@@ -132,7 +132,19 @@ def claim_page(n: int) -> str:
             "contradiction",
         )
         finding.claims.add(claim)
+        # A conflict finding naming one of its attributions and one elsewhere.
+        said = AttributionFactory(claim=claim, source=SourceFactory(), text="We will not rush it")
+        conflict = new_finding("misattribution")
+        conflict.attributions.add(said, AttributionFactory(claim=None))
+        conflict.claims.add(claim)
     return reverse("pages:claim-detail", args=[claim.pk])
+
+
+def claim_list(n: int) -> str:
+    for i in range(n):
+        claim = ClaimFactory(status=("contested", "single_source")[i % 2])
+        AttributionFactory(claim=claim)
+    return reverse("pages:claim-list") + "?status=contested&q=bridge"
 
 
 def findings_list(n: int) -> str:
@@ -216,7 +228,10 @@ PAGES: list[tuple[Callable[[int], str], int, int]] = [
     # The source page prefetches the source's identifiers: one query.
     (source_page, 14, 60),
     (source_list, 8, 60),
-    (claim_page, 16, 40),
+    # The claim page reads the conflict findings' attributions, and those they name
+    # elsewhere: two queries.
+    (claim_page, 18, 40),
+    (claim_list, 7, 60),
     # Both read who findings can be assigned to: one query.
     (findings_list, 11, 60),
     (finding_page, 10, 40),
