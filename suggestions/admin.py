@@ -1,7 +1,9 @@
 """Admin for suggested attributions: the "Suggest attributions" action on articles and
 the review screen where editors accept, edit or reject each suggestion."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpResponseRedirect
@@ -26,7 +28,8 @@ from articles.highlight import highlight, legend
 from articles.models import Article
 from claims.admin import AttributionInline
 from claims.highlights import HIGHLIGHT_KINDS, body_highlights
-from claims.models import Attribution
+from claims.models import Attribution, Claim
+from claims.services import claim_create
 from suggestions import services as service
 from suggestions.bulk import accept_job_start
 from suggestions.models import Suggestion
@@ -62,9 +65,32 @@ def suggest_attributions(modeladmin, request, queryset):
 
 
 class SuggestionForm(SpanForm):
+    """The suggestion's fields, and the claim its attribution supports when accepted: one
+    from the archive (searched by its text) or a new one written here."""
+
+    claim = forms.ModelChoiceField(
+        queryset=Claim.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Attribution._meta.get_field("claim"), admin.site),
+        help_text="The claim it supports: type words of its text to find it.",
+    )
+    new_claim = forms.CharField(
+        label="or a new claim",
+        required=False,
+        max_length=Claim._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Creates this claim on accepting, when none above is chosen.",
+    )
+
     class Meta:
         model = Suggestion
         fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("claim") and (data.get("new_claim") or "").strip():
+            self.add_error("new_claim", "Choose a claim or write a new one, not both.")
+        return data
 
 
 @admin.register(Suggestion)
@@ -118,6 +144,13 @@ class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
             },
         ),
         ("How and when", {"fields": [("cue", "channel"), "recipient_name", "said_when_text"]}),
+        (
+            "The claim it supports",
+            {
+                "fields": ["claim", "new_claim"],
+                "description": "Used when you accept: pick a claim or write a new one.",
+            },
+        ),
         (
             "Review",
             {
@@ -190,10 +223,15 @@ class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
         return format_html('<a href="{}">{}</a>', url, obj.attribution)
 
     def save_model(self, request, obj, form, change):
-        edits = {name: getattr(obj, name) for name in form.changed_data}
+        extra = ("claim", "new_claim")
+        edits = {name: getattr(obj, name) for name in form.changed_data if name not in extra}
         if "_accept" in request.POST:
+            claim = form.cleaned_data.get("claim")
+            new_text = (form.cleaned_data.get("new_claim") or "").strip()
+            if claim is None and new_text:
+                claim = claim_create(user=request.user, text=new_text)
             request._accepted = service.suggestion_accept(
-                suggestion=obj, user=request.user, **edits
+                suggestion=obj, user=request.user, claim=claim, **edits
             )
         elif "_reject" in request.POST:
             if edits:
@@ -208,9 +246,12 @@ class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
             self.message_user(
                 request,
                 format_html(
-                    'Accepted: <a href="{}">{}</a>. Link it to a claim there.',
+                    'Accepted: <a href="{}">{}</a>.{}',
                     reverse("admin:claims_attribution_change", args=[accepted.pk]),
                     accepted,
+                    f" Supports claim #{accepted.claim_id}."
+                    if accepted.claim_id
+                    else " Link it to a claim there.",
                 ),
                 messages.SUCCESS,
             )

@@ -142,3 +142,46 @@ def test_queue_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         url = reverse("admin:suggestions_suggestion_change", args=[row.pk])
         assert editor_client.get(url).status_code == 200
+
+
+def test_accepting_links_an_existing_claim_or_creates_one(editor_client, editor, article):
+    from claims.models import Claim
+    from tests.factories import ClaimFactory
+
+    existing = ClaimFactory(text="At least four SDF fighters were killed.")
+    suggest_attributions(article=article, user=editor)
+    first = Suggestion.objects.get(text__startswith="at least four SDF fighters")
+    second = Suggestion.objects.get(text__startswith="his forces are advancing")
+
+    url = reverse("admin:suggestions_suggestion_change", args=[first.pk])
+    data = form_values(editor_client.get(url))
+    data.update(claim=str(existing.pk), _accept="Save and accept")
+    response = editor_client.post(url, data, follow=True)
+    assert f"Supports claim #{existing.pk}." in response.content.decode()
+    first.refresh_from_db()
+    assert first.attribution.claim == existing
+
+    url = reverse("admin:suggestions_suggestion_change", args=[second.pk])
+    data = form_values(editor_client.get(url))
+    data.update(new_claim="The invented forces are advancing.", _accept="Save and accept")
+    editor_client.post(url, data)
+    second.refresh_from_db()
+    assert second.attribution.claim.text == "The invented forces are advancing."
+    assert Claim.objects.count() == 2
+
+
+def test_a_claim_and_a_new_claim_together_are_a_form_error(editor_client, editor, article):
+    from tests.factories import ClaimFactory
+
+    existing = ClaimFactory()
+    suggest_attributions(article=article, user=editor)
+    row = Suggestion.objects.get(text__startswith="at least four SDF fighters")
+    url = reverse("admin:suggestions_suggestion_change", args=[row.pk])
+    data = form_values(editor_client.get(url))
+    data.update(claim=str(existing.pk), new_claim="Another claim.", _accept="Save and accept")
+
+    response = editor_client.post(url, data)
+
+    assert "Choose a claim or write a new one, not both." in response.content.decode()
+    row.refresh_from_db()
+    assert row.state == "pending"
