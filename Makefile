@@ -39,9 +39,11 @@ run: seed
 password: install
 	@DEBUG=1 $(PY) manage.py local_login --reset --address http://$(HOST):$(PORT)/
 
-## Install what the tests need and run them (SQLite unless DATABASE_URL is set).
+## Install what the tests need and run them (SQLite unless DATABASE_URL is set), on two
+## processes (pytest-xdist; PYTEST_WORKERS=0 runs them in this one).
+PYTEST_WORKERS ?= 2
 test: install-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 ## Retrain the extractor's attribution tagger (suggestions/extraction/models/) on the
 ## development split of ../shared/corpora/polnear-train; same corpus and seed, same file.
