@@ -37,8 +37,8 @@ class Checkpoint(models.Model):
         cls.objects.filter(name=name).delete()
 
 
-# Most severe first.
-SEVERITY_ORDER = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+# Most severe first: the order ``Severity`` declares.
+SEVERITY_ORDER = tuple(Severity)
 
 
 class FindingQuerySet(models.QuerySet["Finding"]):

@@ -7,12 +7,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 
 from access.forms import NormalizedTextField
-from access.roles import EDITORS, FACT_CHECKERS
 from access.text import shorten
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from crosscheck.models import Finding
 from crosscheck.rules import Severity, quotable
-from crosscheck.services import thresholds
+from crosscheck.services import assignable_users, thresholds
 from sources.models import Source
 from sources.selectors import sources_named
 
@@ -156,17 +155,6 @@ class ReviewForm(PageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="review", **kwargs)
-
-
-def assignable_users():
-    """Who findings can go to: active fact-checkers and editors, by username."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name__in=[EDITORS, FACT_CHECKERS]))
-        .distinct()
-        .order_by("username")
-    )
 
 
 class AssigneeField(forms.ModelChoiceField):

@@ -40,7 +40,13 @@ from crosscheck.services.loading import (
     thresholds,
 )
 from crosscheck.services.storing import RecheckReport, recheck, summarize
-from crosscheck.services.triage import KEEP, finding_triage, findings_triage, may_be_assigned
+from crosscheck.services.triage import (
+    KEEP,
+    assignable_users,
+    finding_triage,
+    findings_triage,
+    may_be_assigned,
+)
 
 __all__ = [
     "ATTRIBUTION_FIELDS",
@@ -53,6 +59,7 @@ __all__ = [
     "RecheckReport",
     "Scope",
     "archive_partners",
+    "assignable_users",
     "finding_triage",
     "findings_triage",
     "index",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from access.roles import FACT_CHECKERS, is_editor
+from access.roles import EDITORS, FACT_CHECKERS
 from access.services import acting_user, set_history_user
 from access.tasks import after_commit
 from crosscheck import rules
@@ -16,13 +18,21 @@ from crosscheck.models import Finding
 KEEP = object()
 
 
-def may_be_assigned(user) -> bool:
-    """Findings go to those who triage them: active fact-checkers and editors."""
-    return bool(
-        user is not None
-        and user.is_active
-        and (is_editor(user) or user.groups.filter(name=FACT_CHECKERS).exists())
+def assignable_users():
+    """Who findings can go to (those who triage them): active fact-checkers and editors,
+    superusers included, by username."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=[EDITORS, FACT_CHECKERS]))
+        .distinct()
+        .order_by("username")
     )
+
+
+def may_be_assigned(user) -> bool:
+    """Whether findings can go to ``user`` (see ``assignable_users``)."""
+    return user is not None and assignable_users().filter(pk=user.pk).exists()
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from articles.models import Article
 from claims.models import Attribution, Claim
 from crosscheck import rules
 from crosscheck.models import Finding
-from crosscheck.services import finding_triage, findings_triage
+from crosscheck.services import assignable_users, finding_triage, findings_triage
 from pages.forms import (
     ANY_STATE,
     ME,
@@ -30,7 +30,6 @@ from pages.forms import (
     FindingFilterForm,
     FindingTriageForm,
     add_service_errors,
-    assignable_users,
 )
 from pages.views.articles import findings_involving
 from sources.models import Source
