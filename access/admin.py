@@ -21,9 +21,10 @@ from django.utils.html import format_html
 
 from access.admin_base import TrackerAdmin, adopt
 from access.forms import AdminModelForm
-from access.models import ApiToken, AuthEvent
+from access.models import ApiToken, AuthEvent, QueuedTask
 from access.roles import ROLE_NAMES
 from access.services import start_of_day, token_issue, token_revoke
+from access.tasks import send_queued
 from access.text import shorten
 
 
@@ -254,6 +255,48 @@ class AuthEventAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         term = " ".join(word.removeprefix("trk_") for word in search_term.split())
         return super().get_search_results(request, queryset, term)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(admin.ModelAdmin):
+    """The task queue's outbox (``access.tasks``): what was queued after each change, and
+    how its run went. Read only; an action sends the selected unfinished runs again."""
+
+    list_display = ["id", "name", "state", "attempts", "queued_at", "started_at", "finished_at"]
+    list_filter = ["state", "name"]
+    search_fields = ["name", "error"]
+    date_hierarchy = "queued_at"
+    list_per_page = 100
+    fields = [
+        "name",
+        "state",
+        "ids",
+        "attempts",
+        "queued_at",
+        "sent_at",
+        "started_at",
+        "finished_at",
+        "error",
+    ]
+    actions = ["send_again"]
+
+    @admin.action(description="Send the selected unfinished runs to the queue again")
+    def send_again(self, request, queryset):
+        unfinished = queryset.unfinished()
+        ids = list(unfinished.values_list("id", flat=True))
+        # Mark them as never sent, and let the sweep send them (and only them).
+        unfinished.update(state=QueuedTask.State.QUEUED, sent_at=None)
+        sent = send_queued(only=ids)
+        self.message_user(request, f"{sent} of {len(ids)} unfinished run(s) sent again.")
 
     def has_add_permission(self, request):
         return False

@@ -299,3 +299,79 @@ class AuthEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username or '-'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Queued work (the task queue's outbox) ------------------------------------------------
+
+
+class QueuedTaskQuerySet(models.QuerySet["QueuedTask"]):
+    def unfinished(self) -> "QueuedTaskQuerySet":
+        return self.filter(state__in=[QueuedTask.State.QUEUED, QueuedTask.State.RUNNING])
+
+
+class QueuedTask(models.Model):
+    """One run of a task (``access.tasks``) sent to the task queue, written in the same
+    transaction as the change that asked for it: a transactional outbox.
+
+    The row is what the queue's message names, so nothing is lost between the commit and
+    the broker: a broker that is down at commit time, or a worker killed mid-task, leaves a
+    row still queued or running, and ``manage.py send_queued_tasks`` (also run every minute
+    by Celery beat) sends it again. Pages and the API read their "findings are being
+    recomputed" flag and "last recheck" time from these rows. Written only when a broker
+    is configured (``CELERY_BROKER_URL``): without one, tasks run in-process, before the
+    request that asked for them returns. Bookkeeping, not an edit: no history.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed (gave up)"
+
+    name = models.CharField(
+        max_length=100, editable=False, help_text="The task, by its registered name."
+    )
+    ids = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text="What the task is given: for each keyword, a sorted list of ids.",
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, editable=False
+    )
+    attempts = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Runs started so far (retries and redeliveries)."
+    )
+    queued_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="When the change that asked for it."
+    )
+    sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was last handed to the broker (empty: not yet; the sweep sends it).",
+    )
+    started_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its last run started."
+    )
+    finished_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it finished or was given up."
+    )
+    error = models.TextField(
+        blank=True, editable=False, help_text="The last error, when a run failed."
+    )
+
+    objects = QueuedTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "queued task"
+        ordering = ["-queued_at", "-id"]
+        indexes = [
+            # The sweep and the pending flag: unfinished runs of one task, oldest first.
+            models.Index(fields=["state", "name", "queued_at"], name="queuedtask_state_idx"),
+            # "Last recheck at": the latest finished run of one task.
+            models.Index(fields=["name", "-finished_at"], name="queuedtask_finished_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk} ({self.state})"

@@ -30,28 +30,70 @@ import only the apps before them), and a reader follows the name from the call t
   calls ``after_commit`` first, then deletes, and ``prepare`` turns the ids of the rows
   about to go into ids the work can still use after the commit.
 
-Moving the work to Celery changes this module only: register each ``@task`` function as a
-Celery task of the same name too, and have ``_Pending.run`` call
-``current_app.send_task(name, kwargs=ids)`` instead of the function. The services stay as
-they are: they pass a name and JSON-ready lists of ids, and ``prepare`` still runs here,
-where the rows are.
+On a task queue (``CELERY_BROKER_URL`` set; ``tracker/celery.py``), each ``@task`` is also
+a Celery task of the same name, and a run goes through a transactional outbox:
+
+- ``after_commit`` writes a ``QueuedTask`` row (name, ids, state) inside the caller's
+  transaction (the merged calls update it), so the work is stored with the change or not
+  at all; after the commit, the row's id is sent to the broker and the request returns.
+- A broker that cannot be reached at commit time is logged and leaves the row queued;
+  ``send_queued_tasks`` (a command, and a Celery beat task every minute) sends it later,
+  with the runs whose worker died (running for longer than the task's time limit).
+- A worker claims the row (running, one more attempt), runs the function with the row's
+  ids, and marks it done. Messages are acknowledged after the run (``acks_late``) and
+  requeued when the worker process is killed (``reject_on_worker_lost``), so a killed
+  run is run again; a row already done is not. Every task is idempotent (running it twice
+  changes nothing more), so a run repeated after a crash stores nothing twice.
+- A database error that may pass (``OperationalError``, ``InterfaceError``) is retried
+  with exponential backoff and full jitter, up to ``TRACKER_TASK_MAX_RETRIES`` times; then
+  the row is marked failed and an error is logged (``gave up``). Any other error marks it
+  failed at once: a bug does not pass by retrying.
+- ``is_retry()`` tells a task that an earlier run of the same row started and did not
+  finish (a bulk accept then resumes its running job).
+
+Without a broker nothing of this runs: no row, no message, the function is called as
+described above.
 """
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from celery import current_app, shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from access.models import QueuedTask
 
 logger = logging.getLogger(__name__)
 _threads: list[threading.Thread] = []
+_retry: contextvars.ContextVar[bool] = contextvars.ContextVar("tracker_task_retry", default=False)
 
-__all__ = ["Ids", "Task", "after_commit", "registered", "task", "wait_for_background"]
+# Errors a later attempt may not meet: a dropped connection, a lock or serialisation
+# failure, a database restarting. Everything else is a bug or bad data.
+TRANSIENT = (OperationalError, InterfaceError)
+
+__all__ = [
+    "TRANSIENT",
+    "Ids",
+    "Task",
+    "after_commit",
+    "is_retry",
+    "on_queue",
+    "registered",
+    "send_queued",
+    "task",
+    "wait_for_background",
+]
 
 # What a task is given: for each keyword, the ids (sorted, no duplicates).
 Ids = dict[str, list[int]]
@@ -65,6 +107,9 @@ class Task:
     enabled: Callable[[], bool]
     prepare: Prepare | None = None
     background: bool = False
+    # Seconds a queued run may take before its worker process is stopped (None: no
+    # limit); also how long a run may stay "running" before the sweep sends it again.
+    time_limit: int | None = 600
 
 
 _tasks: dict[str, Task] = {}
@@ -76,16 +121,25 @@ def task(
     enabled: Callable[[], bool] = lambda: True,
     prepare: Prepare | None = None,
     background: bool = False,
+    time_limit: int | None = 600,
 ) -> Callable[[Callable[..., object]], Callable[..., object]]:
-    """Register the decorated function as the work named ``name`` (see the module help).
-    The function takes keyword arguments only, each a list of ids."""
+    """Register the decorated function as the work named ``name`` (see the module help),
+    and as the Celery task of that name. The function takes keyword arguments only, each a
+    list of ids."""
 
     def register(func: Callable[..., object]) -> Callable[..., object]:
         if name in _tasks and _tasks[name].run is not func:
             raise ValueError(f"A task named {name!r} is already registered.")
-        _tasks[name] = Task(
-            name=name, run=func, enabled=enabled, prepare=prepare, background=background
+        work = Task(
+            name=name,
+            run=func,
+            enabled=enabled,
+            prepare=prepare,
+            background=background,
+            time_limit=time_limit,
         )
+        _tasks[name] = work
+        _celery_task(work)
         return func
 
     return register
@@ -114,10 +168,26 @@ def after_commit(name: str, **ids: Iterable[int | None]) -> None:
     pending = pending_by_name.get(name)
     if pending is not None and pending.queued():
         pending.add(queued)
+        if pending.row_id is not None:
+            QueuedTask.objects.filter(pk=pending.row_id).update(ids=pending.sorted_ids())
         return
     pending = pending_by_name[name] = _Pending(work)
     pending.add(queued)
+    if on_queue():
+        # The outbox row, in the caller's transaction: stored with the change or not at all.
+        pending.row_id = QueuedTask.objects.create(name=name, ids=pending.sorted_ids()).pk
     transaction.on_commit(pending.run)
+
+
+def on_queue() -> bool:
+    """Whether tasks go to the task queue (a broker is configured) or run in-process."""
+    return bool(settings.CELERY_BROKER_URL)
+
+
+def is_retry() -> bool:
+    """Inside a queued run: whether an earlier run of the same work started and did not
+    finish (its worker was killed, or a transient error was retried)."""
+    return _retry.get()
 
 
 def _pending_by_name() -> dict[str, _Pending]:
@@ -136,6 +206,10 @@ class _Pending:
 
     work: Task
     ids: dict[str, set[int]] = field(default_factory=dict)
+    row_id: int | None = None  # the outbox row, on a task queue
+
+    def sorted_ids(self) -> Ids:
+        return {key: sorted(values) for key, values in self.ids.items() if values}
 
     def add(self, ids: Mapping[str, Iterable[int | None]]) -> None:
         for key, values in ids.items():
@@ -151,7 +225,10 @@ class _Pending:
         pending_by_name = _pending_by_name()
         if pending_by_name.get(self.work.name) is self:
             del pending_by_name[self.work.name]
-        ids: Ids = {key: sorted(values) for key, values in self.ids.items() if values}
+        if self.row_id is not None:
+            _send(self.work.name, self.row_id)
+            return
+        ids = self.sorted_ids()
         if self.work.background and settings.TRACKER_TASKS_IN_BACKGROUND:
             thread = threading.Thread(
                 target=_in_thread, args=(self.work, ids), name=self.work.name, daemon=True
@@ -175,3 +252,149 @@ def wait_for_background(timeout: float | None = None) -> None:
     """Wait for the background runs started so far (tests; a command that must finish)."""
     while _threads:
         _threads.pop().join(timeout)
+
+
+# --- On the task queue ----------------------------------------------------------------------
+
+
+def _send(name: str, row_id: int) -> bool:
+    """Hand the outbox row ``row_id`` to the broker. A broker that cannot be reached is
+    logged, not raised: the change is committed, the row stays queued, the sweep sends it."""
+    try:
+        current_app.send_task(name, kwargs={"queued": row_id})
+    except Exception as error:  # kombu and redis raise many kinds; the row keeps the work
+        logger.warning(
+            "Could not send task %s #%s to the broker (%s); it stays queued and "
+            "send_queued_tasks sends it again.",
+            name,
+            row_id,
+            error,
+        )
+        return False
+    QueuedTask.objects.filter(pk=row_id).update(sent_at=timezone.now())
+    return True
+
+
+def send_queued(*, older_than: timedelta | None = None, only: list[int] | None = None) -> int:
+    """Send again the outbox rows whose message may be lost: queued rows never sent, or
+    sent more than ``older_than`` ago (default ``TRACKER_TASK_RESEND_AFTER`` seconds), and
+    running rows whose run has lasted longer than the task's time limit plus that margin
+    (their worker died); with ``only``, of those rows only. Returns how many were sent.
+    A row sent twice runs once (a row already done is skipped) and its task is idempotent."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.TRACKER_TASK_RESEND_AFTER)
+    now = timezone.now()
+    stale = Q(state=QueuedTask.State.QUEUED) & (
+        Q(sent_at__isnull=True) | Q(sent_at__lte=now - older_than)
+    )
+    for work in _tasks.values():
+        if work.time_limit is not None:
+            stale |= Q(
+                state=QueuedTask.State.RUNNING,
+                name=work.name,
+                started_at__lte=now - older_than - timedelta(seconds=work.time_limit),
+            )
+    sent = 0
+    rows = QueuedTask.objects.filter(stale).order_by("queued_at", "id")
+    if only is not None:
+        rows = rows.filter(pk__in=only)
+    for row_id, name in rows.values_list("id", "name").iterator():
+        if name not in _tasks:
+            logger.error(
+                "Queued task #%s names no registered task (%s); left as it is.", row_id, name
+            )
+            continue
+        sent += _send(name, row_id)
+    return sent
+
+
+def _celery_task(work: Task) -> None:
+    """Register ``work`` as the Celery task of the same name (see the module help)."""
+    soft = None if work.time_limit is None else max(work.time_limit - 30, work.time_limit // 2)
+
+    @shared_task(
+        name=work.name,
+        bind=True,
+        acks_late=True,
+        reject_on_worker_lost=True,
+        time_limit=work.time_limit,
+        soft_time_limit=soft,
+        ignore_result=True,
+    )
+    def run_queued(self, *, queued: int) -> None:
+        _run_queued(work, queued, self)
+
+
+def _run_queued(work: Task, row_id: int, celery_task) -> None:
+    """One delivery of the outbox row ``row_id``: claim it, run the work, record how it
+    ended (see the module help)."""
+    retries = celery_task.request.retries
+    try:
+        row = QueuedTask.objects.filter(pk=row_id).first()
+        if row is None or row.state in (QueuedTask.State.DONE, QueuedTask.State.FAILED):
+            logger.info(
+                "Task %s #%s: %s, nothing to do.",
+                work.name,
+                row_id,
+                "no such row" if row is None else f"already {row.state}",
+            )
+            return
+        QueuedTask.objects.filter(pk=row_id).update(
+            state=QueuedTask.State.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
+        )
+        token = _retry.set(row.attempts > 0)
+        try:
+            work.run(**row.ids)
+        finally:
+            _retry.reset(token)
+    except TRANSIENT as error:
+        connections.close_all()  # a broken connection is opened afresh on the next try
+        if retries >= settings.TRACKER_TASK_MAX_RETRIES:
+            logger.error(
+                "Task %s #%s gave up after %d attempts: %s", work.name, row_id, retries + 1, error
+            )
+            _finish(row_id, QueuedTask.State.FAILED, error)
+            return
+        countdown = get_exponential_backoff_interval(
+            factor=settings.TRACKER_TASK_RETRY_BACKOFF,
+            retries=retries,
+            maximum=settings.TRACKER_TASK_RETRY_BACKOFF_MAX,
+            full_jitter=True,
+        )
+        logger.warning(
+            "Task %s #%s failed (%s); retry %d of %d in %d s.",
+            work.name,
+            row_id,
+            error,
+            retries + 1,
+            settings.TRACKER_TASK_MAX_RETRIES,
+            countdown,
+        )
+        _finish(row_id, QueuedTask.State.QUEUED, error)
+        raise celery_task.retry(exc=error, countdown=countdown) from error
+    except Exception as error:
+        logger.exception("Task %s #%s failed; not retried.", work.name, row_id)
+        _finish(row_id, QueuedTask.State.FAILED, error)
+        raise
+    _finish(row_id, QueuedTask.State.DONE)
+
+
+def _finish(row_id: int, state: str, error: BaseException | None = None) -> None:
+    """Record how a run ended. Best effort when the database itself is failing: the row
+    then stays running, and the sweep sends it again."""
+    changes: dict[str, object] = {
+        "state": state,
+        "error": "" if error is None else str(error)[:2000],
+    }
+    if state != QueuedTask.State.QUEUED:
+        changes["finished_at"] = timezone.now()
+    try:
+        QueuedTask.objects.filter(pk=row_id).update(**changes)
+    except TRANSIENT:
+        logger.warning("Could not record the end of queued task #%s.", row_id)
+
+
+@shared_task(name="access.send_queued_tasks", ignore_result=True)
+def send_queued_tasks() -> int:
+    """The sweep, run every minute by Celery beat (see ``send_queued``)."""
+    return send_queued()

@@ -13,6 +13,7 @@ from claims.models import Attribution, Claim
 from crosscheck import index, reports
 from crosscheck.filters import FindingFilter
 from crosscheck.models import Finding
+from crosscheck.selectors import recheck_status
 from crosscheck.serializers import (
     AttributionCheckSerializer,
     ClaimCheckSerializer,
@@ -21,6 +22,7 @@ from crosscheck.serializers import (
     FindingSerializer,
     QuoteCheckRequestSerializer,
     QuoteCheckSerializer,
+    RecheckStatusSerializer,
     SourcingSerializer,
 )
 from crosscheck.services import thresholds
@@ -76,6 +78,21 @@ class QuoteCheckView(generics.GenericAPIView):
             query.validated_data["text"], query.validated_data.get("source")
         )
         return Response(QuoteCheckSerializer(result, context=self.get_serializer_context()).data)
+
+
+class RecheckStatusView(generics.GenericAPIView):
+    """Whether findings are being recomputed after recent changes (queued or running
+    rechecks on the task queue) and when the last recheck finished. A reader of findings
+    who sees ``recomputing`` true reads findings that may still change."""
+
+    serializer_class = RecheckStatusSerializer
+    queryset = Finding.objects.none()
+    pagination_class = None
+    filter_backends = []
+    required_permissions = {"*": ["crosscheck.view_finding"]}
+
+    def get(self, request):
+        return Response(RecheckStatusSerializer(recheck_status()).data)
 
 
 class ArticleSourcingView(generics.GenericAPIView):

@@ -324,3 +324,28 @@ class SourcingSerializer(serializers.Serializer):
     )
     unexplained_anonymous_sources = serializers.ListField(child=serializers.IntegerField())
     unattributed_statements = serializers.IntegerField()
+
+
+class RecheckStatusSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(
+        choices=["in_process", "celery"],
+        help_text=(
+            "in_process: no task queue; a change's recheck finishes before its request "
+            "returns, so findings are always current and no times are kept. celery: "
+            "rechecks run on workers after the change is stored."
+        ),
+    )
+    recomputing = serializers.BooleanField(
+        help_text="Whether findings are being recomputed: a recheck is queued or running."
+    )
+    pending = serializers.IntegerField(help_text="Rechecks queued, not started.")
+    running = serializers.IntegerField(help_text="Rechecks running on a worker.")
+    oldest_pending_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the oldest unfinished recheck was asked for."
+    )
+    last_recheck_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the last recheck finished (null in_process)."
+    )
+    failed = serializers.IntegerField(
+        help_text="Rechecks given up after their retries (see the log and the admin)."
+    )

@@ -15,13 +15,18 @@ and it runs once per transaction, after the commit. The keywords, each a list of
   ``deleted_article_ids``: rows about to be deleted. Call before the delete: the findings
   that name them, and a deleted article's attributions' claims and sources, are looked up
   at once (``look_up_deleted``), while the rows and links are still there.
+
+``crosscheck.recompute`` is the full recomputation (``manage.py recheck``) as a task, for
+``manage.py recheck --queue`` on a task queue: one worker runs it, checkpointed per batch,
+and a run retried after its worker died resumes from the last batch it finished.
 """
 
 from collections.abc import Collection, Iterable, Mapping
 
 from django.conf import settings
+from django.core.management import call_command
 
-from access.tasks import task
+from access.tasks import is_retry, task
 from claims.models import Attribution
 from crosscheck.models import Finding
 from crosscheck.services import RecheckReport, Scope, recheck
@@ -107,3 +112,10 @@ def recheck_ids(
             )
         )
     return recheck(scope)
+
+
+@task("crosscheck.recompute", time_limit=None)
+def recompute() -> None:
+    """The whole archive's findings and claim statuses (``manage.py recheck``); a retried
+    run resumes after the last batch stored. Idempotent, as the command is."""
+    call_command("recheck", resume=is_retry(), verbosity=0)

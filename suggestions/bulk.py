@@ -72,7 +72,24 @@ def pending_suggestions(
     min_confidence: float | None = None,
 ) -> QuerySet[Suggestion]:
     """The pending suggestions a bulk accept takes, in article and text order."""
-    rows = Suggestion.objects.pending()
+    return selected_suggestions(
+        state=Suggestion.State.PENDING,
+        article_ids=article_ids,
+        since=since,
+        min_confidence=min_confidence,
+    )
+
+
+def selected_suggestions(
+    *,
+    state: str,
+    article_ids: Iterable[int] | None = None,
+    since: datetime | None = None,
+    min_confidence: float | None = None,
+) -> QuerySet[Suggestion]:
+    """The suggestions in ``state`` that a bulk accept's selection holds, in article and
+    text order."""
+    rows = Suggestion.objects.filter(state=state)
     if article_ids is not None:
         rows = rows.filter(article_id__in=list(article_ids))
     if since is not None:
@@ -93,20 +110,22 @@ def accept_in_bulk(
     link_claims: bool = True,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    also_link: Iterable[int] = (),
 ) -> BulkAcceptReport:
     """Accept every suggestion in ``suggestions`` (pending ones only), then suggest a claim
-    for each attribution made (``link_claims``). See the module's text."""
+    for each attribution made (``link_claims``), and for the attributions ``also_link``
+    (those an interrupted run accepted without linking). See the module's text."""
     ids = list(suggestions.filter(state=Suggestion.State.PENDING).values_list("pk", flat=True))
     report = BulkAcceptReport(selected=len(ids), dry_run=dry_run)
     if dry_run:
         try:
             with transaction.atomic():
-                _accept_each(ids, report, user, link_claims, progress)
+                _accept_each(ids, report, user, link_claims, progress, also_link)
                 raise _RollBack
         except _RollBack:
             pass
     else:
-        _accept_each(ids, report, user, link_claims, progress)
+        _accept_each(ids, report, user, link_claims, progress, also_link)
     return report
 
 
@@ -116,8 +135,9 @@ def _accept_each(
     user: Actor,
     link_claims: bool,
     progress: Callable[[int], None] | None,
+    also_link: Iterable[int] = (),
 ) -> None:
-    attribution_ids = []
+    attribution_ids = list(also_link)
     for pk in ids:
         if progress is not None:
             progress(1)

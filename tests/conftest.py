@@ -12,6 +12,22 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory
+):
+    """On SQLite, a test database in a file when the session holds tests that start a
+    Celery worker (marked ``worker``): a worker process cannot see an in-memory one."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and any(
+        item.get_closest_marker("worker") for item in request.session.items
+    ):
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The factories hash a password for every user; PBKDF2 would dominate the tests.

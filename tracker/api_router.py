@@ -20,6 +20,7 @@ from crosscheck.api import (
     ClaimCheckViewSet,
     FindingViewSet,
     QuoteCheckView,
+    RecheckStatusView,
 )
 from interchange.feeds import AttributionCSVView
 from sources.api import (
@@ -81,6 +82,7 @@ urlpatterns = [
     path("sources/<int:pk>/statements/", SourceStatementsView.as_view(), name="source-statements"),
     path("articles/<int:pk>/sourcing/", ArticleSourcingView.as_view(), name="article-sourcing"),
     path("quote-check/", QuoteCheckView.as_view(), name="quote-check"),
+    path("crosscheck/status/", RecheckStatusView.as_view(), name="crosscheck-status"),
     path("attributions/export.csv", AttributionCSVView.as_view(), name="attribution-export-csv"),
     path("extract/", ExtractView.as_view(), name="extract"),
     path("articles/<int:pk>/suggest/", ArticleSuggestView.as_view(), name="article-suggest"),

@@ -527,6 +527,63 @@ TRACKER_THROTTLE_RATES = {
 # Long jobs (bulk accept) run on a thread of their own after the request that asked for them
 # commits (on/off; off runs them inline, as the test suite does).
 TRACKER_TASKS_IN_BACKGROUND = env_bool("TRACKER_TASKS_IN_BACKGROUND", True)
+
+# The task queue (tracker/celery.py, access/tasks.py). Empty: no broker, tasks run in-process
+# after the commit (the embedded default). Set, e.g. redis://127.0.0.1:6379/0: the rechecks,
+# extraction on import, bulk accepts and the full recompute are sent to Celery workers
+# (`make worker`), through an outbox table written with each change.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "").strip()
+if CELERY_BROKER_URL and not re.match(r"^[a-z][a-z0-9+]*://", CELERY_BROKER_URL):
+    _refuse(
+        "CELERY_BROKER_URL",
+        "a broker URL such as redis://127.0.0.1:6379/0 (or empty for no task queue)",
+        CELERY_BROKER_URL,
+    )
+# The queue the tasks are sent to and the workers read (one per deployment sharing a broker).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tracker")
+CELERY_TASK_ACKS_LATE = True  # acknowledged after the run: a killed worker's task comes back
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long task does not hold others behind it
+CELERY_TASK_IGNORE_RESULT = True  # the outbox rows (access.QueuedTask) say how runs ended
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the LOGGING setting's handlers stay in charge
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request must not wait on a dead broker: give up sending quickly (the outbox row stays
+# queued and the sweep sends it).
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float(
+    "CELERY_BROKER_CONNECTION_TIMEOUT", 2.0, minimum=0.1, maximum=60
+)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis: a message taken by a worker that vanished (the whole worker killed, not just
+    # its pool process) is delivered again after this many seconds; longer than any task.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10),
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
+# Queued runs that fail on a database error that may pass are retried this many times,
+# after 1, 2, 4 ... seconds (times TRACKER_TASK_RETRY_BACKOFF, at most ..._BACKOFF_MAX,
+# with full jitter), then marked failed with an error in the log.
+TRACKER_TASK_MAX_RETRIES = env_int("TRACKER_TASK_MAX_RETRIES", 5, minimum=0, maximum=100)
+TRACKER_TASK_RETRY_BACKOFF = env_int("TRACKER_TASK_RETRY_BACKOFF", 2, minimum=1)
+TRACKER_TASK_RETRY_BACKOFF_MAX = env_int("TRACKER_TASK_RETRY_BACKOFF_MAX", 300, minimum=1)
+# The outbox sweep (`manage.py send_queued_tasks`; Celery beat runs it every SWEEP seconds):
+# queued runs whose message was sent more than RESEND_AFTER seconds ago (or never), and
+# runs still "running" that long past their time limit, are sent again.
+TRACKER_TASK_RESEND_AFTER = env_int("TRACKER_TASK_RESEND_AFTER", 300, minimum=0)
+TRACKER_TASK_SWEEP_SECONDS = env_int("TRACKER_TASK_SWEEP_SECONDS", 60, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "send-queued-tasks": {
+        "task": "access.send_queued_tasks",
+        "schedule": float(TRACKER_TASK_SWEEP_SECONDS),
+    },
+}
 # Claim suggestions (suggestions/claim_links.py), on the 0-1 proposition score: a match at
 # or above AUTO is linked at once (marked suggested), one between SUGGEST and AUTO waits in
 # the review queue, anything lower gets a new claim. No automatic link for a statement of

@@ -18,6 +18,7 @@ from access.views import PageAccessMixin
 from claims.models import Attribution, Claim, ClaimRelation
 from claims.services import claim_relation_create, review_create
 from crosscheck.reports import claim_report
+from crosscheck.selectors import recheck_status
 from interchange.exporting.claimreview import claim_review_document
 from pages.forms import ClaimRelationForm, ReviewForm, add_service_errors
 
@@ -51,6 +52,7 @@ class ClaimDetailView(PageAccessMixin, DetailView):
 
     def get_context_data(self, relation_form=None, review_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["recheck_status"] = recheck_status()
         claim, user = self.object, self.request.user
         report = claim_report(claim)
         against_ids = [c.pk for c in report.contradicting_claims]

@@ -16,6 +16,7 @@ from claims.filters import AttributionFilter
 from claims.models import Attribution, Claim
 from crosscheck.models import SEVERITY_ORDER, Finding
 from crosscheck.rules import SEVERITY
+from crosscheck.selectors import recheck_status
 from sources.filters import SourceFilter
 from sources.models import Source
 
@@ -53,6 +54,7 @@ class DashboardView(PageAccessMixin, TemplateView):
         by_kind = {row["kind"]: row["n"] for row in open_findings}
         status_counts = dict(Claim.objects.order_by().values_list("status").annotate(n=Count("id")))
         context.update(
+            recheck_status=recheck_status(),
             recent_articles=list(articles[:DASHBOARD_ROWS]),
             open_findings=[
                 {"kind": kind, "label": label, "count": by_kind[kind]}

@@ -21,6 +21,7 @@ from articles.models import Article
 from claims.models import Attribution, Claim
 from crosscheck import rules
 from crosscheck.models import Finding
+from crosscheck.selectors import recheck_status
 from crosscheck.services import assignable_users, finding_triage, findings_triage
 from pages.forms import (
     ANY_STATE,
@@ -106,6 +107,7 @@ class FindingListView(PageAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["recheck_status"] = recheck_status()
         # Who findings can go to, read once for the filter, the bulk form and every row.
         users = list(assignable_users())
         form = FindingFilterForm(self.request.GET, users=users)

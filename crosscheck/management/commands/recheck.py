@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from tqdm import tqdm
 
+from access.tasks import after_commit, on_queue
 from claims.models import Attribution, Claim
 from crosscheck.models import Checkpoint, Finding
 from crosscheck.services import RecheckReport, Scope, archive_partners, recheck
@@ -63,6 +64,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--queue",
+            action="store_true",
+            help=(
+                "Send the recomputation to the task queue (the task crosscheck.recompute; "
+                "needs CELERY_BROKER_URL) and return at once; a worker runs it."
+            ),
+        )
+        parser.add_argument(
             "--limit",
             type=int,
             default=None,
@@ -78,8 +87,19 @@ class Command(BaseCommand):
         limit=None,
         per_attribution=False,
         workers=None,
+        queue=False,
         **options,
     ):
+        if queue:
+            if not on_queue():
+                raise CommandError(
+                    "--queue needs a task queue: set CELERY_BROKER_URL (e.g. "
+                    "redis://127.0.0.1:6379/0) and start a worker (make worker)."
+                )
+            after_commit("crosscheck.recompute")
+            if options["verbosity"]:
+                self.stdout.write("The recomputation is queued; a worker runs it.")
+            return
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if limit is not None and limit < 1:

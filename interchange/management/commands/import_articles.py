@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from access.tasks import after_commit, on_queue
 from interchange.importing import Format, files_from_paths, import_files, write_problems
 from interchange.importing.jsonl import count_lines
 from suggestions.services import suggest_attributions
@@ -53,7 +54,9 @@ class Command(BaseCommand):
             "--extract",
             action="store_true",
             help="Run the attribution extractor on each article created or updated and store "
-            "its suggestions for review (Claims › Suggestions in the admin).",
+            "its suggestions for review (Claims › Suggestions in the admin). With a task "
+            "queue (CELERY_BROKER_URL), the extraction is queued for the workers with each "
+            "batch and the import does not wait for it.",
         )
         parser.add_argument(
             "--errors",
@@ -96,7 +99,14 @@ class Command(BaseCommand):
             )
             suggested = Counter()
 
+            queued = on_queue()
+
             def extract(article, outcome):
+                if queued:
+                    # Sent when the article's batch commits (the task "suggestions.extract").
+                    after_commit("suggestions.extract", article_ids=[article.pk])
+                    suggested["queued"] += 1
+                    return
                 stored = suggest_attributions(article=article)
                 suggested["created"] += stored.created + stored.updated
 
@@ -121,7 +131,12 @@ class Command(BaseCommand):
                 f"{report.records:,} records in {report.seconds:.1f} s "
                 f"({report.rate:,.0f} records per second)."
             )
-            if options["extract"] and not options["dry_run"]:
+            if options["extract"] and not options["dry_run"] and suggested["queued"]:
+                self.stdout.write(
+                    f"{suggested['queued']:,} articles queued for the extractor (the workers "
+                    "store their suggestions for review)."
+                )
+            elif options["extract"] and not options["dry_run"]:
                 self.stdout.write(
                     f"{suggested['created']:,} suggested attributions stored for review."
                 )
