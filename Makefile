@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed password lint format schema ci clean tagger
+.PHONY: run test install install-dev migrate seed password lint format schema ci clean tagger worker beat
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,24 @@ run: seed
 ## Print a new password for the local 'admin' user.
 password: install
 	@DEBUG=1 $(PY) manage.py local_login --reset --address http://$(HOST):$(PORT)/
+
+## A Celery worker for the background work (rechecks, extraction on import, bulk accepts,
+## the full recompute), on the broker in CELERY_BROKER_URL (README, "Production layout").
+## WORKER_CONCURRENCY pool processes (default: one per core); one task at a time each.
+## `make worker` with the beat (the outbox sweep) built in suits one machine; with several
+## workers, run `make beat` once and the workers with WORKER_BEAT= (empty).
+WORKER_CONCURRENCY ?= $(shell nproc 2>/dev/null || echo 2)
+WORKER_BEAT ?= --beat
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0): without a broker, tasks run in-process and no worker is needed." >&2; exit 1; }
+	$(VENV)/bin/celery -A tracker worker --loglevel INFO --concurrency $(WORKER_CONCURRENCY) \
+		--prefetch-multiplier 1 --max-tasks-per-child 200 $(WORKER_BEAT) \
+		--schedule $(VENV)/celerybeat-schedule
+
+## Celery beat alone (the outbox sweep every TRACKER_TASK_SWEEP_SECONDS): once per site.
+beat: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL first." >&2; exit 1; }
+	$(VENV)/bin/celery -A tracker beat --loglevel INFO --schedule $(VENV)/celerybeat-schedule
 
 ## Install what the tests need and run them (SQLite unless DATABASE_URL is set), on two
 ## processes (pytest-xdist; PYTEST_WORKERS=0 runs them in this one).

@@ -89,7 +89,14 @@ class RecheckStatusView(generics.GenericAPIView):
     queryset = Finding.objects.none()
     pagination_class = None
     filter_backends = []
-    required_permissions = {"*": ["crosscheck.view_finding"]}
+    # Whoever reads findings; a write is refused as on the other read-only cross-check
+    # routes (403 below the editors, 405 for them).
+    required_permissions = {
+        "GET": ["crosscheck.view_finding"],
+        "HEAD": ["crosscheck.view_finding"],
+        "OPTIONS": ["crosscheck.view_finding"],
+        "*": ["claims.change_attribution"],
+    }
 
     def get(self, request):
         return Response(RecheckStatusSerializer(recheck_status()).data)

@@ -323,6 +323,10 @@ def test_defaults_with_nothing_set(monkeypatch):
         "TRACKER_RECHECK_WORKERS": 0,
         "TRACKER_CROSSCHECK_ON_SAVE": True,
         "TRACKER_TASKS_IN_BACKGROUND": True,
+        "CELERY_BROKER_URL": "",
+        "CELERY_TASK_DEFAULT_QUEUE": "tracker",
+        "TRACKER_TASK_MAX_RETRIES": 5,
+        "TRACKER_TASK_RESEND_AFTER": 300,
         "TRACKER_CLAIM_LINK_AUTO": 0.875,
         "TRACKER_CLAIM_LINK_SUGGEST": 0.7,
         "TRACKER_CLAIM_LINK_MIN_WORDS": 8,
@@ -447,6 +451,18 @@ BAD_VALUES = [
     ("TRACKER_PUBLISHER_NAME", "", "a name"),
     ("CSRF_TRUSTED_ORIGINS", "tracker.example.org",
      "origins with a scheme, such as https://tracker.example.org"),
+    ("CELERY_BROKER_URL", "127.0.0.1:6379",
+     "a broker URL such as redis://127.0.0.1:6379/0 (or empty for no task queue)"),
+    ("CELERY_BROKER_CONNECTION_TIMEOUT", "soon", "a number"),
+    ("CELERY_BROKER_CONNECTION_TIMEOUT", "0", "between 0.1 and 60"),
+    ("CELERY_VISIBILITY_TIMEOUT", "1h", "a whole number"),
+    ("CELERY_VISIBILITY_TIMEOUT", "5", "at least 10"),
+    ("TRACKER_TASK_MAX_RETRIES", "many", "a whole number"),
+    ("TRACKER_TASK_MAX_RETRIES", "101", "between 0 and 100"),
+    ("TRACKER_TASK_RETRY_BACKOFF", "0", "at least 1"),
+    ("TRACKER_TASK_RETRY_BACKOFF_MAX", "2.5", "a whole number"),
+    ("TRACKER_TASK_RESEND_AFTER", "-1", "at least 0"),
+    ("TRACKER_TASK_SWEEP_SECONDS", "0", "at least 1"),
 ]  # fmt: skip
 
 
@@ -458,7 +474,7 @@ def test_a_bad_value_is_refused_naming_the_variable(monkeypatch, name, value, ex
 
 
 def test_every_variable_with_a_form_has_a_bad_value_tested():
-    free_text = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    free_text = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_TASK_DEFAULT_QUEUE"}
     assert {name for name, _, _ in BAD_VALUES} == set(documented_variables()) - free_text
 
 

@@ -16,6 +16,7 @@ def runs(monkeypatch):
     """A task "tests.record" that records each run's ids, registered for this test only,
     with a fresh queue (the test's transaction never commits)."""
     monkeypatch.setattr(tasks, "_tasks", dict(tasks._tasks))
+    monkeypatch.setattr(tasks, "_celery_task", lambda work: None)
     monkeypatch.setattr(connection, "_tracker_after_commit", {}, raising=False)
     done: list[dict] = []
 

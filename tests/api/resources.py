@@ -299,6 +299,7 @@ READ_ONLY_ROUTES: dict[str, Callable[[World], str]] = {
         lambda w: f"/api/attributions/compare/?a={w.attribution.pk}&b={w.attribution.pk}"
     ),
     "article-sourcing": lambda w: f"/api/articles/{w.article.pk}/sourcing/",
+    "crosscheck-status": lambda w: "/api/crosscheck/status/",
     "attribution-export-csv": lambda w: "/api/attributions/export.csv",
 }
 
