@@ -57,3 +57,31 @@ def test_a_dry_run_suggests_nothing(tmp_path):
 
     assert not Article.objects.exists()
     assert not Suggestion.objects.exists()
+
+
+def test_on_a_task_queue_the_extraction_is_queued_and_runs_once_however_often(
+    tmp_path, settings, monkeypatch
+):
+    from access import tasks
+    from access.models import QueuedTask
+
+    settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/1"
+    sent = []
+    monkeypatch.setattr(
+        tasks,
+        "current_app",
+        type("Broker", (), {"send_task": lambda self, *a, **k: sent.append(a)})(),
+    )
+    output = run(tmp_path, "--extract")
+
+    article = Article.objects.get(url=RECORD["url"])
+    row = QueuedTask.objects.get(name="suggestions.extract")
+    assert row.ids == {"article_ids": [article.pk]}
+    assert sent == [("suggestions.extract",)]
+    assert "1 article(s) queued for the extractor" in output
+    assert not Suggestion.objects.exists()  # a worker extracts
+    # What the worker runs, twice (a redelivery): the suggestions are stored once.
+    work = tasks.registered("suggestions.extract")
+    work.run(**row.ids)
+    work.run(**row.ids)
+    assert Suggestion.objects.filter(article=article, state="pending").count() == 2

@@ -133,7 +133,7 @@ class Command(BaseCommand):
             )
             if options["extract"] and not options["dry_run"] and suggested["queued"]:
                 self.stdout.write(
-                    f"{suggested['queued']:,} articles queued for the extractor (the workers "
+                    f"{suggested['queued']:,} article(s) queued for the extractor (the workers "
                     "store their suggestions for review)."
                 )
             elif options["extract"] and not options["dry_run"]:
