@@ -175,7 +175,12 @@ def after_commit(name: str, **ids: Iterable[int | None]) -> None:
     pending.add(queued)
     if on_queue():
         # The outbox row, in the caller's transaction: stored with the change or not at all.
-        pending.row_id = QueuedTask.objects.create(name=name, ids=pending.sorted_ids()).pk
+        # Its send time is written now, so that a send that works costs the request no
+        # second write; a send that fails clears it. (A process that dies between the
+        # commit and the send leaves a row the sweep resends after RESEND_AFTER.)
+        pending.row_id = QueuedTask.objects.create(
+            name=name, ids=pending.sorted_ids(), sent_at=timezone.now()
+        ).pk
     transaction.on_commit(pending.run)
 
 
@@ -226,7 +231,7 @@ class _Pending:
         if pending_by_name.get(self.work.name) is self:
             del pending_by_name[self.work.name]
         if self.row_id is not None:
-            _send(self.work.name, self.row_id)
+            _send(self.work.name, self.row_id, stamped=True)
             return
         ids = self.sorted_ids()
         if self.work.background and settings.TRACKER_TASKS_IN_BACKGROUND:
@@ -257,9 +262,11 @@ def wait_for_background(timeout: float | None = None) -> None:
 # --- On the task queue ----------------------------------------------------------------------
 
 
-def _send(name: str, row_id: int) -> bool:
-    """Hand the outbox row ``row_id`` to the broker. A broker that cannot be reached is
-    logged, not raised: the change is committed, the row stays queued, the sweep sends it."""
+def _send(name: str, row_id: int, *, stamped: bool = False) -> bool:
+    """Hand the outbox row ``row_id`` to the broker and stamp its send time (``stamped``:
+    the row was written with it, see ``after_commit``). A broker that cannot be reached is
+    logged, not raised: the change is committed, the row stays queued with no send time,
+    and the sweep sends it."""
     try:
         current_app.send_task(name, kwargs={"queued": row_id})
     except Exception as error:  # kombu and redis raise many kinds; the row keeps the work
@@ -270,8 +277,10 @@ def _send(name: str, row_id: int) -> bool:
             row_id,
             error,
         )
+        QueuedTask.objects.filter(pk=row_id).update(sent_at=None)
         return False
-    QueuedTask.objects.filter(pk=row_id).update(sent_at=timezone.now())
+    if not stamped:
+        QueuedTask.objects.filter(pk=row_id).update(sent_at=timezone.now())
     return True
 
 

@@ -165,7 +165,8 @@ def editor_key() -> str:
     from django.contrib.auth.models import Group
 
     user.groups.add(Group.objects.get(name=EDITORS))
-    _, key = token_issue(user=user, name="recheck latency benchmark", expires_at=None)
+    name = f"recheck latency benchmark {datetime.now(UTC):%Y-%m-%d %H:%M:%S.%f}"
+    _, key = token_issue(user=user, name=name, expires_at=None)
     return key
 
 
