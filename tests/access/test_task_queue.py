@@ -237,3 +237,25 @@ def test_every_task_the_services_name_is_a_celery_task():
         if name != "access.send_queued_tasks":
             assert app.tasks[name].acks_late
             assert app.tasks[name].reject_on_worker_lost
+
+
+def test_the_admin_lists_queued_runs_and_sends_unfinished_ones_again(client, superuser, broker):
+    client.force_login(superuser)
+    stuck = QueuedTask.objects.create(
+        name="crosscheck.recheck", state=QueuedTask.State.RUNNING, started_at=timezone.now()
+    )
+    done = QueuedTask.objects.create(name="crosscheck.recheck", state=QueuedTask.State.DONE)
+    page = client.get("/admin/access/queuedtask/?state=running")
+    assert page.status_code == 200
+    assert f"/admin/access/queuedtask/{stuck.pk}/change/" in page.text
+    assert f"/admin/access/queuedtask/{done.pk}/change/" not in page.text  # filtered out
+    response = client.post(
+        "/admin/access/queuedtask/",
+        {"action": "send_again", "_selected_action": [stuck.pk, done.pk]},
+        follow=True,
+    )
+    assert "1 of 1 unfinished run(s) sent again." in response.text
+    assert broker.sent == [("crosscheck.recheck", {"queued": stuck.pk})]
+    stuck.refresh_from_db()
+    assert stuck.state == QueuedTask.State.QUEUED
+    assert client.get(f"/admin/access/queuedtask/{stuck.pk}/change/").status_code == 200
