@@ -357,7 +357,10 @@ def _run_queued(work: Task, row_id: int, celery_task) -> None:
         finally:
             _retry.reset(token)
     except TRANSIENT as error:
-        connections.close_all()  # a broken connection is opened afresh on the next try
+        # A broken connection is opened afresh on the next try.
+        for open_connection in connections.all(initialized_only=True):
+            if not open_connection.in_atomic_block:
+                open_connection.close_if_unusable_or_obsolete()
         if retries >= settings.TRACKER_TASK_MAX_RETRIES:
             logger.error(
                 "Task %s #%s gave up after %d attempts: %s", work.name, row_id, retries + 1, error
