@@ -153,3 +153,29 @@ def test_the_admin_action_accepts_through_a_job(article, editor_client):
     assert job.state == AcceptJob.State.DONE
     assert job.report["accepted"] == len(ids)
     assert editor_client.get(f"/admin/suggestions/acceptjob/{job.pk}/change/").status_code == 200
+
+
+def test_a_job_whose_run_died_is_resumed_without_accepting_twice(article, editor):
+    # A run killed after accepting three suggestions and before giving them claims.
+    job = AcceptJob.objects.create(
+        article_ids=[article.pk], created_by=editor, state=AcceptJob.State.RUNNING
+    )
+    first = list(pending_suggestions(article_ids=[article.pk])[:3])
+    accept_in_bulk(
+        Suggestion.objects.filter(pk__in=[s.pk for s in first]), user=editor, link_claims=False
+    )
+    early = list(Attribution.objects.filter(suggestion__in=first))
+    assert early
+    assert all(a.claim_id is None for a in early)
+
+    assert run_accept_job(job).state == AcceptJob.State.RUNNING  # not a retry: left alone
+    job = run_accept_job(job, resume=True)
+
+    assert job.state == AcceptJob.State.DONE
+    accepted = Suggestion.objects.filter(article=article, state=Suggestion.State.ACCEPTED)
+    assert Attribution.objects.filter(article=article).count() == accepted.count()
+    # Nothing left that a run would accept.
+    assert accept_in_bulk(pending_suggestions(), user=editor, dry_run=True).accepted == 0
+    for attribution in early:  # the killed run's acceptances got their claims too
+        attribution.refresh_from_db()
+        assert attribution.claim_id is not None or attribution.claim_links.exists()
