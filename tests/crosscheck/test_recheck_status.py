@@ -92,7 +92,10 @@ def test_pages_say_when_findings_are_being_recomputed(factchecker_client, on_que
     assert NOTICE not in factchecker_client.get(url).text
     assert "Findings are current: last recheck finished" in factchecker_client.get(url).text
     rechecks(QueuedTask.State.QUEUED)
-    text = factchecker_client.get(url).text
+    with CaptureQueriesContext(connection) as queries:
+        text = factchecker_client.get(url).text
+    # The notice costs the page two indexed queries of the outbox, however many rows.
+    assert sum("access_queuedtask" in q["sql"] for q in queries.captured_queries) == 2
     assert NOTICE in text
     assert "1 recheck waiting" in text
 
