@@ -369,7 +369,7 @@ class QueuedTask(models.Model):
         indexes = [
             # The sweep and the pending flag: unfinished runs of one task, oldest first.
             models.Index(fields=["state", "name", "queued_at"], name="queuedtask_state_idx"),
-            # "Last recheck at": the latest finished run of one task.
+            # "Last recheck at": the latest finished run of one task; pruning old ones.
             models.Index(fields=["name", "-finished_at"], name="queuedtask_finished_idx"),
         ]
 

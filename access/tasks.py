@@ -89,6 +89,7 @@ __all__ = [
     "after_commit",
     "is_retry",
     "on_queue",
+    "prune_done",
     "registered",
     "send_queued",
     "task",
@@ -406,7 +407,22 @@ def _finish(row_id: int, state: str, error: BaseException | None = None) -> None
         logger.warning("Could not record the end of queued task #%s.", row_id)
 
 
+def prune_done(*, days: int | None = None) -> int:
+    """Delete the rows of runs done more than ``days`` ago (default
+    ``TRACKER_TASK_KEEP_DAYS``); failed ones stay until an editor has looked. Returns how
+    many were deleted."""
+    if days is None:
+        days = settings.TRACKER_TASK_KEEP_DAYS
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = QueuedTask.objects.filter(
+        state=QueuedTask.State.DONE, finished_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 @shared_task(name="access.send_queued_tasks", ignore_result=True)
 def send_queued_tasks() -> int:
-    """The sweep, run every minute by Celery beat (see ``send_queued``)."""
+    """The sweep, run every minute by Celery beat (see ``send_queued``), and the pruning
+    of old finished rows (``prune_done``)."""
+    prune_done()
     return send_queued()

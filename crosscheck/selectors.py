@@ -44,8 +44,10 @@ def recheck_status() -> RecheckStatus:
         return RecheckStatus(mode="in_process")
     counts = {
         row["state"]: row
-        for row in QueuedTask.objects.filter(name__in=RECHECK_TASKS)
-        .exclude(state=QueuedTask.State.DONE)
+        for row in QueuedTask.objects.filter(
+            name__in=RECHECK_TASKS,
+            state__in=[QueuedTask.State.QUEUED, QueuedTask.State.RUNNING, QueuedTask.State.FAILED],
+        )
         .order_by()
         .values("state")
         .annotate(n=Count("id"), oldest=Min("queued_at"))

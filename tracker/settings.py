@@ -578,6 +578,8 @@ TRACKER_TASK_RETRY_BACKOFF_MAX = env_int("TRACKER_TASK_RETRY_BACKOFF_MAX", 300, 
 # runs still "running" that long past their time limit, are sent again.
 TRACKER_TASK_RESEND_AFTER = env_int("TRACKER_TASK_RESEND_AFTER", 300, minimum=0)
 TRACKER_TASK_SWEEP_SECONDS = env_int("TRACKER_TASK_SWEEP_SECONDS", 60, minimum=1)
+# Outbox rows of runs done are deleted by the sweep this many days after they finished.
+TRACKER_TASK_KEEP_DAYS = env_int("TRACKER_TASK_KEEP_DAYS", 7, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "send-queued-tasks": {
         "task": "access.send_queued_tasks",

@@ -463,6 +463,7 @@ BAD_VALUES = [
     ("TRACKER_TASK_RETRY_BACKOFF_MAX", "2.5", "a whole number"),
     ("TRACKER_TASK_RESEND_AFTER", "-1", "at least 0"),
     ("TRACKER_TASK_SWEEP_SECONDS", "0", "at least 1"),
+    ("TRACKER_TASK_KEEP_DAYS", "a week", "a whole number"),
 ]  # fmt: skip
 
 

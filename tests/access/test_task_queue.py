@@ -4,6 +4,7 @@ claim, retries and end (the worker path itself is in ``tests/tasks/``)."""
 
 import logging
 from datetime import timedelta
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
@@ -259,3 +260,21 @@ def test_the_admin_lists_queued_runs_and_sends_unfinished_ones_again(client, sup
     stuck.refresh_from_db()
     assert stuck.state == QueuedTask.State.QUEUED
     assert client.get(f"/admin/access/queuedtask/{stuck.pk}/change/").status_code == 200
+
+
+def test_the_sweep_deletes_runs_done_long_ago_and_keeps_failed_ones(broker):
+    long_ago = timezone.now() - timedelta(days=8)
+    old_done = QueuedTask.objects.create(
+        name="crosscheck.recheck", state=QueuedTask.State.DONE, finished_at=long_ago
+    )
+    old_failed = QueuedTask.objects.create(
+        name="crosscheck.recheck", state=QueuedTask.State.FAILED, finished_at=long_ago
+    )
+    recent = QueuedTask.objects.create(
+        name="crosscheck.recheck", state=QueuedTask.State.DONE, finished_at=timezone.now()
+    )
+    out = StringIO()
+    call_command("send_queued_tasks", stdout=out)
+    assert "1 old finished row(s) deleted" in out.getvalue()
+    assert set(QueuedTask.objects.values_list("pk", flat=True)) == {old_failed.pk, recent.pk}
+    assert not QueuedTask.objects.filter(pk=old_done.pk).exists()
