@@ -74,7 +74,7 @@ def make_claim_check(n: int) -> str:
         article = ArticleFactory(outlet=OutletFactory())
         source = (
             AnonymousSourceFactory(article=article)
-            if i % 3 == 0
+            if i % 3 == 1
             else SourceFactory(affiliation=OrganizationFactory())
         )
         AttributionFactory(claim=claim, article=article, source=source)
