@@ -1,6 +1,8 @@
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, tzinfo
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -226,13 +228,14 @@ ATTRIBUTION_ROW_FIELDS = (
     *("is_reviewed", "reviewed_by", "reviewed_at", "note", "created_at", "updated_at"),
 )
 
-# DRF's own formatting of dates and times (ISO 8601 in the current time zone, "Z" for UTC).
-_DATETIME = serializers.DateTimeField()
-_DATE = serializers.DateField()
 
-
-def _datetime(value) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+def _datetime(value: datetime | None, zone: tzinfo) -> str | None:
+    """As DRF's DateTimeField shows a stored (aware) time: ISO 8601 in the current time
+    zone, "Z" for UTC."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def attribution_row_of(obj: Attribution) -> dict[str, Any]:
@@ -287,8 +290,10 @@ def attribution_row_of(obj: Attribution) -> dict[str, Any]:
     }
 
 
-def attribution_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One row of ``.values(*ATTRIBUTION_ROW_FIELDS)`` as the API shows an attribution."""
+def attribution_row(row: Mapping[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
+    """One row of ``.values(*ATTRIBUTION_ROW_FIELDS)`` as the API shows an attribution;
+    times in ``zone`` (the current time zone unless given)."""
+    zone = zone or timezone.get_current_timezone()
     article, start, end = row["article"], row["start"], row["end"]
     source = row["source"]
     target_source = row["article__url"] or f"/api/articles/{article}/"
@@ -340,20 +345,21 @@ def attribution_row(row: Mapping[str, Any]) -> dict[str, Any]:
         "channel": row["channel"],
         "recipient": row["recipient"],
         "recipient_name": row["recipient__name"],
-        "said_on": None if said_on is None else _DATE.to_representation(said_on),
+        "said_on": None if said_on is None else said_on.isoformat(),
         "said_when_text": row["said_when_text"],
         "is_suggested": row["is_suggested"],
         "is_reviewed": row["is_reviewed"],
         "reviewed_by": row["reviewed_by"],
-        "reviewed_at": _datetime(row["reviewed_at"]),
+        "reviewed_at": _datetime(row["reviewed_at"], zone),
         "note": row["note"],
-        "created_at": _datetime(row["created_at"]),
-        "updated_at": _datetime(row["updated_at"]),
+        "created_at": _datetime(row["created_at"], zone),
+        "updated_at": _datetime(row["updated_at"], zone),
     }
 
 
 def attribution_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [attribution_row(row) for row in rows]
+    zone = timezone.get_current_timezone()
+    return [attribution_row(row, zone) for row in rows]
 
 
 class ClaimRelationSerializer(ServiceModelSerializer):

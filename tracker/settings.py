@@ -457,7 +457,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "access.pagination.TrackerCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "access.filters.TrackerFilterBackend",
         "access.filters.StrictOrderingFilter",
     ],
     # JSON only: form encodings cannot tell null from an empty string, nor a list from one
