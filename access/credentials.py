@@ -24,7 +24,8 @@ back (raw SQL, ``QuerySet.update`` on users) is seen when the entry expires, aft
 ``TRACKER_AUTH_CACHE_SECONDS``.
 
 The cache must be shared by every process that serves the API (``CACHE_URL``): a change
-made in one process has to reach the entries the others read. That is why the setting
+made in one process has to reach the entries the others read, and a process invalidates
+whenever the cache is shared, whether or not it caches itself. That is why the setting
 defaults to 0 (off) without ``CACHE_URL``; a single-process server may turn it on.
 """
 
@@ -48,6 +49,14 @@ TOMBSTONE_SECONDS = 30
 
 def enabled() -> bool:
     return settings.TRACKER_AUTH_CACHE_SECONDS > 0
+
+
+def _may_hold_entries() -> bool:
+    """Whether the cache may hold credentials: this process caches them, or the cache is
+    shared with processes that may (a command changing a user, say). Otherwise there is
+    nothing to invalidate, and no query is run for it (migrations run with the token
+    table absent)."""
+    return enabled() or settings.CACHE_IS_SHARED
 
 
 def _key(prefix: str) -> str:
@@ -80,6 +89,8 @@ def remember(token: ApiToken) -> None:
 def forget(prefixes: Iterable[str]) -> None:
     """Invalidate the entries of these tokens now and again when the current transaction
     commits (at once outside one)."""
+    if not _may_hold_entries():
+        return
     keys = [_key(prefix) for prefix in prefixes]
     if not keys:
         return
@@ -94,7 +105,7 @@ def forget(prefixes: Iterable[str]) -> None:
 def forget_users(user_ids: Iterable[int]) -> None:
     """Invalidate the entries of every token of these users."""
     ids = [pk for pk in user_ids if pk is not None]
-    if ids:
+    if ids and _may_hold_entries():
         forget(ApiToken.objects.filter(user_id__in=ids).values_list("prefix", flat=True))
 
 
@@ -102,4 +113,5 @@ def forget_all() -> None:
     """Invalidate every token's entry (a group or a permission changed). Revoked tokens
     are left out: their entry was buried when they were revoked, and a revoked token is
     never stored again."""
-    forget(ApiToken.objects.unrevoked().values_list("prefix", flat=True))
+    if _may_hold_entries():
+        forget(ApiToken.objects.unrevoked().values_list("prefix", flat=True))
