@@ -5,6 +5,10 @@ stored SHA-256 digest in constant time; the key itself is stored nowhere. A key 
 older 40-hexadecimal form, moved from Django REST framework's authtoken by a migration, is
 looked up by its digest. Revoked and expired tokens are refused with a 401 that says so.
 
+What a token authenticates as (the token, its user and the user's permissions) is kept in
+the cache between requests when ``TRACKER_AUTH_CACHE_SECONDS`` is above 0; every change
+that matters invalidates it at once (``access/credentials.py``).
+
 Failures are counted per address: guessing tokens is stopped as guessing passwords is
 (``TRACKER_TOKEN_FAILURE_LIMIT`` invalid tokens from one address within
 ``TRACKER_LOGIN_LOCKOUT_MINUTES``, then 429 with ``Retry-After`` for every token request
@@ -19,6 +23,7 @@ from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
+from access import credentials
 from access.models import ApiToken, AuthEvent, is_legacy_key, key_digest, key_prefix
 from access.services import auth_event_record, client_address, token_refused, token_touch
 
@@ -49,7 +54,13 @@ class ApiTokenAuthentication(BaseAuthentication):
         return self.authenticate_credentials(key, request)
 
     def authenticate_credentials(self, key: str, request):
-        token = self.find(key)
+        prefix = key_prefix(key)
+        token = credentials.cached_token(prefix) if prefix is not None else None
+        from_cache = token is not None
+        if token is None:
+            token = self.find(key)
+        elif not token.matches(key):
+            token = None
         if token is None:
             raise AuthenticationFailed(INVALID)
         now = timezone.now()
@@ -67,7 +78,9 @@ class ApiTokenAuthentication(BaseAuthentication):
             )
         if not token.user.is_active:
             raise AuthenticationFailed("User inactive or deleted.")
-        token_touch(token=token, request=request)
+        token_touch(token=token, request=request, cached=from_cache)
+        if not from_cache:
+            credentials.remember(token)
         return (token.user, token)
 
     @staticmethod

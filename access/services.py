@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from access import roles
+from access import credentials, roles
 from access.models import ApiToken, AuthEvent, key_digest, new_key, new_prefix
 
 if TYPE_CHECKING:
@@ -190,6 +190,7 @@ def token_revoke(*, token: ApiToken, reason: str = "", actor: Actor = None, requ
     token.revoked_reason = (reason or f"revoked {_who(actor)}")[:200]
     set_history_user(token, actor)
     token.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
+    credentials.forget([token.prefix])
     auth_event_record(
         kind=AuthEvent.Kind.TOKEN_REVOKED,
         request=request,
@@ -208,10 +209,12 @@ def tokens_revoke_for_user(*, user: "User", reason: str, actor: Actor = None, re
     return revoked
 
 
-def token_touch(*, token: ApiToken, request) -> None:
+def token_touch(*, token: ApiToken, request, cached: bool = False) -> None:
     """Note that ``token`` was just used: its last use written at most once a minute (or
     at once from an address not seen in the last hour), a "token used" event at most once
-    an hour per token and on the first use from each address."""
+    an hour per token and on the first use from each address. ``cached``: the token comes
+    from the credentials cache (``access/credentials.py``), with the last use it had when
+    it was stored."""
     now = timezone.now()
     address = client_address(request)
     last = token.last_used_at
@@ -219,6 +222,12 @@ def token_touch(*, token: ApiToken, request) -> None:
         f"tracker:token-seen:{token.prefix}:{address}", True, TOKEN_USED_EVENT_SECONDS
     )
     due = last is None or now - last >= TOKEN_TOUCH_INTERVAL
+    if due and cached:
+        # The stored last use only grows older: a key in the shared cache keeps the write
+        # to once a minute.
+        due = cache.add(
+            f"tracker:token-touched:{token.prefix}", True, TOKEN_TOUCH_INTERVAL.total_seconds()
+        )
     if due or new_address:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_from=address)
         token.last_used_at, token.last_used_from = now, address

@@ -7,15 +7,18 @@ signals (connected in ``AccessConfig.ready``) instead of calling a service:
   every password form and ``changepassword`` use) or made unusable, when they are
   deactivated, and when they lose their last role (their last role group, or the
   superuser flag while in no role group);
+- the cached credentials of API tokens (``access/credentials.py``) are invalidated when
+  anything they hold may have changed: a user saved or deleted, a user's groups or own
+  permissions, a group, a group's permissions, a permission;
 - logins, logouts, failed logins and django-axes lockouts are recorded as events. A failed
   login keeps the username as typed, never the password.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
-from access import roles
+from access import credentials, roles
 from access.models import AuthEvent
 from access.services import auth_event_record, tokens_revoke_for_user
 
@@ -109,6 +112,38 @@ def revoke_tokens_of_deleted_role(sender, instance, **kwargs) -> None:
     _revoke_if_roleless(instance.__dict__.pop("_tracker_members", ()))
 
 
+# --- Accounts: invalidate cached credentials ---------------------------------------------
+
+
+def forget_credentials_of_user(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    """A user saved (or about to be deleted, with their tokens): their tokens' cached
+    credentials are stale. A login's own save (the last login only) changes nothing they
+    hold."""
+    if raw or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    credentials.forget_users([instance.pk])
+
+
+def forget_credentials_on_membership(sender, instance, action, reverse, **kwargs) -> None:
+    """``user.groups`` or ``user.user_permissions`` changed (the user's tokens), or
+    ``group.user_set`` (every token: who the members were is not always known)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:
+        credentials.forget_all()
+    else:
+        credentials.forget_users([instance.pk])
+
+
+def forget_all_credentials(sender, **kwargs) -> None:
+    """A group, a group's permissions or a permission changed: every token's cached
+    credentials may hold it."""
+    action = kwargs.get("action")  # m2m_changed only
+    if kwargs.get("raw") or (action is not None and not action.startswith("post_")):
+        return
+    credentials.forget_all()
+
+
 # --- Logins: record events -----------------------------------------------------------------
 
 
@@ -149,11 +184,29 @@ def connect() -> None:
 
     User = get_user_model()
     uid = "access.signals"
-    pre_save.connect(remember_account_state, sender=User, dispatch_uid=f"{uid}.pre_save")
     post_save.connect(revoke_tokens_on_account_change, sender=User, dispatch_uid=f"{uid}.post")
     m2m_changed.connect(
         revoke_tokens_on_role_loss, sender=User.groups.through, dispatch_uid=f"{uid}.groups"
     )
+    pre_save.connect(remember_account_state, sender=User, dispatch_uid=f"{uid}.pre_save")
+    post_save.connect(forget_credentials_of_user, sender=User, dispatch_uid=f"{uid}.cred_user")
+    pre_delete.connect(forget_credentials_of_user, sender=User, dispatch_uid=f"{uid}.cred_del")
+    for through, name in (
+        (User.groups.through, "groups"),
+        (User.user_permissions.through, "user_perms"),
+    ):
+        m2m_changed.connect(
+            forget_credentials_on_membership, sender=through, dispatch_uid=f"{uid}.cred_{name}"
+        )
+    m2m_changed.connect(
+        forget_all_credentials, sender=Group.permissions.through, dispatch_uid=f"{uid}.cred_gp"
+    )
+    for model in (Group, Permission):
+        name = model.__name__.lower()
+        post_save.connect(forget_all_credentials, sender=model, dispatch_uid=f"{uid}.cred_{name}")
+        post_delete.connect(
+            forget_all_credentials, sender=model, dispatch_uid=f"{uid}.cred_{name}_del"
+        )
     pre_delete.connect(remember_role_members, sender=Group, dispatch_uid=f"{uid}.group_pre")
     post_delete.connect(revoke_tokens_of_deleted_role, sender=Group, dispatch_uid=f"{uid}.group")
     user_logged_in.connect(record_login, dispatch_uid=f"{uid}.login")

@@ -17,11 +17,13 @@ from claims.filters import AttributionFilter, ClaimFilter, ClaimRelationFilter, 
 from claims.models import Attribution, Claim, ClaimRelation, Review
 from claims.selectors import source_statements
 from claims.serializers import (
+    ATTRIBUTION_ROW_FIELDS,
     AttributionSerializer,
     ClaimRelationSerializer,
     ClaimSerializer,
     ReviewSerializer,
     SourceGroupSerializer,
+    attribution_rows,
 )
 from claims.services import attribution_delete, claim_delete, claim_relation_delete
 from sources.models import Source
@@ -72,7 +74,21 @@ class ClaimViewSet(TrackerViewSet):
         )
 
 
-class AttributionViewSet(TrackerViewSet):
+class AttributionRowsMixin:
+    """A list of attributions read as rows (``.values()``, one query, no model instances)
+    and shaped by ``attribution_rows``: the JSON of ``AttributionSerializer``, at a
+    fraction of its cost per row. Filters, ordering and pagination work on the rows as
+    on the instances."""
+
+    def list(self, request, *args, **kwargs):
+        rows = self.filter_queryset(self.get_queryset()).values(*ATTRIBUTION_ROW_FIELDS)
+        page = self.paginate_queryset(rows)
+        if page is not None:
+            return self.get_paginated_response(attribution_rows(page))
+        return Response(attribution_rows(rows))
+
+
+class AttributionViewSet(AttributionRowsMixin, TrackerViewSet):
     """Attributions: who said what, in which article, where in its text."""
 
     queryset = Attribution.objects.with_selectors()
@@ -118,7 +134,7 @@ class ReviewViewSet(TrackerViewSet):
             )
 
 
-class ArticleAttributionsView(generics.ListAPIView):
+class ArticleAttributionsView(AttributionRowsMixin, generics.ListAPIView):
     """An article's attributions in text order (orphaned spans last). Not paginated: an
     article's attributions are few."""
 
@@ -142,7 +158,7 @@ class StatementPagination(StrictPageSizeMixin, PageNumberPagination):
     max_page_size = 200
 
 
-class SourceStatementsView(generics.ListAPIView):
+class SourceStatementsView(AttributionRowsMixin, generics.ListAPIView):
     """A source's statements across articles, oldest first (by when they were said, else
     when the article was published; undated ones last)."""
 

@@ -1,5 +1,8 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, tzinfo
+from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -15,6 +18,7 @@ from claims.services import (
     claim_update,
     review_create,
 )
+from sources.models import Source
 
 
 def _updater(service: Callable, name: str):
@@ -170,6 +174,14 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
         ]
         extra_kwargs = SPAN_EXTRA_KWARGS
 
+    def to_representation(self, instance):
+        # The fields' own output, value by value, is what attribution_row reproduces; it
+        # is kept (``field_by_field``) for the tests that compare the two.
+        return attribution_row(attribution_row_of(instance))
+
+    def field_by_field(self, instance) -> dict:
+        return super().to_representation(instance)
+
     @extend_schema_field(AnnotationTargetSerializer)
     def get_target(self, obj: Attribution) -> dict:
         source = obj.article.url or f"/api/articles/{obj.article_id}/"
@@ -195,6 +207,159 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
                 },
             ],
         }
+
+
+# --- Attributions as rows --------------------------------------------------------------
+#
+# Lists of attributions are read with ``.values(*ATTRIBUTION_ROW_FIELDS)`` (one query,
+# no model instances) and shaped by ``attribution_rows``: the JSON AttributionSerializer
+# gives, without a serializer field call per value (a page of 100 spent most of its time
+# there). The serializer shapes single attributions the same way (``to_representation``),
+# so the two cannot drift apart; tests/api/test_attribution_rows.py compares them with
+# DRF's own field-by-field output.
+
+ATTRIBUTION_ROW_FIELDS = (
+    *("id", "article", "article__headline", "article__url", "article__retracted_at"),
+    *("source", "source__name", "source__kind", "source__description"),
+    *("claim", "claim__text", "claim_is_suggested", "claim_link_score"),
+    *("kind", "stance", "act", "text", "start", "end", "anchor_status"),
+    *("quote_prefix", "quote_suffix", "speaker_mention", "cue", "channel"),
+    *("recipient", "recipient__name", "said_on", "said_when_text", "is_suggested"),
+    *("is_reviewed", "reviewed_by", "reviewed_at", "note", "created_at", "updated_at"),
+)
+
+
+def _datetime(value: datetime | None, zone: tzinfo) -> str | None:
+    """As DRF's DateTimeField shows a stored (aware) time: ISO 8601 in the current time
+    zone, "Z" for UTC."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def attribution_row_of(obj: Attribution) -> dict[str, Any]:
+    """An attribution instance as the row ``.values(*ATTRIBUTION_ROW_FIELDS)`` gives (its
+    related rows read as DRF would: through the instance)."""
+    article, source, claim, recipient = obj.article, obj.source, obj.claim, obj.recipient
+    if hasattr(obj, "quote_prefix") and hasattr(obj, "quote_suffix"):
+        prefix, suffix = obj.quote_prefix, obj.quote_suffix
+    elif obj.start is not None and obj.end is not None:
+        body = article.body
+        prefix = body[max(0, obj.start - SELECTOR_CONTEXT) : obj.start]
+        suffix = body[obj.end : obj.end + SELECTOR_CONTEXT]
+    else:
+        prefix = suffix = None
+    return {
+        "id": obj.pk,
+        "article": obj.article_id,
+        "article__headline": article.headline,
+        "article__url": article.url,
+        "article__retracted_at": article.retracted_at,
+        "source": obj.source_id,
+        "source__name": source.name if source else None,
+        "source__kind": source.kind if source else None,
+        "source__description": source.description if source else None,
+        "claim": obj.claim_id,
+        "claim__text": claim.text if claim else None,
+        "claim_is_suggested": obj.claim_is_suggested,
+        "claim_link_score": obj.claim_link_score,
+        "kind": obj.kind,
+        "stance": obj.stance,
+        "act": obj.act,
+        "text": obj.text,
+        "start": obj.start,
+        "end": obj.end,
+        "anchor_status": obj.anchor_status,
+        "quote_prefix": prefix,
+        "quote_suffix": suffix,
+        "speaker_mention": obj.speaker_mention,
+        "cue": obj.cue,
+        "channel": obj.channel,
+        "recipient": obj.recipient_id,
+        "recipient__name": recipient.name if recipient else None,
+        "said_on": obj.said_on,
+        "said_when_text": obj.said_when_text,
+        "is_suggested": obj.is_suggested,
+        "is_reviewed": obj.is_reviewed,
+        "reviewed_by": obj.reviewed_by_id,
+        "reviewed_at": obj.reviewed_at,
+        "note": obj.note,
+        "created_at": obj.created_at,
+        "updated_at": obj.updated_at,
+    }
+
+
+def attribution_row(row: Mapping[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
+    """One row of ``.values(*ATTRIBUTION_ROW_FIELDS)`` as the API shows an attribution;
+    times in ``zone`` (the current time zone unless given)."""
+    zone = zone or timezone.get_current_timezone()
+    article, start, end = row["article"], row["start"], row["end"]
+    source = row["source"]
+    target_source = row["article__url"] or f"/api/articles/{article}/"
+    if start is None:
+        target: dict[str, Any] = {"source": target_source, "selector": []}
+    else:
+        target = {
+            "source": target_source,
+            "selector": [
+                {"type": "TextPositionSelector", "start": start, "end": end},
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": row["text"],
+                    "prefix": row["quote_prefix"] or "",
+                    "suffix": row["quote_suffix"] or "",
+                },
+            ],
+        }
+    said_on = row["said_on"]
+    return {
+        "id": row["id"],
+        "article": article,
+        "article_headline": row["article__headline"],
+        "article_url": row["article__url"],
+        "article_retracted": row["article__retracted_at"] is not None,
+        "source": source,
+        "source_name": None
+        if source is None
+        else Source.display_name_of(
+            name=row["source__name"],
+            kind=row["source__kind"],
+            description=row["source__description"],
+        ),
+        "source_kind": row["source__kind"],
+        "claim": row["claim"],
+        "claim_text": row["claim__text"],
+        "claim_is_suggested": row["claim_is_suggested"],
+        "claim_link_score": row["claim_link_score"],
+        "kind": row["kind"],
+        "stance": row["stance"],
+        "act": row["act"],
+        "text": row["text"],
+        "start": start,
+        "end": end,
+        "anchor_status": row["anchor_status"],
+        "target": target,
+        "speaker_mention": row["speaker_mention"],
+        "cue": row["cue"],
+        "channel": row["channel"],
+        "recipient": row["recipient"],
+        "recipient_name": row["recipient__name"],
+        "said_on": None if said_on is None else said_on.isoformat(),
+        "said_when_text": row["said_when_text"],
+        "is_suggested": row["is_suggested"],
+        "is_reviewed": row["is_reviewed"],
+        "reviewed_by": row["reviewed_by"],
+        "reviewed_at": _datetime(row["reviewed_at"], zone),
+        "note": row["note"],
+        "created_at": _datetime(row["created_at"], zone),
+        "updated_at": _datetime(row["updated_at"], zone),
+    }
+
+
+def attribution_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    zone = timezone.get_current_timezone()
+    return [attribution_row(row, zone) for row in rows]
 
 
 class ClaimRelationSerializer(ServiceModelSerializer):

@@ -190,11 +190,17 @@ class Source(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        if self.name:
-            return self.name
-        if self.kind == self.Kind.ANONYMOUS:
-            return f"Anonymous: {self.description}"
-        return self.description
+        return self.display_name_of(name=self.name, kind=self.kind, description=self.description)
+
+    @classmethod
+    def display_name_of(cls, *, name: str, kind: str, description: str) -> str:
+        """The display name of a source with these values, for rows read without a model
+        instance (``.values()``)."""
+        if name:
+            return name
+        if kind == cls.Kind.ANONYMOUS:
+            return f"Anonymous: {description}"
+        return description
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

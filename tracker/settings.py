@@ -314,6 +314,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+
+# The default cache holds the API's rate-limit counts, the invalid-token counts and the
+# cached credentials of API tokens (access/credentials.py). Unset: memory of each process.
+# Several processes (gunicorn workers, several servers) need one cache they share:
+# CACHE_URL=redis://HOST:6379/DB (Django's Redis cache).
+def cache_config() -> dict:
+    url = env_str("CACHE_URL").strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not re.match(r"^rediss?://[^/\s]+(?:/\d*)?$", url):
+        _refuse("CACHE_URL", "a Redis URL such as redis://127.0.0.1:6379/0", url)
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+CACHES = {"default": cache_config()}
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"].endswith("RedisCache")
+# Seconds an API token's credentials (the token, its user and their permissions) stay in
+# the cache between requests, sparing the three queries that read them; every change to
+# them invalidates the entry at once (access/credentials.py). 0 turns it off. The default
+# is 300 with a shared cache (CACHE_URL) and 0 without one: a process-local cache cannot
+# hear of a change made in another process. A single-process server may turn it on.
+TRACKER_AUTH_CACHE_SECONDS = env_int(
+    "TRACKER_AUTH_CACHE_SECONDS", 300 if CACHE_IS_SHARED else 0, minimum=0, maximum=86400
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -432,7 +457,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "access.pagination.TrackerCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "access.filters.TrackerFilterBackend",
         "access.filters.StrictOrderingFilter",
     ],
     # JSON only: form encodings cannot tell null from an empty string, nor a list from one

@@ -150,7 +150,9 @@ def test_no_token_for_an_inactive_user_or_one_without_a_role():
     new_token(UserFactory(is_superuser=True))  # a superuser counts as an editor
 
 
-def test_the_last_use_is_written_at_most_once_a_minute(rhea):
+def test_the_last_use_is_written_at_most_once_a_minute(rhea, settings):
+    # Read from the database at each request (test_credentials_cache.py has the cached case).
+    settings.TRACKER_AUTH_CACHE_SECONDS = 0
     token, key = new_token(rhea)
     client = api(key, "198.51.100.4")
     assert client.get("/api/outlets/").status_code == 200
@@ -173,7 +175,8 @@ def test_the_last_use_is_written_at_most_once_a_minute(rhea):
     assert token.last_used_at > first_use
 
 
-def test_a_request_with_a_used_token_authenticates_in_one_query(rhea):
+def test_a_request_with_a_used_token_authenticates_in_one_query(rhea, settings):
+    settings.TRACKER_AUTH_CACHE_SECONDS = 0  # cached, none (test_credentials_cache.py)
     _token, key = new_token(rhea)
     client = api(key)
     client.get("/api/")
