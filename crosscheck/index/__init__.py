@@ -64,9 +64,11 @@ trigrams, trigram picking, word groups), ``query`` (what both back ends share),
 
 from crosscheck.index.archive import ArchiveQuote, archive_pairs
 from crosscheck.index.postgres import PG_INDEX, PG_STATISTICS
+from crosscheck.index.query import CandidateCut
 from crosscheck.index.search import (
     DEFAULT_LIMIT,
     QuoteMatch,
+    QuoteMatches,
     brute_force_similar_quotes,
     candidate_ids,
     circulating_quotes,
@@ -93,7 +95,7 @@ from crosscheck.index.terms import (
     word_trigrams,
 )
 
-# Settings that tests change (SQLITE_COMMON_ROWS, GROUP_SIMILARITY_ROWS, PARALLEL_MIN_QUOTES
+# Settings that tests change (SQLITE_COMMON_ROWS, MAX_RANKED_ROWS, PARALLEL_MIN_QUOTES
 # ...) and the caches are not re-exported: patch or read them in the module that uses them.
 __all__ = [
     "DEFAULT_LIMIT",
@@ -111,7 +113,9 @@ __all__ = [
     "SQLITE_REBUILD_SQL",
     "TERMS_PER_WORD",
     "ArchiveQuote",
+    "CandidateCut",
     "QuoteMatch",
+    "QuoteMatches",
     "WordGroup",
     "archive_pairs",
     "brute_force_similar_quotes",
