@@ -21,7 +21,6 @@ from articles.services import article_update_body
 from claims.models import Attribution
 from crosscheck import index
 from crosscheck.index import QuoteMatch, brute_force_similar_quotes, candidate_ids, similar_quotes
-from crosscheck.index import sqlite as sqlite_index
 from crosscheck.rules import MIN_QUOTE_WORDS
 from sources.models import Source
 from tests.factories import ArticleFactory, AttributionFactory, SourceFactory
