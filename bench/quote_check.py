@@ -4,6 +4,10 @@ pick instead, measured query by query in one run, with recall against an exact s
     .venv/bin/python bench/quote_check.py --database /tmp/index-100k.sqlite3 --size 100k
     .venv/bin/python bench/quote_check.py \\
         --database postgres://postgres@127.0.0.1:5432/index_bench_100k --size 100k
+    .venv/bin/python bench/quote_check.py --database /tmp/index-1m.sqlite3 --size 1m \\
+        --slow-every 5
+    .venv/bin/python bench/quote_check.py \\
+        --database postgres://postgres@127.0.0.1:5432/index_bench_1m --size 1m --slow-every 5
 
 Needs PolNeAR's training split in ``../shared/corpora/polnear-train`` (never copied into
 the repository): the archive's quotes are drawn from a word model fitted on its
