@@ -141,6 +141,9 @@ class TestSeed:
     ):
         from crosscheck.index import terms
 
+        if connection.vendor == "postgresql":  # trigram statistics to estimate by
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE claims_attribution")
         # As if every word were in too many quotes to read them all.
         monkeypatch.setattr(terms, "GROUP_CAP_ROWS", 0.0)
         monkeypatch.setitem(terms.MAX_CANDIDATE_ROWS, connection.vendor, 0)
@@ -155,6 +158,22 @@ class TestSeed:
         assert {"make", "large", "advance"} <= set(cut["too_common"])
         assert cut["ranked"] is None
         assert "too common" in cut["explanation"]
+
+    def test_attribution_check_says_whether_its_search_was_cut(self, seed, reader_api, monkeypatch):
+        from crosscheck.index import terms
+
+        said = Attribution.objects.filter(text__contains="large advance").first()
+        body = reader_api.get(f"/api/attributions/{said.pk}/check/").json()
+        assert body["candidates_cut"] is None
+
+        if connection.vendor == "postgresql":  # trigram statistics to estimate by
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE claims_attribution")
+        monkeypatch.setattr(terms, "GROUP_CAP_ROWS", 0.0)
+        monkeypatch.setitem(terms.MAX_CANDIDATE_ROWS, connection.vendor, 0)
+        monkeypatch.setattr(terms, "TERMS_OVERRUN", 0)
+        body = reader_api.get(f"/api/attributions/{said.pk}/check/").json()
+        assert "advance" in body["candidates_cut"]["too_common"]
 
     def test_quote_check_with_the_wrong_speaker_is_conflicting(self, seed, reader_api):
         body = reader_api.post(
