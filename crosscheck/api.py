@@ -189,6 +189,7 @@ class AttributionCheckViewSet(CheckViewSet):
                 for m in matches
                 if m.attribution_id in rows
             ],
+            "candidates_cut": matches.cut,
         }
         context = self.get_serializer_context()
         return Response(AttributionCheckSerializer(data, context=context).data)

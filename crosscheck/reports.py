@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
@@ -21,6 +22,9 @@ from crosscheck.inputs import attribution_input, source_input, source_inputs
 from crosscheck.models import Finding
 from crosscheck.services import thresholds
 from sources.models import Source
+
+if TYPE_CHECKING:
+    from crosscheck.index import CandidateCut
 
 
 @dataclass
@@ -409,6 +413,9 @@ class QuoteCheck:
     first: QuoteCheckMatch | None = None
     # With no match: the closest candidates below the threshold, closest first.
     nearest: list[QuoteCheckMatch] = field(default_factory=list)
+    # For a quote of very common words: how the index bounded its candidates (a copy
+    # may then be missed); None when it did not.
+    candidates_cut: CandidateCut | None = None
 
 
 QUOTE_EXPLANATIONS = {
@@ -504,6 +511,7 @@ def quote_check(text: str, source: Source | None = None) -> QuoteCheck:
         matches=matches,
         first=_first_said(matches),
         nearest=nearest,
+        candidates_cut=found.cut,
     )
 
 

@@ -176,11 +176,37 @@ class QuoteMatchSerializer(serializers.Serializer):
     similarity = serializers.FloatField(help_text="0-100, after normalising the quotes.")
 
 
+class CandidateCutSerializer(serializers.Serializer):
+    too_common = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Words of the quote not searched for: each, alone or with the quote's other "
+            "common words, is in too many quotes of the archive to read them all. A copy "
+            "that also changes the words that were searched for would not be found."
+        ),
+    )
+    ranked = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "When more quotes held the words searched for than the index ranks: how many "
+            "were ranked (those holding the quote's rarer words first); else null."
+        ),
+    )
+    explanation = serializers.CharField(source="*", help_text="The same, in a sentence or two.")
+
+
 class AttributionCheckSerializer(serializers.Serializer):
     attribution = AttributionSerializer()
     findings = FindingSerializer(many=True)
     near_identical = QuoteMatchSerializer(
         many=True, help_text="Near-identical quotes elsewhere in the archive, most alike first."
+    )
+    candidates_cut = CandidateCutSerializer(
+        allow_null=True,
+        help_text=(
+            "Null unless the quote is made of words so common in the archive that the "
+            "search for near-identical quotes was bounded: then how (as in the quote check)."
+        ),
     )
 
 
@@ -300,6 +326,15 @@ class QuoteCheckSerializer(serializers.Serializer):
     nearest = QuoteCheckMatchSerializer(
         many=True,
         help_text="With no match: the closest candidates below the threshold, closest first.",
+    )
+    candidates_cut = CandidateCutSerializer(
+        allow_null=True,
+        help_text=(
+            "Null unless the quote is made of words so common in the archive that its "
+            "candidates were bounded (so that every check stays fast): then how, and so "
+            "what may have been missed. A null here means every quote sharing the quote's "
+            "rarer words was considered."
+        ),
     )
 
 

@@ -13,19 +13,47 @@ length that cannot reach the minimum similarity last:
   words until the group is expected in about 30 rows), and a row is a candidate when it
   holds every trigram standing for one group's words (``text ILIKE '%abc%' AND ...``, an
   AND of a few rare trigrams, which GIN answers from their short posting lists). Rows
-  matching most groups come first. The groups share no word, so a copy with fewer words
+  matching most groups come first (ordered in Python: an ILIKE per group per row in an
+  ORDER BY cost about 50 µs a row). The groups share no word, so a copy with fewer words
   changed than there are groups matches at least one of them whole. How common each
   trigram is comes from extended statistics on ``show_trgm(text)``, which ANALYZE (and
-  autovacuum) keep up. A quote with fewer than two words of three letters or more is
-  searched by its rarest trigrams instead (``text ~* '(abc|bcd| ab)'``, ordered by
-  pg_trgm's ``similarity()``).
+  autovacuum) keep up; the column itself has no planner statistics (migration
+  ``claims/0010``: matching each ILIKE against them took 5 to 13 ms of planning a query
+  at 1M, as long as running it). A quote with no two groups to search for is searched by
+  its rarest trigrams instead (``text ~* '(abc|bcd| ab)'``, ordered by pg_trgm's
+  ``similarity()``).
 - SQLite: an FTS5 table with the trigram tokenizer over the same column (external
   content, kept in step by triggers), searched for the same word groups (an FTS5 ``AND``
-  of a group's trigrams, ``OR`` between groups), ordered by ``bm25``. How common each
-  trigram is comes from an ``fts5vocab`` table over it, exactly, so words in no row are
-  left out of the groups. A quote with fewer than two words to group is searched by an
-  OR of its rarest trigrams, taken spread over its words so that the rows read stay
-  within a budget (:data:`MAX_CANDIDATE_ROWS`; see :func:`pick_terms`).
+  of a group's trigrams, ``OR`` between groups), ordered in Python as on PostgreSQL
+  (``bm25`` would read the whole list of rows of every trigram, the commonest
+  included). How common each trigram is comes from an ``fts5vocab`` table over it,
+  exactly, so words in no row are left out of the groups. A quote with fewer than two
+  words to group is searched by an OR of its rarest trigrams, taken spread over its
+  words so that the rows read stay within a budget (:data:`MAX_CANDIDATE_ROWS`; see
+  :func:`pick_terms`).
+
+Bounded candidates, so that no quote is slow (at 1M quotes the 95th percentile on
+PostgreSQL was 429 ms, and a short quote of common words, "collapse of the choices", took
+3 to 4 s: its third group was "the", and the rows holding any group were all read and
+sorted):
+
+- a group expected in more than ``GROUP_CAP_ROWS`` (2,000) rows is never searched; when
+  that leaves fewer than ``MIN_GROUPS`` groups, its words are reported as too common;
+- a quote whose words are rare only all together (one group) is searched as the groups of
+  all its words but one, so a copy with one of them changed is still found;
+- in the index lookup a group stands for its rarer words only, until they are expected
+  in ``GROUP_TARGET_ROWS`` rows (``index_grams``): reading the list of rows of a trigram
+  such as "the" cost more than the rest of the query; the rows found are checked for the
+  group's other words in Python;
+- at most ``MAX_RANKED_ROWS`` rows are read (1,000 on PostgreSQL, where a row read from a
+  cold page costs 20 to 50 µs; 5,000 on SQLite), those matching the rarer groups first;
+- the trigram search for a quote with no two groups takes the rarest trigrams within its
+  budget, and the rarest of further words only while they draw at most
+  ``TERMS_OVERRUN`` times it.
+
+When a bound left something out, :func:`similar_quotes`' answer says how in its ``cut``
+(:class:`CandidateCut`: the words too common to search for, the rows ranked), and so do
+the quote check's API answer and page.
 
 Why not an OR of single trigrams on PostgreSQL too: each row read costs 15-20 µs there
 (heap fetch, re-check, ``similarity()``), and on an archive of a million quotes of
@@ -64,9 +92,11 @@ trigrams, trigram picking, word groups), ``query`` (what both back ends share),
 
 from crosscheck.index.archive import ArchiveQuote, archive_pairs
 from crosscheck.index.postgres import PG_INDEX, PG_STATISTICS
+from crosscheck.index.query import CandidateCut
 from crosscheck.index.search import (
     DEFAULT_LIMIT,
     QuoteMatch,
+    QuoteMatches,
     brute_force_similar_quotes,
     candidate_ids,
     circulating_quotes,
@@ -93,7 +123,7 @@ from crosscheck.index.terms import (
     word_trigrams,
 )
 
-# Settings that tests change (SQLITE_COMMON_ROWS, GROUP_SIMILARITY_ROWS, PARALLEL_MIN_QUOTES
+# Settings that tests change (SQLITE_COMMON_ROWS, MAX_RANKED_ROWS, PARALLEL_MIN_QUOTES
 # ...) and the caches are not re-exported: patch or read them in the module that uses them.
 __all__ = [
     "DEFAULT_LIMIT",
@@ -111,7 +141,9 @@ __all__ = [
     "SQLITE_REBUILD_SQL",
     "TERMS_PER_WORD",
     "ArchiveQuote",
+    "CandidateCut",
     "QuoteMatch",
+    "QuoteMatches",
     "WordGroup",
     "archive_pairs",
     "brute_force_similar_quotes",

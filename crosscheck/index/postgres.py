@@ -10,15 +10,28 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
-from crosscheck.index.query import _TABLE, _UNATTRIBUTED, _filters, _Search
+from crosscheck.index.query import (
+    _TABLE,
+    _UNATTRIBUTED,
+    CandidateCut,
+    _filters,
+    _read_in_tiers,
+    _Search,
+)
 from crosscheck.index.terms import (
-    GROUP_SIMILARITY_ROWS,
     MAX_CANDIDATE_ROWS,
+    MAX_RANKED_ROWS,
     MIN_WORDS,
     WordGroup,
-    pick_terms,
+    bounded_terms,
+    index_grams,
     word_groups,
 )
+
+# A trigram in more than this share of the rows is not looked up in the GIN index (see
+# index_grams): reading its posting list ("the": most rows) cost more than the rest of
+# the query, and it narrows the rows little.
+PG_COMMON_TRIGRAM_SHARE = 0.5
 
 PG_INDEX = "claims_attribution_text_trgm"
 PG_STATISTICS = "claims_attribution_text_trgm_stats"
@@ -77,65 +90,73 @@ def _pg_trigram_statistics(cursor: CursorWrapper) -> _TrigramStatistics:
     return stats
 
 
-def _pg_candidates(search: _Search) -> list[tuple[int, str]]:
+def _pg_candidates(search: _Search) -> tuple[list[tuple[int, str]], CandidateCut | None]:
     with connection.cursor() as cursor:
         stats = _pg_trigram_statistics(cursor)
         groups = word_groups(search.text, stats.rows_with, table_rows=stats.table_rows)
         if len(groups) >= 2:
-            return _pg_group_candidates(cursor, search, groups)
+            shares = {
+                g: rows / max(stats.table_rows, 1.0)
+                for g, rows in stats.rows_with({g for group in groups for g in group.grams}).items()
+            }
+            rows, ranked = _pg_group_candidates(cursor, search, groups, shares, stats.table_rows)
+            return rows, CandidateCut.of(groups.too_common, ranked)
         return _pg_trigram_candidates(cursor, search, stats)
 
 
 def _pg_group_candidates(
-    cursor: CursorWrapper, search: _Search, groups: Sequence[WordGroup]
-) -> list[tuple[int, str]]:
+    cursor: CursorWrapper,
+    search: _Search,
+    groups: Sequence[WordGroup],
+    shares: Mapping[str, float],
+    table_rows: float,
+) -> tuple[list[tuple[int, str]], int | None]:
     """Rows matching any group (every trigram standing for its words), those matching
-    the most groups first."""
+    the most groups first; and, when more than ``MAX_RANKED_ROWS`` rows held a group's
+    rarer trigrams, how many were ranked (see ``_read_in_tiers``: a ``LIMIT`` bounds the
+    rows read, whatever the estimates said). ``shares``: the share of the table's
+    ``table_rows`` rows holding each trigram."""
     where, params = _filters(search.exclude_ids, search.article_ids)
-    by_length, length_params = search.order_by_length("length(text)")
-    conditions, condition_params = [], []
-    for group in groups:
-        conditions.append("(" + " AND ".join(["text ILIKE %s"] * len(group.grams)) + ")")
-        # Trigrams are letters and digits: nothing in them is a LIKE wildcard.
-        condition_params += [f"%{gram}%" for gram in group.grams]
-    matched = " + ".join(f"{c}::int" for c in conditions)
-    # When the groups are common (a quote of common words), the rows matching as many
-    # groups are many, and pg_trgm's similarity() to the whole quote breaks the tie.
-    similarity, similarity_params = "", []
-    if sum(g.rows for g in groups) > GROUP_SIMILARITY_ROWS:
-        similarity, similarity_params = "similarity(text, %s) DESC, ", [search.text]
-    # The condition on kind is written out, not bound, so that the planner sees it
-    # implies the partial index's predicate.
-    cursor.execute(
-        f"SELECT id, text FROM {_TABLE} "
-        f"WHERE kind <> '{_UNATTRIBUTED}' AND ({' OR '.join(conditions)}){where} "
-        f"ORDER BY {matched} DESC, {by_length}, {similarity}id LIMIT %s",
-        [
-            *condition_params,
-            *params,
-            *condition_params,
-            *length_params,
-            *similarity_params,
-            search.limit,
-        ],
-    )
-    return cursor.fetchall()
+
+    def fetch(some: Sequence[WordGroup], limit: int) -> list[tuple[int, str]]:
+        conditions, condition_params = [], []
+        for group in some:
+            grams = index_grams(group, shares, table_rows, max_share=PG_COMMON_TRIGRAM_SHARE)
+            conditions.append("(" + " AND ".join(["text ILIKE %s"] * len(grams)) + ")")
+            # Trigrams are letters and digits: nothing in them is a LIKE wildcard.
+            condition_params += [f"%{gram}%" for gram in grams]
+        # Read unordered and ordered in Python (Search.order_by_groups). The condition on
+        # kind is written out, not bound, so that the planner sees it implies the partial
+        # index's predicate.
+        cursor.execute(
+            f"SELECT id, text FROM {_TABLE} "
+            f"WHERE kind <> '{_UNATTRIBUTED}' AND ({' OR '.join(conditions)}){where} LIMIT %s",
+            [*condition_params, *params, limit],
+        )
+        return cursor.fetchall()
+
+    rows, cut = _read_in_tiers(groups, fetch, MAX_RANKED_ROWS["postgresql"])
+    return search.order_by_groups(rows, groups, whole=True), cut
 
 
 def _pg_trigram_candidates(
     cursor: CursorWrapper, search: _Search, stats: _TrigramStatistics
-) -> list[tuple[int, str]]:
+) -> tuple[list[tuple[int, str]], CandidateCut | None]:
     """Rows holding any of the query's rarest trigrams, likeliest first by similarity():
-    for quotes with fewer than two words of three letters or more."""
+    for quotes with no two groups of words to search for (see :func:`bounded_terms`)."""
     grams = sorted({g for word in search.words for g in word})
     where, params = _filters(search.exclude_ids, search.article_ids)
     by_length, length_params = search.order_by_length("length(text)")
-    terms = pick_terms(
+    terms, too_common = bounded_terms(
+        search.text,
         search.words,
         stats.rows_with(grams),
         max_rows=MAX_CANDIDATE_ROWS["postgresql"],
         min_words=MIN_WORDS,
     )
+    cut = CandidateCut.of(too_common)
+    if not terms:
+        return [], cut
     # One case-insensitive alternation: pg_trgm turns it into an OR of index scans, and
     # the re-check runs one regular expression per row rather than one ILIKE per trigram
     # (two to four times faster). Trigrams are letters, digits and spaces, so nothing in
@@ -146,4 +167,4 @@ def _pg_trigram_candidates(
         f"ORDER BY {by_length}, similarity(text, %s) DESC, id LIMIT %s",
         ["(" + "|".join(terms) + ")", *params, *length_params, search.text, search.limit],
     )
-    return cursor.fetchall()
+    return cursor.fetchall(), cut

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import NotSupportedError, connection
 
 from crosscheck.index.postgres import _pg_candidates
-from crosscheck.index.query import _TABLE, _UNATTRIBUTED, _filters, _Search
+from crosscheck.index.query import _TABLE, _UNATTRIBUTED, CandidateCut, _filters, _Search
 from crosscheck.index.sqlite import _sqlite_candidates
 from crosscheck.rules import (
     DRIFT_MIN_SIMILARITY,
@@ -38,6 +38,18 @@ class QuoteMatch:
     relation: QuoteRelation = QuoteRelation.SIMILAR
 
 
+class QuoteMatches(list[QuoteMatch]):
+    """Matches, best first, and ``cut``: when the candidates for a quote of very common
+    words were bounded, how (see :class:`~crosscheck.index.query.CandidateCut`); else
+    None."""
+
+    cut: CandidateCut | None = None
+
+    def __init__(self, matches: Iterable[QuoteMatch] = (), cut: CandidateCut | None = None):
+        super().__init__(matches)
+        self.cut = cut
+
+
 def similar_quotes(
     text: str,
     *,
@@ -45,7 +57,7 @@ def similar_quotes(
     min_similarity: float = DRIFT_MIN_SIMILARITY,
     exclude_ids: Collection[int] = (),
     article_ids: Collection[int] | None = None,
-) -> list[QuoteMatch]:
+) -> QuoteMatches:
     """Quotes in the archive like ``text``, best first (ties by id).
 
     At most ``limit`` candidates are taken from the index, scored with
@@ -53,16 +65,20 @@ def similar_quotes(
     tuned for ``DRIFT_MIN_SIMILARITY`` and above). Unattributed statements, quotes shorter
     than ``MIN_QUOTE_WORDS`` words and ``exclude_ids`` are never returned;
     ``article_ids``, when given, restricts the search to those articles (both are applied
-    in the index query, so they do not use up the limit). Returns [] when ``text`` has
-    fewer than ``MIN_QUOTE_WORDS`` words.
+    in the index query, so they do not use up the limit). Returns no matches when
+    ``text`` has fewer than ``MIN_QUOTE_WORDS`` words. For a quote of very common words
+    the candidates are bounded (words too common are not searched for, at most
+    ``MAX_RANKED_ROWS`` rows are ranked) and the answer's ``cut`` says how; see
+    :class:`~crosscheck.index.query.CandidateCut`.
 
     Reads the default database, which must be migrated past ``claims/0003_quote_index``;
     PostgreSQL and SQLite only (``NotSupportedError`` elsewhere).
     """
     if not _searchable(text) or (article_ids is not None and not article_ids):
-        return []
+        return QuoteMatches()
     search = _Search.build(text, limit, min_similarity, exclude_ids, article_ids)
-    return _rank(text, _candidates(search), min_similarity)
+    rows, cut = _candidates(search)
+    return QuoteMatches(_rank(text, rows, min_similarity), cut)
 
 
 def circulating_quotes(
@@ -72,24 +88,27 @@ def circulating_quotes(
     min_similarity: float = DRIFT_MIN_SIMILARITY,
     nearest: int = 3,
     min_words: int = MIN_QUOTE_WORDS,
-) -> tuple[list[QuoteMatch], list[QuoteMatch]]:
+) -> tuple[QuoteMatches, list[QuoteMatch]]:
     """Quotes in the archive that ``text`` is, as it circulates: the same words, a
     fragment of one, one with words left out or added around it (scored by
     ``quote_overlap``), best first; and, when none reaches ``min_similarity``, the
     ``nearest`` candidates below it, best first (else []). At most ``limit`` candidates
     are taken from the index, whatever their length (a fragment is much shorter than its
-    quote). ``([], [])`` when ``text`` has fewer than ``min_words`` words."""
+    quote); the first list's ``cut`` says how the candidates were bounded, if they were
+    (as :func:`similar_quotes`'). ``([], [])`` when ``text`` has fewer than ``min_words``
+    words."""
     if not quotable(text, min_words):
-        return [], []
+        return QuoteMatches(), []
     search = _Search.build(text, limit, 0, (), None)
     scored = []
-    for pk, other in _candidates(search):
+    rows, cut = _candidates(search)
+    for pk, other in rows:
         if not quotable(other, min_words):
             continue
         overlap = quote_overlap(text, other, min_words)
         scored.append(QuoteMatch(pk, overlap.similarity, overlap.relation))
     scored.sort(key=lambda m: (-m.similarity, m.attribution_id))
-    found = [m for m in scored if reaches(m.similarity, min_similarity)]
+    found = QuoteMatches((m for m in scored if reaches(m.similarity, min_similarity)), cut)
     return found, ([] if found else scored[:nearest])
 
 
@@ -101,7 +120,7 @@ def candidate_ids(text: str, *, limit: int = DEFAULT_LIMIT) -> list[int]:
     if not _searchable(text):
         return []
     search = _Search.build(text, limit, DRIFT_MIN_SIMILARITY, (), None)
-    return [pk for pk, _ in _candidates(search)]
+    return [pk for pk, _ in _candidates(search)[0]]
 
 
 def brute_force_similar_quotes(
@@ -139,9 +158,9 @@ def _rank(text: str, rows: Iterable[tuple[int, str]], min_similarity: float) -> 
     return matches
 
 
-def _candidates(search: _Search) -> list[tuple[int, str]]:
+def _candidates(search: _Search) -> tuple[list[tuple[int, str]], CandidateCut | None]:
     if not search.words:
-        return []
+        return [], None
     if connection.vendor == "postgresql":
         return _pg_candidates(search)
     if connection.vendor == "sqlite":

@@ -7,19 +7,26 @@ from __future__ import annotations
 import logging
 import math
 import time
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from crosscheck.index.query import _TABLE, _UNATTRIBUTED, _filters, _Search
+from crosscheck.index.query import (
+    _TABLE,
+    _UNATTRIBUTED,
+    CandidateCut,
+    _filters,
+    _read_in_tiers,
+    _Search,
+)
 from crosscheck.index.terms import (
-    GROUP_SIMILARITY_ROWS,
     MAX_CANDIDATE_ROWS,
+    MAX_RANKED_ROWS,
     MIN_WORDS,
     WordGroup,
-    pick_terms,
+    bounded_terms,
+    index_grams,
     word_groups,
 )
 
@@ -34,9 +41,9 @@ FTS_TRIGGERS = (
     "claims_attribution_quote_fts_au",
 )
 
-# On SQLite, at most this many rows matching the groups are ordered in Python (more,
-# though fewer were expected, and bm25 orders them in SQL).
-SQLITE_GROUP_ROWS = 5_000
+# A trigram in more than this share of the rows is not looked up in the FTS5 index (see
+# index_grams): FTS5 reads the whole list of rows of every trigram in the query.
+SQLITE_COMMON_TRIGRAM_SHARE = 0.05
 
 
 # The index as migration 0003 creates it, kept here too so that it can be put back: a later
@@ -130,7 +137,7 @@ def _fts_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
+def _sqlite_candidates(search: _Search) -> tuple[list[tuple[int, str]], CandidateCut | None]:
     ensure_sqlite_quote_index()
     with connection.cursor() as cursor:
         # The largest id stands for the row count: exact enough, and read from the end
@@ -142,64 +149,73 @@ def _sqlite_candidates(search: _Search) -> list[tuple[int, str]]:
         rows_with = _sqlite_rows_with(cursor, sorted({g for word in search.words for g in word}))
         groups = word_groups(search.text, lambda _: rows_with, table_rows=table_rows, exact=True)
         if len(groups) >= 2:
-            return _sqlite_group_candidates(cursor, search, groups)
+            rows, ranked = _sqlite_group_candidates(cursor, search, groups, rows_with, table_rows)
+            return rows, CandidateCut.of(groups.too_common, ranked)
         return _sqlite_trigram_candidates(cursor, search, rows_with)
 
 
 def _sqlite_group_candidates(
-    cursor: CursorWrapper, search: _Search, groups: Sequence[WordGroup]
-) -> list[tuple[int, str]]:
-    """Rows matching any group (every trigram standing for its words: an FTS5 AND within
-    the group, OR between groups), those matching the most groups first.
+    cursor: CursorWrapper,
+    search: _Search,
+    groups: Sequence[WordGroup],
+    rows_with: Mapping[str, int],
+    table_rows: float,
+) -> tuple[list[tuple[int, str]], int | None]:
+    """Rows matching any group (an FTS5 AND of a group's rarer trigrams, see
+    :func:`index_grams`; OR between groups), those matching the most groups first; and,
+    when more than ``MAX_RANKED_ROWS`` rows matched, how many were ranked (see
+    ``_read_in_tiers``).
 
-    When the groups are expected in few rows, all matching rows are read, unordered, and
-    ordered here by the groups each holds (bm25's ranking would read every trigram's
-    whole row list, the commonest included, to weigh them: three times slower at 1M).
-    When many rows match, bm25 orders them in SQL, as pg_trgm's similarity() does."""
+    The rows are read unordered and ordered here by the groups each holds: bm25's
+    ranking would read every trigram's whole row list, the commonest included, to weigh
+    them (three times slower at 1M, and without bound for a quote of common words)."""
     where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
-    match = " OR ".join(
-        "(" + " AND ".join(_fts_string(g) for g in group.grams) + ")" for group in groups
-    )
-    # Joined back to the table for kind and the filters: the FTS index covers every row,
-    # unattributed ones included (an external-content index cannot be partial).
-    select = (
-        f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
-        f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} "
-    )
-    if sum(g.rows for g in groups) <= GROUP_SIMILARITY_ROWS:
-        cursor.execute(select + "LIMIT %s", [match, _UNATTRIBUTED, *params, SQLITE_GROUP_ROWS + 1])
-        rows = cursor.fetchall()
-        if len(rows) <= SQLITE_GROUP_ROWS:
+    shares = {g: n / max(table_rows, 1.0) for g, n in rows_with.items()}
 
-            def order(row: tuple[int, str]) -> tuple[int, bool, int]:
-                folded = unicodedata.normalize("NFKC", row[1]).lower()
-                matched = sum(all(g in folded for g in group.grams) for group in groups)
-                fits = search.shortest <= len(row[1]) <= search.longest
-                return (-matched, not fits, row[0])
+    def fetch(some: Sequence[WordGroup], limit: int) -> list[tuple[int, str]]:
+        match = " OR ".join(
+            "("
+            + " AND ".join(
+                _fts_string(g)
+                for g in index_grams(
+                    group, shares, table_rows, max_share=SQLITE_COMMON_TRIGRAM_SHARE
+                )
+            )
+            + ")"
+            for group in some
+        )
+        # Joined back to the table for kind and the filters: the FTS index covers every
+        # row, unattributed ones included (an external-content index cannot be partial).
+        cursor.execute(
+            f"SELECT a.id, a.text FROM {FTS_TABLE} f JOIN {_TABLE} a ON a.id = f.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND a.kind <> %s{where} LIMIT %s",
+            [match, _UNATTRIBUTED, *params, limit],
+        )
+        return cursor.fetchall()
 
-            return sorted(rows, key=order)[: search.limit]
-    by_length, length_params = search.order_by_length("length(a.text)")
-    cursor.execute(
-        select + f"ORDER BY {by_length}, f.rank, a.id LIMIT %s",
-        [match, _UNATTRIBUTED, *params, *length_params, search.limit],
-    )
-    return cursor.fetchall()
+    rows, cut = _read_in_tiers(groups, fetch, MAX_RANKED_ROWS["sqlite"])
+    return search.order_by_groups(rows, groups, whole=True), cut
 
 
 def _sqlite_trigram_candidates(
     cursor: CursorWrapper, search: _Search, rows_with: Mapping[str, int]
-) -> list[tuple[int, str]]:
-    """Rows holding any of the query's rarest trigrams (see :func:`pick_terms`), best
-    ranked first by bm25: for quotes with fewer than two words to group. ``rows_with``:
-    the rows holding each of the query's trigrams."""
+) -> tuple[list[tuple[int, str]], CandidateCut | None]:
+    """Rows holding any of the query's rarest trigrams (see :func:`bounded_terms`), best
+    ranked first by bm25: for quotes with no two groups of words to search for.
+    ``rows_with``: the rows holding each of the query's trigrams."""
     # A trigram in no row cannot find anything (the counts are exact here, but for
     # the commonest trigrams, which are remembered for a while).
     present = [[g for g in word if g in rows_with] for word in search.words]
-    terms = pick_terms(
-        present, rows_with, max_rows=MAX_CANDIDATE_ROWS["sqlite"], min_words=MIN_WORDS
+    terms, too_common = bounded_terms(
+        search.text,
+        present,
+        rows_with,
+        max_rows=MAX_CANDIDATE_ROWS["sqlite"],
+        min_words=MIN_WORDS,
     )
+    cut = CandidateCut.of(too_common)
     if not terms:
-        return []
+        return [], cut
     where, params = _filters(search.exclude_ids, search.article_ids, alias="a")
     by_length, length_params = search.order_by_length("length(a.text)")
     cursor.execute(
@@ -214,4 +230,4 @@ def _sqlite_trigram_candidates(
             search.limit,
         ],
     )
-    return cursor.fetchall()
+    return cursor.fetchall(), cut

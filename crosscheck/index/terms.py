@@ -16,7 +16,9 @@ MAX_TERMS = 24
 # quotes. Halving them missed one more near-duplicate in 400 to 800. The cost follows
 # the budget, not the table: on 10,000 quotes PostgreSQL takes as long as a full scan.
 MAX_CANDIDATE_ROWS = {"sqlite": 20_000, "postgresql": 3_000}
-# ... but from this many words at least (see pick_terms), ...
+# ... but from this many words at least (see pick_terms), unless that makes the rows
+# drawn more than this many times the budget (see bounded_terms), ...
+TERMS_OVERRUN = 3
 MIN_WORDS = 3
 # ... and at first no more than this many from one word.
 TERMS_PER_WORD = 3
@@ -88,6 +90,32 @@ def pick_terms(
     return picked + [grams[0] for grams in uncovered[:missing]]
 
 
+def bounded_terms(
+    text: str,
+    words: Sequence[Sequence[str]],
+    rows_with: Mapping[str, float],
+    *,
+    max_rows: float,
+    min_words: int = MIN_WORDS,
+) -> tuple[list[str], tuple[str, ...]]:
+    """:func:`pick_terms`, but never drawing more than :data:`TERMS_OVERRUN` times
+    ``max_rows`` rows: when the words it would add whatever they cost draw more, they are
+    left out. Returns the trigrams and the words of ``text`` none of whose trigrams were
+    taken, when some were left out for that reason (else ())."""
+    terms = pick_terms(words, rows_with, max_rows=max_rows, min_words=min_words)
+    if sum(rows_with.get(t, 0) for t in terms) <= TERMS_OVERRUN * max_rows:
+        return terms, ()
+    terms = pick_terms(words, rows_with, max_rows=max_rows, min_words=0)
+    taken = set(terms)
+    left_out = []
+    for run in dict.fromkeys(_ALNUM_RUN.findall(unicodedata.normalize("NFKC", text).lower())):
+        grams = {run[i : i + 3] for i in range(len(run) - 2)}
+        grams |= {f" {run} "} if len(run) == 1 else {f" {run[:2]}", f"{run[-2:]} "}
+        if taken.isdisjoint(grams):
+            left_out.append(run)
+    return terms, tuple(left_out)
+
+
 @dataclass(frozen=True, slots=True)
 class WordGroup:
     """Words of a query searched for together: a row matches when it holds every one of
@@ -96,6 +124,14 @@ class WordGroup:
     words: tuple[str, ...]
     grams: tuple[str, ...]
     rows: float
+
+
+class WordGroups(list[WordGroup]):
+    """The groups to search for, and the words left out because they are too common to
+    search for (``too_common``: each, alone or with the rest, in more than
+    :data:`GROUP_CAP_ROWS` rows)."""
+
+    too_common: tuple[str, ...] = ()
 
 
 # A group takes words until it is expected in about this many rows or fewer, ...
@@ -107,11 +143,21 @@ GRAMS_PER_WORD = 3
 # ... at least this many groups, while there are words, and at most this many; ...
 MIN_GROUPS = 3
 MAX_GROUPS = 12
-# ... past MIN_GROUPS, a group expected in more than this many rows is not searched.
+# ... past MIN_GROUPS, a group expected in more than this many rows is not searched, ...
 GROUP_MAX_ROWS = 300.0
-# Above this many rows expected in all, the candidates are also ordered by similarity()
-# (bm25 on SQLite).
-GROUP_SIMILARITY_ROWS = 2_000.0
+# ... and none expected in more than this many, whatever MIN_GROUPS says: every row
+# matching a group is read and ranked, and at 1,000,000 quotes a short quote of common
+# words ("collapse of the choices": "the") drew a third of the archive, 3 to 4 s a query.
+# Its words are reported as left out (``too_common``).
+GROUP_CAP_ROWS = 2_000.0
+# At most this many rows matching the groups are read and ranked, whatever the
+# estimates said (they take words as independent; phrases are not): the answer says
+# so when more matched. A row costs PostgreSQL 20 to 50 µs (a heap page, often not in
+# memory), SQLite a few µs.
+MAX_RANKED_ROWS = {"sqlite": 5_000, "postgresql": 1_000}
+# A group's common trigrams are looked up only while its rarer ones are expected in more
+# rows than this (see index_grams).
+INDEX_GRAMS_MAX_ROWS = 100.0
 
 
 def word_groups(
@@ -120,7 +166,7 @@ def word_groups(
     *,
     table_rows: float,
     exact: bool = False,
-) -> list[WordGroup]:
+) -> WordGroups:
     """Disjoint groups of the words of ``text`` to search for, each rare together.
 
     Words of :data:`GROUP_MIN_LETTERS` letters or more (runs of letters and digits, folded
@@ -129,20 +175,25 @@ def word_groups(
     left joins it (words are taken as independent: a group's share of the rows is the
     product of its words'). A word's rows are those of its rarest trigram, and it is
     searched for by its :data:`GRAMS_PER_WORD` rarest ones. Groups past
-    :data:`MIN_GROUPS` that stay commoner than :data:`GROUP_MAX_ROWS` are dropped.
+    :data:`MIN_GROUPS` that stay commoner than :data:`GROUP_MAX_ROWS` are dropped, and
+    any commoner than :data:`GROUP_CAP_ROWS` (its words are then ``too_common``).
 
     The groups share no word, so a stored quote differing from ``text`` in fewer words
     than there are groups still matches one group whole: the candidates are the rows
-    matching any group, those matching most first. ``rows_with`` maps trigrams to the
-    rows holding them (an estimate), ``table_rows`` is the table's size. With ``exact``
-    counts (SQLite's), a word with a trigram in no row can match nothing and is left out.
+    matching any group, those matching most first. When that leaves one group (a short
+    quote whose words are rare only all together), it is searched for as overlapping
+    groups of all its words but one (those within :data:`GROUP_CAP_ROWS`), so a copy with
+    one of them changed still matches. ``rows_with`` maps trigrams to the rows holding
+    them (an estimate), ``table_rows`` is the table's size. With ``exact`` counts
+    (SQLite's), a word with a trigram in no row can match nothing and is left out.
     """
     folded = unicodedata.normalize("NFKC", text).lower()
     words = list(
         dict.fromkeys(w for w in _ALNUM_RUN.findall(folded) if len(w) >= GROUP_MIN_LETTERS)
     )
+    groups = WordGroups()
     if not words:
-        return []
+        return groups
     grams_of = {w: sorted({w[i : i + 3] for i in range(len(w) - 2)}) for w in words}
     counts = rows_with({g for grams in grams_of.values() for g in grams})
     share: dict[str, float] = {}
@@ -155,7 +206,15 @@ def word_groups(
     if exact:
         words = [w for w in words if share[w] > 0]
     pool = sorted(words, key=lambda w: (share[w], w))
-    groups: list[WordGroup] = []
+
+    def group(members: Sequence[str]) -> WordGroup:
+        rows = total
+        for word in members:
+            rows *= share[word]
+        grams = tuple(dict.fromkeys(g for w in members for g in stand_for[w]))
+        return WordGroup(words=tuple(members), grams=grams, rows=rows)
+
+    too_common: list[str] = []
     while pool and len(groups) < MAX_GROUPS:
         members = [pool.pop(0)]
         rows = total * share[members[0]]
@@ -164,6 +223,46 @@ def word_groups(
             rows *= share[members[-1]]
         if rows > GROUP_MAX_ROWS and len(groups) >= MIN_GROUPS:
             break
-        group_grams = tuple(dict.fromkeys(g for w in members for g in stand_for[w]))
-        groups.append(WordGroup(words=tuple(members), grams=group_grams, rows=rows))
+        if rows > GROUP_CAP_ROWS:
+            # Fewer groups than MIN_GROUPS: a copy with a word changed in each may be missed.
+            too_common += members
+            break
+        groups.append(group(members))
+    if len(groups) == 1 and len(groups[0].words) >= 2:
+        whole = groups[0].words
+        parts = [group([w for w in whole if w != left]) for left in whole]
+        kept = [part for part in parts if part.rows <= GROUP_CAP_ROWS]
+        if len(kept) < len(parts):
+            # A word whose every partner is common: only the whole group holds it.
+            kept.append(groups[0])
+        groups[:] = kept
+    groups.too_common = tuple(too_common)
     return groups
+
+
+def index_grams(
+    group: WordGroup, shares: Mapping[str, float], table_rows: float, *, max_share: float
+) -> list[str]:
+    """The trigrams of ``group`` to look up in the index: its words' (each standing for
+    its rarest trigrams), rarest word first, until the words taken are expected in
+    :data:`GROUP_TARGET_ROWS` rows or fewer; a word in more than ``max_share`` of the
+    rows only while they are expected in more than :data:`INDEX_GRAMS_MAX_ROWS`. A
+    common trigram's list of rows is long to read and narrows the rows little; the rows
+    found are checked for the group's other trigrams after (``_Search.order_by_groups``
+    with ``whole``). A word's rows are its rarest trigram's (the trigrams of one word go
+    together). ``shares``: the share of the table's ``table_rows`` rows holding each
+    trigram."""
+    grams_of = {w: [g for g in group.grams if g in w] for w in group.words}
+    share = {
+        w: min((shares.get(g, 0.0) for g in grams), default=0.0) for w, grams in grams_of.items()
+    }
+    words = sorted(group.words, key=lambda w: (share[w], w))
+    taken, rows = list(grams_of[words[0]]), table_rows * share[words[0]]
+    for word in words[1:]:
+        if rows <= GROUP_TARGET_ROWS:
+            break
+        if share[word] > max_share and rows <= INDEX_GRAMS_MAX_ROWS:
+            break
+        taken += grams_of[word]
+        rows *= share[word]
+    return list(dict.fromkeys(taken)) or list(group.grams)

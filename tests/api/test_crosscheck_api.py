@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from claims.models import Attribution, Claim
 from crosscheck.models import Finding
@@ -125,6 +126,54 @@ class TestSeed:
         assert body["nearest"]
         assert body["nearest"][0]["attribution"]["source_name"] == "Adnan Afrin"
         assert body["nearest"][0]["similarity"] < 90
+
+    def test_quote_check_of_rare_words_says_nothing_was_cut(self, seed, reader_api):
+        body = reader_api.post(
+            "/api/quote-check/",
+            {"text": "for you to make a large advance you will have to"},
+            format="json",
+        ).json()
+
+        assert body["candidates_cut"] is None
+
+    def test_quote_check_of_words_too_common_to_search_says_how_it_was_cut(
+        self, seed, reader_api, monkeypatch
+    ):
+        from crosscheck.index import terms
+
+        if connection.vendor == "postgresql":  # trigram statistics to estimate by
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE claims_attribution")
+        # As if every word were in too many quotes to read them all.
+        monkeypatch.setattr(terms, "GROUP_CAP_ROWS", 0.0)
+        monkeypatch.setitem(terms.MAX_CANDIDATE_ROWS, connection.vendor, 0)
+        monkeypatch.setattr(terms, "TERMS_OVERRUN", 0)
+        body = reader_api.post(
+            "/api/quote-check/",
+            {"text": "for you to make a large advance you will have to"},
+            format="json",
+        ).json()
+
+        cut = body["candidates_cut"]
+        assert {"make", "large", "advance"} <= set(cut["too_common"])
+        assert cut["ranked"] is None
+        assert "too common" in cut["explanation"]
+
+    def test_attribution_check_says_whether_its_search_was_cut(self, seed, reader_api, monkeypatch):
+        from crosscheck.index import terms
+
+        said = Attribution.objects.filter(text__contains="large advance").first()
+        body = reader_api.get(f"/api/attributions/{said.pk}/check/").json()
+        assert body["candidates_cut"] is None
+
+        if connection.vendor == "postgresql":  # trigram statistics to estimate by
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE claims_attribution")
+        monkeypatch.setattr(terms, "GROUP_CAP_ROWS", 0.0)
+        monkeypatch.setitem(terms.MAX_CANDIDATE_ROWS, connection.vendor, 0)
+        monkeypatch.setattr(terms, "TERMS_OVERRUN", 0)
+        body = reader_api.get(f"/api/attributions/{said.pk}/check/").json()
+        assert "advance" in body["candidates_cut"]["too_common"]
 
     def test_quote_check_with_the_wrong_speaker_is_conflicting(self, seed, reader_api):
         body = reader_api.post(

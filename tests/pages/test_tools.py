@@ -126,3 +126,26 @@ def test_compare_with_words_matching_several_lists_them(factchecker_client, arch
     assert "Several attributions match:" in content
     assert f"#{archive['varnok_quote'].pk} Ilse Varnok" in content
     assert "Give more words or the number." in content
+
+
+def test_quote_check_says_when_a_quote_of_common_words_was_searched_in_part(
+    factchecker_client, archive, monkeypatch
+):
+    from django.db import connection
+
+    from crosscheck.index import terms
+
+    quote = archive["varnok_quote"].text
+    content = get(factchecker_client, f"{QUOTE_CHECK}?q={quote}")
+    assert 'data-testid="candidates-cut"' not in content
+
+    if connection.vendor == "postgresql":  # trigram statistics to estimate by
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE claims_attribution")
+    # As if every word were in too many quotes to read them all.
+    monkeypatch.setattr(terms, "GROUP_CAP_ROWS", 0.0)
+    monkeypatch.setitem(terms.MAX_CANDIDATE_ROWS, connection.vendor, 0)
+    monkeypatch.setattr(terms, "TERMS_OVERRUN", 0)
+    content = get(factchecker_client, f"{QUOTE_CHECK}?q={quote}")
+    assert 'data-testid="candidates-cut"' in content
+    assert "Searched in part: Not searched for, too common in the archive" in content
