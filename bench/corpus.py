@@ -201,8 +201,8 @@ def _create_pg_database(url: str) -> None:
     import psycopg
 
     name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("bench_"):
-        raise SystemExit("Benchmark PostgreSQL databases must be named bench_*.")
+    if not (name.startswith("bench_") or "_bench_" in name):
+        raise SystemExit("Benchmark PostgreSQL databases must be named bench_* or *_bench_*.")
     admin = urlsplit(url)._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
