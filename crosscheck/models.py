@@ -248,9 +248,28 @@ class RecomputeTask(models.Model):
         return f"run {self.run_id} {self.phase} {self.number}"
 
 
+class RecomputeChunk(models.Model):
+    """The normalised quotes of one map chunk (packed, compressed), stored once: each
+    pair shard reads from it the texts of the quotes its blocks name."""
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="chunk_texts")
+    chunk = models.PositiveIntegerField()
+    texts = models.BinaryField()
+
+    class Meta:
+        db_table = "crosscheck_recompute_chunk"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "chunk"], name="recompute_chunk_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} chunk {self.chunk}"
+
+
 class RecomputeBlock(models.Model):
     """What one map chunk sends one pair shard: its quotes holding a blocking key the
-    shard owns, with those keys (packed, compressed)."""
+    shard owns, with those keys (packed, compressed; the texts are in the chunk's
+    :class:`RecomputeChunk`)."""
 
     run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="blocks")
     shard = models.PositiveIntegerField()

@@ -222,9 +222,7 @@ def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -
         i for i in in_scope_sources if i in sources and rules.unexplained_anonymity(sources[i])
     }
     if unexplained:
-        for r in Attribution.objects.filter(source_id__in=unexplained).values(
-            *ATTRIBUTION_FIELDS
-        ):
+        for r in Attribution.objects.filter(source_id__in=unexplained).values(*ATTRIBUTION_FIELDS):
             rows.setdefault(r["id"], r)
 
     claims = Claim.objects.filter(id__in=claim_ids).values("id", "text", "event_date")

@@ -61,7 +61,14 @@ from claims.models import Attribution, Claim, ClaimRelation
 from crosscheck import rules
 from crosscheck.index.archive import prefix_length, word_pairs
 from crosscheck.inputs import story_key
-from crosscheck.models import Finding, RecomputeBlock, RecomputePair, RecomputeRun, RecomputeTask
+from crosscheck.models import (
+    Finding,
+    RecomputeBlock,
+    RecomputeChunk,
+    RecomputePair,
+    RecomputeRun,
+    RecomputeTask,
+)
 from crosscheck.services.loading import LINKING_RELATIONS, Scope, thresholds
 from crosscheck.services.storing import RecheckReport, recheck, recheck_owned
 
@@ -118,6 +125,11 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- 1. the plan ---------------------------------------------------------------------------
 
 
@@ -158,18 +170,26 @@ def recompute_plan(
     )
 
 
-def _word_pair_counts(run: RecomputeRun) -> dict[int, int]:
+def _word_pair_counts(run: RecomputeRun) -> _Counts:
     data = zlib.decompress(bytes(run.word_pair_counts))
     half = len(data) // 2
     keys, held = array.array("Q"), array.array("Q")
     keys.frombytes(data[:half])
     held.frombytes(data[half:])
-    return dict(zip(keys, held, strict=True))
+    return _Counts(zip(keys, held, strict=True))
 
 
-def _shard_of(key: int, shards: int) -> int:
-    """The pair shard that owns a blocking key: a hash range (the same in every process)."""
-    return zlib.crc32(key.to_bytes(16, "little")) % shards
+# The pair shard that owns a blocking key: ``key % _MIX % shards``, the same in every
+# process. A Mersenne prime: the remainder mixes all the key's bits (a word pair's key is
+# two CRC-32s side by side, a drift key a speaker's hash above them).
+_MIX = 2**61 - 1
+
+
+class _Counts(dict[int, int]):
+    """Word pair counts; a pair the plan did not keep counts once."""
+
+    def __missing__(self, key: int) -> int:
+        return 1
 
 
 def _speaker_hash(speaker: Hashable) -> int:
@@ -204,24 +224,27 @@ def _map(run: RecomputeRun, chunk: int) -> dict:
             "article__headline",
         )
     )
-    blocks: dict[int, list[tuple[int, str, list[int], list[int]]]] = defaultdict(list)
+    blocks: dict[int, list[tuple[int, list[int], list[int]]]] = defaultdict(list)
+    texts: list[tuple[int, str]] = []
     word_key: dict[str, int] = {}
     speaker_hash: dict[Hashable, int] = {}
-    quotes = 0
-
-    def order(gram: int) -> tuple[int, int]:
-        return rank.get(gram, 1), gram
+    shards = run.shards
 
     for pk, text, kind, source_id, source_kind, origin, headline in rows.iterator(chunk_size=5_000):
         if not rules.quotable(text, min_words):
             continue
-        quotes += 1
         norm = rules.normalize_quote(text)
+        texts.append((pk, norm))
         grams, words = word_pairs(norm, word_key)
-        grams.sort(key=order)
-        mine: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        # By count, then by key (two sorts: the second is stable).
+        grams.sort()
+        grams.sort(key=rank.__getitem__)
+        mine: dict[int, tuple[list[int], list[int]]] = {}
         for gram in grams[: prefix_length("misattribution", words)]:
-            mine[_shard_of(gram, run.shards)][0].append(gram)
+            shard = gram % _MIX % shards
+            if shard not in mine:
+                mine[shard] = ([], [])
+            mine[shard][0].append(gram)
         if rules.can_drift(kind):
             prefix = grams[: prefix_length("drift", words)]
             for speaker in rules.speaker_keys(source_id, source_kind, story_key(origin, headline)):
@@ -230,10 +253,17 @@ def _map(run: RecomputeRun, chunk: int) -> dict:
                     h = speaker_hash[speaker] = _speaker_hash(speaker)
                 for gram in prefix:
                     key = (h << _SPEAKER_SHIFT) | gram
-                    mine[_shard_of(key, run.shards)][1].append(key)
+                    shard = key % _MIX % shards
+                    if shard not in mine:
+                        mine[shard] = ([], [])
+                    mine[shard][1].append(key)
         for shard, (misattribution, drift) in mine.items():
-            blocks[shard].append((pk, norm, misattribution, drift))
+            blocks[shard].append((pk, misattribution, drift))
     with transaction.atomic():
+        RecomputeChunk.objects.filter(run=run, chunk=chunk).delete()
+        RecomputeChunk.objects.create(
+            run=run, chunk=chunk, texts=zlib.compress(marshal.dumps(texts), 1)
+        )
         RecomputeBlock.objects.filter(run=run, chunk=chunk).delete()
         RecomputeBlock.objects.bulk_create(
             [
@@ -243,7 +273,7 @@ def _map(run: RecomputeRun, chunk: int) -> dict:
                 for shard, held in sorted(blocks.items())
             ]
         )
-    return {"quotes": quotes, "entries": sum(len(b) for b in blocks.values())}
+    return {"quotes": len(texts), "entries": sum(len(b) for b in blocks.values())}
 
 
 # --- 3. pair -------------------------------------------------------------------------------
@@ -265,18 +295,21 @@ def _pair(run: RecomputeRun, shard: int) -> dict:
     texts: dict[int, str] = {}
     postings: dict[int, list[int]] = defaultdict(list)
     found: set[tuple[int, int]] = set()
-    quotes = scored = 0
-    blocks = (
-        RecomputeBlock.objects.filter(run=run, shard=shard)
-        .order_by("chunk")
-        .values_list("data", flat=True)
-    )
+    scored = 0
+    blocks = RecomputeBlock.objects.filter(run=run, shard=shard).values_list("chunk", "data")
+    keyed_in = {chunk: marshal.loads(zlib.decompress(bytes(data))) for chunk, data in blocks}
+    # The texts of the quotes the blocks name, chunk by chunk.
+    chunks = RecomputeChunk.objects.filter(run=run, chunk__in=keyed_in).values_list("chunk", "texts")
+    for chunk, data in chunks.iterator(chunk_size=1):
+        named = {pk for pk, *_ in keyed_in[chunk]}
+        texts.update(
+            (pk, norm) for pk, norm in marshal.loads(zlib.decompress(bytes(data))) if pk in named
+        )
     # Chunks in id order, quotes in id order within each: every quote is scored against
     # the earlier ones that share a key, so each pair once per shared shard.
-    for data in blocks.iterator(chunk_size=1):
-        for pk, norm, *keyed in marshal.loads(zlib.decompress(bytes(data))):
-            quotes += 1
-            texts[pk] = norm
+    for chunk in sorted(keyed_in):
+        for pk, *keyed in keyed_in.pop(chunk):
+            norm = texts[pk]
             for keys, (threshold, cutoff) in zip(keyed, joins, strict=True):
                 if not keys:
                     continue
@@ -299,7 +332,7 @@ def _pair(run: RecomputeRun, shard: int) -> dict:
         ignore_conflicts=True,
         batch_size=5_000,
     )
-    return {"quotes": quotes, "scored": scored, "pairs": len(found)}
+    return {"quotes": len(texts), "scored": scored, "pairs": len(found)}
 
 
 # --- 4. check ------------------------------------------------------------------------------
@@ -423,6 +456,7 @@ def recompute_finish(*, run_id: int) -> RecheckReport:
     report = recheck(Scope(claim_ids=orphans)) if orphans else RecheckReport()
     with transaction.atomic():
         RecomputeBlock.objects.filter(run_id=run_id).delete()
+        RecomputeChunk.objects.filter(run_id=run_id).delete()
         RecomputePair.objects.filter(run_id=run_id).delete()
         RecomputeRun.objects.filter(pk=run_id).update(finished_at=timezone.now())
     return report
@@ -446,10 +480,11 @@ def _as_task(
     RecomputeTask.objects.filter(pk=task.pk).update(
         worker=worker or _worker(), started_at=timezone.now()
     )
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     result = work(run, number)
     result |= {
         "seconds": round(time.perf_counter() - started, 2),
+        "cpu_seconds": round(_cpu_seconds() - cpu, 2),
         "peak_rss_mb": _peak_rss_mb(),
     }
     RecomputeTask.objects.filter(pk=task.pk).update(finished_at=timezone.now(), result=result)
@@ -502,12 +537,6 @@ def recompute_run(
     resumed = run is not None
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    if run is None:
-        run = recompute_plan(shards=shards, chunk_size=chunk_size)
-        seconds["plan"] = round(time.perf_counter() - started, 1)
-        echo(f"run {run.pk}: {run.chunks} chunks, {shards} shards; plan {seconds['plan']} s")
-    else:
-        echo(f"run {run.pk}: resumed ({run.chunks} chunks, {shards} shards)")
     tasks: dict[str, int] = {}
     peak = _peak_rss_mb()
     totals = RecheckReport()
@@ -515,10 +544,25 @@ def recompute_run(
     pool = None
     if use_processes:
         _close_connections()
+        # A fresh process for each task: its peak memory is the task's own.
         pool = multiprocessing.get_context("fork").Pool(
             workers, initializer=_close_connections, maxtasksperchild=1
         )
     try:
+        if run is None:
+            run_id, peak = (
+                pool.apply(_plan_job, (shards, chunk_size))
+                if pool is not None
+                else _plan_job(shards, chunk_size)
+            )
+            run = RecomputeRun.objects.get(pk=run_id)
+            seconds["plan"] = round(time.perf_counter() - started, 1)
+            echo(
+                f"run {run.pk}: {run.chunks} chunks, {shards} shards; plan "
+                f"{seconds['plan']} s, worker peak {peak} MB"
+            )
+        else:
+            echo(f"run {run.pk}: resumed ({run.chunks} chunks, {shards} shards)")
         for step, _, _ in _STEPS:
             count = run.chunks if step == RecomputeTask.Phase.MAP else run.shards
             jobs = [(step, run.pk, n) for n in range(count)]
@@ -564,3 +608,8 @@ def recompute_run(
 
 def _star_run_one(job: tuple[str, int, int]) -> dict:
     return _run_one(*job)
+
+
+def _plan_job(shards: int, chunk_size: int) -> tuple[int, float]:
+    run = recompute_plan(shards=shards, chunk_size=chunk_size)
+    return run.pk, _peak_rss_mb()
