@@ -299,7 +299,9 @@ def _pair(run: RecomputeRun, shard: int) -> dict:
     blocks = RecomputeBlock.objects.filter(run=run, shard=shard).values_list("chunk", "data")
     keyed_in = {chunk: marshal.loads(zlib.decompress(bytes(data))) for chunk, data in blocks}
     # The texts of the quotes the blocks name, chunk by chunk.
-    chunks = RecomputeChunk.objects.filter(run=run, chunk__in=keyed_in).values_list("chunk", "texts")
+    chunks = RecomputeChunk.objects.filter(run=run, chunk__in=keyed_in).values_list(
+        "chunk", "texts"
+    )
     for chunk, data in chunks.iterator(chunk_size=1):
         named = {pk for pk, *_ in keyed_in[chunk]}
         texts.update(

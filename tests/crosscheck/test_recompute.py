@@ -19,11 +19,11 @@ from crosscheck.models import (
     RecomputeTask,
 )
 from crosscheck.services import archive_partners, recompute
-from tests.crosscheck.test_crosscheck_batch import (  # noqa: F401 (a fixture)
-    forget_findings,
-    invented_corpus,
-    stored_findings,
-)
+from tests.crosscheck import test_crosscheck_batch as batch
+from tests.crosscheck.test_crosscheck_batch import forget_findings, stored_findings
+
+# The batch path's invented archive (a fixture).
+invented_corpus = batch.invented_corpus
 
 
 @pytest.mark.parametrize("shards", ["1", "3", "7"])
@@ -157,9 +157,7 @@ def test_claims_linked_by_relations_share_a_check_shard(invented_corpus):
         ),
     ],
 )
-def test_bad_shard_options_are_refused_before_anything_is_written(
-    invented_corpus, option, message
-):
+def test_bad_shard_options_are_refused_before_anything_is_written(invented_corpus, option, message):
     with pytest.raises(CommandError) as error:
         call_command("recheck", *option, verbosity=0)
     assert str(error.value) == message
