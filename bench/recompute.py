@@ -121,6 +121,7 @@ def main() -> None:
                 "wall_seconds": round(wall, 1),
                 "tasks_per_minute": round(60 * len(tasks) / wall, 1) if wall else None,
                 "task_seconds_sum": round(sum(seconds), 1),
+                "task_cpu_seconds_sum": round(sum(t["cpu_seconds"] for t in tasks), 1),
                 "task_seconds_min_median_max": [
                     seconds[0],
                     seconds[len(seconds) // 2],

@@ -19,11 +19,14 @@ ran it, when, and what it reported):
 2. :func:`recompute_map` (one task per chunk of :data:`CHUNK_SIZE` attribution ids):
    each quote's blocking keys (its rarest word pairs, and for a direct quote the same
    with each of its speaker keys), and for each pair shard the quotes holding a key it
-   owns (a hash range of the keys), stored as one block per chunk and shard.
+   owns (a hash range of the word pairs; a speaker's keys all belong to one shard),
+   stored as one block per chunk and shard, and the chunk's normalised texts once.
 3. :func:`recompute_pair` (one task per shard): reads only its blocks, scores the quotes
    that share a key exactly (the rules' score) and stores each pair found once
    (:class:`~crosscheck.models.RecomputePair`; several shards may find one pair). Its
-   memory is its blocks: about ``keys per quote / shards`` of the archive.
+   memory is its blocks and their texts: a quote of ``w`` words holds about ``0.4 w``
+   word-pair keys, so a shard holds about ``min(1, 0.4 w / shards)`` of the archive
+   (more shards, less memory each; see docs/scaling.md).
 4. :func:`recompute_check` (one task per shard): the claims it owns (each claim, with
    the claims linked to it by same-as and contradicts relations, belongs to one shard)
    and the attributions without a claim it owns are rechecked in batches, with the
@@ -179,9 +182,11 @@ def _word_pair_counts(run: RecomputeRun) -> _Counts:
     return _Counts(zip(keys, held, strict=True))
 
 
-# The pair shard that owns a blocking key: ``key % _MIX % shards``, the same in every
+# The pair shard that owns a blocking key: ``key % _MIX % shards`` for a word pair (the
+# misattribution join), ``speaker % _MIX % shards`` for a speaker's drift keys (so a
+# direct quote goes to one shard per speaker, whatever its length); the same in every
 # process. A Mersenne prime: the remainder mixes all the key's bits (a word pair's key is
-# two CRC-32s side by side, a drift key a speaker's hash above them).
+# two CRC-32s side by side).
 _MIX = 2**61 - 1
 
 
@@ -251,12 +256,12 @@ def _map(run: RecomputeRun, chunk: int) -> dict:
                 h = speaker_hash.get(speaker)
                 if h is None:
                     h = speaker_hash[speaker] = _speaker_hash(speaker)
-                for gram in prefix:
-                    key = (h << _SPEAKER_SHIFT) | gram
-                    shard = key % _MIX % shards
-                    if shard not in mine:
-                        mine[shard] = ([], [])
-                    mine[shard][1].append(key)
+                # A speaker's drift keys all go to one shard: a direct quote is sent to
+                # one shard per speaker key, not one per word pair.
+                shard = h % _MIX % shards
+                if shard not in mine:
+                    mine[shard] = ([], [])
+                mine[shard][1].extend((h << _SPEAKER_SHIFT) | gram for gram in prefix)
         for shard, (misattribution, drift) in mine.items():
             blocks[shard].append((pk, misattribution, drift))
     with transaction.atomic():
