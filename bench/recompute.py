@@ -11,7 +11,8 @@ The archive is built on the first run and reused after. Findings and claim statu
 reset first (as bench/crosscheck.py's full recompute does), so every run does the same
 work. ``--serial`` times ``manage.py recheck`` (the batch path in one process, its
 pairing in ``--workers`` processes) instead, for comparison. Prints one JSON object;
-``--out FILE`` appends it to FILE.
+``--out FILE`` appends it to FILE. ``--workers 1`` runs the tasks in one forked worker
+process (as two workers run them in two), for a like-for-like comparison.
 """
 
 from __future__ import annotations
@@ -90,7 +91,14 @@ def main() -> None:
     else:
         result["method"] = "recheck --shards"
         result["shards"] = args.shards
-        call_command("recheck", shards=args.shards, workers=args.workers, verbosity=1)
+        if args.workers == 1:
+            # One forked worker, as with two: the same per-task processes to compare.
+            from crosscheck.services.recompute import recompute_run
+
+            summary = recompute_run(shards=args.shards, workers=1, forked=True, echo=print)
+            print(summary)
+        else:
+            call_command("recheck", shards=args.shards, workers=args.workers, verbosity=1)
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
     # This process's peak (the pairing's, for --serial) and its forked children's.

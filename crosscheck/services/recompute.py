@@ -534,10 +534,11 @@ def recompute_run(
     workers: int = 1,
     chunk_size: int = CHUNK_SIZE,
     echo: Callable[[str], None] = lambda line: None,
+    forked: bool | None = None,
 ) -> RecomputeSummary:
     """Run a whole recomputation in ``shards`` shards with ``workers`` processes (forked;
-    1: in this one), resuming the last unfinished run of as many shards if there is one.
-    ``echo`` is told each task's end (for progress)."""
+    1: in this one unless ``forked``), resuming the last unfinished run of as many shards
+    if there is one. ``echo`` is told each task's end (for progress)."""
     run = (
         RecomputeRun.objects.filter(finished_at__isnull=True, shards=shards).order_by("-id").first()
     )
@@ -547,7 +548,9 @@ def recompute_run(
     tasks: dict[str, int] = {}
     peak = _peak_rss_mb()
     totals = RecheckReport()
-    use_processes = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    if forked is None:
+        forked = workers > 1
+    use_processes = forked and "fork" in multiprocessing.get_all_start_methods()
     pool = None
     if use_processes:
         _close_connections()
