@@ -155,9 +155,11 @@ def registered(name: str) -> Task:
         raise LookupError(f"No task is registered as {name!r} (known: {known}).") from None
 
 
-def after_commit(name: str, **ids: Iterable[int | None]) -> None:
+def after_commit(name: str, *, merge: bool = True, **ids: Iterable[int | None]) -> None:
     """Run the task ``name`` with these ids once the current transaction commits (at once
-    outside a transaction); calls within one transaction share a single run."""
+    outside a transaction); calls within one transaction share a single run, unless
+    ``merge`` is false: then this call is a run of its own (a fan-out of one task per
+    shard, each for any worker to take)."""
     work = registered(name)
     if not work.enabled():
         return
@@ -166,13 +168,15 @@ def after_commit(name: str, **ids: Iterable[int | None]) -> None:
     # A misspelt keyword fails here, in the service that wrote it, not after the commit.
     inspect.signature(work.run).bind(**queued)
     pending_by_name = _pending_by_name()
-    pending = pending_by_name.get(name)
+    pending = pending_by_name.get(name) if merge else None
     if pending is not None and pending.queued():
         pending.add(queued)
         if pending.row_id is not None:
             QueuedTask.objects.filter(pk=pending.row_id).update(ids=pending.sorted_ids())
         return
-    pending = pending_by_name[name] = _Pending(work)
+    pending = _Pending(work)
+    if merge:
+        pending_by_name[name] = pending
     pending.add(queued)
     if on_queue():
         # The outbox row, in the caller's transaction: stored with the change or not at all.

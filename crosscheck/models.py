@@ -190,3 +190,121 @@ class Finding(TimeStampedModel):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+class RecomputeRun(models.Model):
+    """One full recomputation in shards (``crosscheck.services.recompute``): its plan, and
+    when it finished. Its tasks, blocks and pairs are the run's working store: blocks and
+    pairs are deleted when it finishes, the task records kept as its log.
+
+    Bookkeeping of the command, like :class:`Checkpoint`: no history (the findings and
+    claim statuses it writes keep theirs)."""
+
+    shards = models.PositiveIntegerField(help_text="Pair and check shards.")
+    chunks = models.PositiveIntegerField(help_text="Map chunks: attribution id ranges.")
+    chunk_size = models.PositiveIntegerField()
+    sample_stride = models.PositiveIntegerField(
+        help_text="Word pairs were counted in every n-th quote (1: all of them)."
+    )
+    # The common word pairs and their counts in the sample (packed, compressed): the one
+    # global order of word pairs every shard sorts by.
+    word_pair_counts = models.BinaryField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "crosscheck_recompute_run"
+
+    def __str__(self) -> str:
+        return f"recompute run {self.pk} ({self.shards} shards)"
+
+
+class RecomputeTask(models.Model):
+    """One task of a run: which worker took it, when, and what it reported. A finished
+    task is not run again when the run resumes."""
+
+    class Phase(models.TextChoices):
+        MAP = "map", "map"
+        PAIR = "pair", "pair"
+        CHECK = "check", "check"
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="tasks")
+    phase = models.CharField(max_length=5, choices=Phase.choices)
+    number = models.PositiveIntegerField()
+    worker = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = "crosscheck_recompute_task"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "phase", "number"], name="recompute_task_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} {self.phase} {self.number}"
+
+
+class RecomputeChunk(models.Model):
+    """The normalised quotes of one map chunk (packed, compressed), stored once: each
+    pair shard reads from it the texts of the quotes its blocks name."""
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="chunk_texts")
+    chunk = models.PositiveIntegerField()
+    texts = models.BinaryField()
+
+    class Meta:
+        db_table = "crosscheck_recompute_chunk"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "chunk"], name="recompute_chunk_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} chunk {self.chunk}"
+
+
+class RecomputeBlock(models.Model):
+    """What one map chunk sends one pair shard: its quotes holding a blocking key the
+    shard owns, with those keys (packed, compressed; the texts are in the chunk's
+    :class:`RecomputeChunk`)."""
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="blocks")
+    shard = models.PositiveIntegerField()
+    chunk = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        db_table = "crosscheck_recompute_block"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "shard", "chunk"], name="recompute_block_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} shard {self.shard} chunk {self.chunk}"
+
+
+class RecomputePair(models.Model):
+    """Two attributions whose quotes the rules must compare (``low`` < ``high``), found by
+    a pair shard; each pair once, whichever shards found it."""
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="pairs")
+    low = models.BigIntegerField()
+    high = models.BigIntegerField()
+
+    class Meta:
+        db_table = "crosscheck_recompute_pair"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "low", "high"], name="recompute_pair_unique"),
+        ]
+        indexes = [
+            # A check shard reads the pairs of its attributions from either side.
+            models.Index(fields=["run", "high"], name="recompute_pair_high_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low}-{self.high}"

@@ -19,6 +19,12 @@ and it runs once per transaction, after the commit. The keywords, each a list of
 ``crosscheck.recompute`` is the full recomputation (``manage.py recheck``) as a task, for
 ``manage.py recheck --queue`` on a task queue: one worker runs it, checkpointed per batch,
 and a run retried after its worker died resumes from the last batch it finished.
+
+``crosscheck.recompute_shards`` is the same in shards (``manage.py recheck --queue
+--shards N``; ``crosscheck.services.recompute``): it plans the run (or resumes the last
+unfinished one of N shards) and sends one ``crosscheck.recompute_part`` task per map
+chunk, then, when the last of them ends, one per pair shard, then one per check shard,
+each for any worker on any machine to take; the last check task finishes the run.
 """
 
 from collections.abc import Collection, Iterable, Mapping
@@ -30,6 +36,7 @@ from access.tasks import is_retry, task
 from claims.models import Attribution
 from crosscheck.models import Finding
 from crosscheck.services import RecheckReport, Scope, recheck
+from crosscheck.services.recompute import recompute_part, recompute_queued
 from sources.models import Source
 
 DELETED = (
@@ -119,3 +126,31 @@ def recompute() -> None:
     """The whole archive's findings and claim statuses (``manage.py recheck``); a retried
     run resumes after the last batch stored. Idempotent, as the command is."""
     call_command("recheck", resume=is_retry(), verbosity=0)
+
+
+# A map chunk, pair shard or check shard takes seconds to minutes at a million quotes; a
+# run past an hour is taken for one whose worker died (see access.tasks' sweep).
+PART_TIME_LIMIT = 3600
+
+
+@task("crosscheck.recompute_shards", time_limit=PART_TIME_LIMIT)
+def recompute_shards(*, shards: Collection[int]) -> None:
+    """Plan a sharded recomputation of ``shards`` shards (one number), or resume the last
+    unfinished one of as many, and send its first step's tasks. Idempotent: a run already
+    planned is resumed, a task already sent is not sent again."""
+    (count,) = shards
+    recompute_queued(shards=count)
+
+
+@task("crosscheck.recompute_part", time_limit=PART_TIME_LIMIT)
+def recompute_part_task(
+    *,
+    runs: Collection[int],
+    chunks: Collection[int] = (),
+    pair_shards: Collection[int] = (),
+    check_shards: Collection[int] = (),
+) -> None:
+    """One task of a sharded run (``runs``: its id): map chunks, pair or check shards,
+    each done once however often it is sent; then the run moves on if its step is over."""
+    (run_id,) = runs
+    recompute_part(run_id=run_id, chunks=chunks, pair_shards=pair_shards, check_shards=check_shards)

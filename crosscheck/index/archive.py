@@ -87,15 +87,8 @@ def archive_pairs(
         if not quotable(q.text, min_words):
             continue
         norm = normalize_quote(q.text)
-        split = norm.split()
-        normalized[q.id], words[q.id] = norm, len(split)
-        keys: list[int] = []
-        for w in split:
-            key = word_key.get(w)
-            if key is None:
-                key = word_key[w] = zlib.crc32(w.encode())
-            keys.append(key)
-        grams = list({(a << 32) | b for a, b in itertools.pairwise(keys)})
+        normalized[q.id] = norm
+        grams, words[q.id] = word_pairs(norm, word_key)
         bigrams[q.id] = grams
         for gram in grams:
             holding[gram] += 1
@@ -125,8 +118,7 @@ def archive_pairs(
             groups = groups_of(pk)
             if not groups:
                 continue
-            changed = max(1, math.ceil(ARCHIVE_CHANGED_WORDS[name] * words[pk]))
-            prefix = bigrams[pk][: 2 * changed + 1]
+            prefix = bigrams[pk][: prefix_length(name, words[pk])]
             # (A word pair alone for misattribution, with the speaker for drift: the two
             # joins share one postings table without sharing a key.)
             join_keys: list[Hashable] = [
@@ -147,6 +139,27 @@ def archive_pairs(
         partners[pk].add(other)
         partners[other].add(pk)
     return dict(partners)
+
+
+def word_pairs(normalized: str, word_key: dict[str, int]) -> tuple[list[int], int]:
+    """The distinct word pairs of a :func:`~crosscheck.rules.normalize_quote`'d quote,
+    each a 64-bit key (two CRC-32s), in no order; and its number of words. ``word_key``
+    caches each word's CRC-32 (filled here)."""
+    keys: list[int] = []
+    split = normalized.split()
+    for w in split:
+        key = word_key.get(w)
+        if key is None:
+            key = word_key[w] = zlib.crc32(w.encode())
+        keys.append(key)
+    return list({(a << 32) | b for a, b in itertools.pairwise(keys)}), len(split)
+
+
+def prefix_length(join: str, words: int) -> int:
+    """How many of a quote's word pairs, rarest first, are its blocking keys in ``join``
+    ("misattribution" or "drift"): enough that a pair whose changes touch at most
+    :data:`ARCHIVE_CHANGED_WORDS` of the words shares one."""
+    return 2 * max(1, math.ceil(ARCHIVE_CHANGED_WORDS[join] * words)) + 1
 
 
 # Below this many quotes to pair, starting processes costs more than it saves.

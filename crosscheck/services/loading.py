@@ -216,6 +216,14 @@ def _load(scope: Scope, partners: Mapping[int, Collection[int]] | None = None) -
     sources = source_inputs(
         {r["source_id"] for r in rows.values() if r["source_id"] is not None} | source_ids
     )
+    # An unexplained anonymity finding names every attribution of its source, not those a
+    # batch happened to load: what it names must not depend on how the work was cut.
+    unexplained = {
+        i for i in in_scope_sources if i in sources and rules.unexplained_anonymity(sources[i])
+    }
+    if unexplained:
+        for r in Attribution.objects.filter(source_id__in=unexplained).values(*ATTRIBUTION_FIELDS):
+            rows.setdefault(r["id"], r)
 
     claims = Claim.objects.filter(id__in=claim_ids).values("id", "text", "event_date")
     relations = ClaimRelation.objects.filter(

@@ -86,6 +86,33 @@ def recheck(
     return report
 
 
+def recheck_owned(
+    scope: Scope, *, partners: Mapping[int, Collection[int]], claims: Collection[int]
+) -> RecheckReport:
+    """:func:`recheck` for one shard of a full recomputation
+    (:mod:`crosscheck.services.recompute`), which other shards run at the same time.
+
+    Preconditions: every attribution of the ``claims`` the shard owns is in
+    ``scope.attribution_ids``, and ``partners`` holds every near-duplicate pair of the
+    scope's attributions. Only the owned claims' statuses and findings (single source,
+    numeric conflict ...) are written, each by its one owner; the other findings (quote
+    pairs, anonymity, unattributed statements) come out the same from every shard that
+    sees them. The snapshot is read and judged outside the transaction (so shards judge
+    side by side, on SQLite too), and only the writes hold it; a finding another shard
+    stored in between is found again by key. May raise IntegrityError when another shard
+    stores the same finding at the same moment: run it again (nothing was written)."""
+    report = RecheckReport()
+    if not scope:
+        return report
+    owned = set(claims)
+    loaded = _load(scope, partners)
+    loaded.claim_ids &= owned
+    checked = rules.check(loaded.snapshot, thresholds())
+    with transaction.atomic():
+        _store(scope, loaded, checked, report)
+    return report
+
+
 def _recheck(
     scope: Scope, partners: Mapping[int, Collection[int]] | None, report: RecheckReport
 ) -> set[int]:
@@ -93,6 +120,13 @@ def _recheck(
     that a conflict finding it created or reopened names."""
     loaded = _load(scope, partners)
     checked = rules.check(loaded.snapshot, thresholds())
+    return _store(scope, loaded, checked, report)
+
+
+def _store(
+    scope: Scope, loaded: _Loaded, checked: rules.Checked, report: RecheckReport
+) -> set[int]:
+    """Write what ``checked`` found of what ``loaded`` can judge (see ``_recheck``)."""
     found = [
         f
         for f in checked.findings

@@ -12,18 +12,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 
 from access.models import QueuedTask
 from access.tasks import send_queued
 from claims.models import Attribution, Claim
 from claims.services import attribution_create
-from crosscheck.models import Finding
+from crosscheck.models import Finding, RecomputeRun
 from crosscheck.services import Scope, recheck
 from suggestions.bulk import accept_job_start
 from suggestions.models import AcceptJob, Suggestion
 from suggestions.services import suggest_attributions
 from tests.api.conftest import token_client
+from tests.crosscheck.test_crosscheck_batch import forget_findings, stored_findings
 from tests.factories import ArticleFactory, SourceFactory
 from tests.tasks.conftest import REDIS_URL, use_broker, wait_until
 from tracker.celery import app as celery_app
@@ -185,3 +187,34 @@ def test_a_worker_killed_mid_task_runs_it_again_and_nothing_is_lost_or_doubled(
     report = recheck(Scope(attribution_ids=Attribution.objects.values_list("id", flat=True)))
     assert (report.created, report.reopened, report.resolved) == (0, 0, 0)
     assert report.statuses_changed == 0
+
+
+def test_a_sharded_recomputation_fans_out_to_workers(quoted, editor, start_worker):
+    """``recheck --queue --shards 3``: two workers take the run's tasks, step by step;
+    the run finishes with what the batch path stores."""
+    post_same_quote(editor)
+    start_worker()
+    start_worker()
+    wait_until(
+        lambda: not QueuedTask.objects.exclude(state=QueuedTask.State.DONE).exists(),
+        what="the write's recheck done",
+    )
+    call_command("recheck", verbosity=0)
+    expected = stored_findings()
+    assert expected
+    forget_findings()
+    call_command("recheck", "--queue", "--shards", "3", verbosity=0)
+    wait_until(
+        lambda: RecomputeRun.objects.filter(finished_at__isnull=False).exists(),
+        timeout=90,
+        what="the sharded run finished",
+    )
+    run = RecomputeRun.objects.get()
+    assert run.tasks.filter(finished_at__isnull=True).count() == 0
+    assert run.tasks.filter(phase="check").count() == 3
+    # Each chunk and shard was a queued task of its own, and each ran once.
+    parts = QueuedTask.objects.filter(name="crosscheck.recompute_part")
+    assert parts.count() == run.chunks + 6
+    assert set(parts.values_list("state", flat=True)) == {QueuedTask.State.DONE}
+    assert set(parts.values_list("attempts", flat=True)) == {1}
+    assert stored_findings() == expected

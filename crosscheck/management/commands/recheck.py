@@ -1,33 +1,30 @@
 """Recompute cross-check findings and claim statuses for the whole archive."""
 
+import os
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from tqdm import tqdm
 
 from access.tasks import after_commit, on_queue
 from claims.models import Attribution, Claim
-from crosscheck.models import Checkpoint, Finding
+from crosscheck.models import Checkpoint
 from crosscheck.services import RecheckReport, Scope, archive_partners, recheck
+from crosscheck.services.recompute import (
+    ANALYZE_MIN_ROWS,
+    ANALYZE_SCALE,
+    recompute_run,
+    refresh_planner_statistics,
+)
 
 CHECKPOINT = "recheck:last-attribution-id"
-# Findings written since the planner statistics were last refreshed, as a share of those
-# there were then (as autovacuum's analyze scale factor), and at least this many.
-ANALYZE_SCALE = 0.2
-ANALYZE_MIN_ROWS = 1000
-
-
-def refresh_planner_statistics() -> None:
-    """ANALYZE the finding tables on PostgreSQL, as autovacuum would: the run fills them
-    from nothing, and plans made for empty tables scan them whole for every batch (more
-    so where autovacuum is off)."""
-    if connection.vendor != "postgresql":
-        return
-    tables = [Finding._meta.db_table] + [
-        getattr(Finding, name).through._meta.db_table
-        for name in ("attributions", "claims", "sources")
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+__all__ = [
+    "ANALYZE_MIN_ROWS",
+    "ANALYZE_SCALE",
+    "CHECKPOINT",
+    "Command",
+    "refresh_planner_statistics",
+]
 
 
 class Command(BaseCommand):
@@ -67,8 +64,19 @@ class Command(BaseCommand):
             "--queue",
             action="store_true",
             help=(
-                "Send the recomputation to the task queue (the task crosscheck.recompute; "
-                "needs CELERY_BROKER_URL) and return at once; a worker runs it."
+                "Send the recomputation to the task queue (needs CELERY_BROKER_URL) and "
+                "return at once: one worker runs it (crosscheck.recompute), or with "
+                "--shards, every worker takes its shards' tasks (crosscheck.recompute_shards)."
+            ),
+        )
+        parser.add_argument(
+            "--shards",
+            type=int,
+            default=None,
+            help=(
+                "Recompute in this many shards (crosscheck.services.recompute), run by "
+                "--workers processes (default as above), printing each task's end. An "
+                "unfinished run of as many shards is resumed."
             ),
         )
         parser.add_argument(
@@ -88,6 +96,7 @@ class Command(BaseCommand):
         per_attribution=False,
         workers=None,
         queue=False,
+        shards=None,
         **options,
     ):
         if queue:
@@ -96,10 +105,19 @@ class Command(BaseCommand):
                     "--queue needs a task queue: set CELERY_BROKER_URL (e.g. "
                     "redis://127.0.0.1:6379/0) and start a worker (make worker)."
                 )
-            after_commit("crosscheck.recompute")
+            if shards is not None:
+                if shards < 1:
+                    raise CommandError("--shards must be at least 1.")
+                after_commit("crosscheck.recompute_shards", shards=[shards])
+            else:
+                after_commit("crosscheck.recompute")
             if options["verbosity"]:
-                self.stdout.write("The recomputation is queued; a worker runs it.")
+                self.stdout.write("The recomputation is queued; workers run it.")
             return
+        if shards is not None:
+            return self._sharded(
+                shards, workers, resume, start_after, limit, per_attribution, options
+            )
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if limit is not None and limit < 1:
@@ -161,6 +179,37 @@ class Command(BaseCommand):
                 f"Rechecked {done} attributions: findings {totals.created} new, "
                 f"{totals.updated} updated, {totals.reopened} reopened, {totals.resolved} "
                 f"resolved; {totals.statuses_changed} claim statuses changed."
+            )
+
+    def _sharded(self, shards, workers, resume, start_after, limit, per_attribution, options):
+        if shards < 1:
+            raise CommandError("--shards must be at least 1.")
+        if workers is not None and workers < 0:
+            raise CommandError("--workers must be 0 (one per core) or more.")
+        if resume or start_after is not None or limit is not None or per_attribution:
+            raise CommandError(
+                "--shards runs the whole archive and resumes by itself: it takes neither "
+                "--resume, --start-after, --limit nor --per-attribution."
+            )
+        if workers is None:
+            workers = settings.TRACKER_RECHECK_WORKERS
+        workers = workers or os.cpu_count() or 1
+        verbose = options["verbosity"] > 0
+        summary = recompute_run(
+            shards=shards,
+            workers=workers,
+            echo=(lambda line: self.stderr.write(line)) if verbose else (lambda line: None),
+        )
+        Checkpoint.clear(CHECKPOINT)
+        if verbose:
+            totals = summary.check
+            steps = ", ".join(f"{step} {s} s" for step, s in summary.seconds.items())
+            self.stdout.write(
+                f"Recomputed in {shards} shards with {workers} workers (run "
+                f"{summary.run_id}{', resumed' if summary.resumed else ''}): findings "
+                f"{totals.created} new, {totals.updated} updated, {totals.reopened} reopened, "
+                f"{totals.resolved} resolved; {totals.statuses_changed} claim statuses "
+                f"changed. {steps}; peak memory of a worker {summary.peak_rss_mb} MB."
             )
 
     @staticmethod
