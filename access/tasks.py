@@ -19,6 +19,9 @@ import only the apps before them), and a reader follows the name from the call t
   the task runs once, after the outermost transaction commits, with sorted lists; outside a
   transaction it runs at once. A rolled-back transaction (or savepoint holding the first
   call) drops the work, as Django drops its on-commit callbacks.
+- ``after_commit(name, merge=False, ...)`` makes the call a run of its own, not merged
+  with the other calls of the transaction: a fan-out, one task per shard, each for any
+  worker to take (``crosscheck.services.recompute.recompute_advance``).
 - ``enabled``: a switch read at each call (``settings.TRACKER_CROSSCHECK_ON_SAVE`` for the
   recheck); while it is off, calls queue nothing.
 - ``background``: the run happens on a thread of its own instead of in the request that
