@@ -68,14 +68,6 @@ BENCH_ENV = {
 }
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
@@ -84,7 +76,7 @@ def summary(times: list[float]) -> dict:
     return {
         "n": len(times),
         "p50_ms": ms(statistics.median(times)),
-        "p95_ms": ms(percentile(times, 0.95)),
+        "p95_ms": ms(corpus.percentile(times, 0.95)),
     }
 
 
@@ -119,18 +111,6 @@ def configure(database: str) -> str:
 
     django.setup()
     return url
-
-
-def ensure_archive(size: int, seed: int) -> None:
-    from claims.models import Attribution
-
-    corpus.migrate()
-    have = Attribution.objects.count()
-    if have == 0:
-        print(f"building an archive of {size:,} attributions", file=sys.stderr)
-        corpus.build(size, seed=seed, log=lambda text: print(text, file=sys.stderr))
-    elif have != size:
-        raise SystemExit(f"The database holds {have:,} attributions, not {size:,}.")
 
 
 def reader_key() -> str:
@@ -402,7 +382,7 @@ def main() -> None:
 
     url = configure(args.database)
     size = corpus.parse_size(args.size)
-    ensure_archive(size, args.seed)
+    corpus.ensure_archive(size, seed=args.seed, log=lambda text: print(text, file=sys.stderr))
     from django.db import connection
 
     rng = random.Random(args.seed)

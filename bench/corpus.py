@@ -215,6 +215,37 @@ def migrate() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
+def ensure_archive(size: int, *, seed: int = SEED, log=print, extra_rows: bool = False) -> None:
+    """Migrate, then build the invented archive of ``size`` attributions if the database
+    has none, or check that it holds that archive (``extra_rows``: a benchmark that adds
+    attributions of its own after the archive's ``size``). Refuses another size."""
+    from claims.models import Attribution
+
+    migrate()
+    rows = Attribution.objects.all()
+    have = (rows.filter(id__lte=size) if extra_rows else rows).count()
+    if have == 0:
+        log(f"Building the invented archive of {size:,} attributions ...")
+        build(size, seed=seed, log=log)
+    elif have != size:
+        raise SystemExit(f"The database holds {have:,} attributions, not a {size:,} corpus.")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0-1) of ``values``, interpolated; NaN for none."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
 def _quote_index_migration():
     return importlib.import_module("claims.migrations.0003_quote_index")
 

@@ -51,20 +51,6 @@ MISATTRIBUTION = 90.0
 DRIFT = 60.0
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
-
-
 def sample_quotes(
     rng: random.Random, size: int, count: int, *, named: bool = False
 ) -> list[tuple[int, str, int]]:
@@ -128,16 +114,16 @@ def quote_check(queries, brute_count: int) -> dict:
     median, brute_median = statistics.median(times), statistics.median(brute_times)
     return {
         "queries": len(times),
-        "quote_check_median_ms": ms(median),
-        "quote_check_p95_ms": ms(percentile(times, 0.95)),
+        "quote_check_median_ms": corpus.ms(median),
+        "quote_check_p95_ms": corpus.ms(corpus.percentile(times, 0.95)),
         "quote_check_by_kind_median_ms": {
-            kind: ms(
+            kind: corpus.ms(
                 statistics.median(t for (k, _), t in zip(queries, times, strict=True) if k == kind)
             )
             for kind in ("copy", "edited", "unrelated")
         },
         "brute_queries": len(brute_times),
-        "brute_median_ms": ms(brute_median),
+        "brute_median_ms": corpus.ms(brute_median),
         "speedup": round(brute_median / median, 1),
         "recall_90": f"{hits[MISATTRIBUTION][0]}/{hits[MISATTRIBUTION][1]}",
         "recall_60": f"{hits[DRIFT][0]}/{hits[DRIFT][1]}",
@@ -201,8 +187,8 @@ def recheck_after_create(rng: random.Random, size: int, count: int, vocabulary) 
                 pass
     return {
         "rechecks": len(times),
-        "recheck_median_ms": ms(statistics.median(times)),
-        "recheck_p95_ms": ms(percentile(times, 0.95)),
+        "recheck_median_ms": corpus.ms(statistics.median(times)),
+        "recheck_p95_ms": corpus.ms(corpus.percentile(times, 0.95)),
         "recheck_findings_created_mean": round(statistics.mean(found), 2),
     }
 
@@ -260,17 +246,8 @@ def main() -> None:
 
     size = corpus.parse_size(args.size)
     corpus.configure(args.database)
-    corpus.migrate()
+    corpus.ensure_archive(size, seed=args.seed)
     from django.db import connection
-
-    from claims.models import Attribution
-
-    have = Attribution.objects.count()
-    if have == 0:
-        print(f"Building the invented archive of {size:,} attributions ...", flush=True)
-        corpus.build(size, seed=args.seed)
-    elif have < size or Attribution.objects.filter(id__gt=size).exists():
-        raise SystemExit(f"{args.database} holds {have:,} attributions, not a {size:,} corpus.")
 
     rng = random.Random(args.seed + 1)
     vocabulary = corpus.Vocabulary.english(random.Random(args.seed))

@@ -177,14 +177,6 @@ def make_queries(rng: random.Random, texts: dict[int, str], count: int) -> list[
     return queries
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
 # --- the archive in memory and the baselines ------------------------------------------------
 
 
@@ -387,7 +379,7 @@ def measure(queries, methods, ids, norms, slow_every: int = 1) -> dict:
         result[method] = {
             "queries": len(times[method]),
             "median_ms": round(1000 * statistics.median(times[method]), 2),
-            "p95_ms": round(1000 * percentile(times[method], 0.95), 2),
+            "p95_ms": round(1000 * corpus.percentile(times[method], 0.95), 2),
             "max_ms": round(1000 * max(times[method]), 1),
             "recall_high": recall(hits[method]["high"]),
             "recall_low": recall(hits[method]["low"]),

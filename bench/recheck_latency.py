@@ -49,28 +49,14 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
-
-
 def summary(values: list[float]) -> dict:
     if not values:
         return {"n": 0}
     return {
         "n": len(values),
-        "median_ms": ms(statistics.median(values)),
-        "p95_ms": ms(percentile(values, 0.95)),
-        "max_ms": ms(max(values)),
+        "median_ms": corpus.ms(statistics.median(values)),
+        "p95_ms": corpus.ms(corpus.percentile(values, 0.95)),
+        "max_ms": corpus.ms(max(values)),
     }
 
 
@@ -255,17 +241,8 @@ def main() -> None:
 
     size = corpus.parse_size(args.size)
     url = configure(args.database)
-    corpus.migrate()
+    corpus.ensure_archive(size, seed=args.seed, extra_rows=True)
     from django.db import connection
-
-    from claims.models import Attribution
-
-    have = Attribution.objects.filter(id__lte=size).count()
-    if have == 0:
-        print(f"Building the invented archive of {size:,} attributions ...", flush=True)
-        corpus.build(size, seed=args.seed)
-    elif have < size:
-        raise SystemExit(f"{args.database} holds {have:,} attributions, not a {size:,} corpus.")
 
     rng = random.Random(args.seed + 20)
     total = args.requests + args.warmup

@@ -62,19 +62,12 @@ def main() -> None:
 
     size = corpus.parse_size(args.size)
     corpus.configure(args.database)
-    corpus.migrate()
+    corpus.ensure_archive(size, seed=args.seed)
     from django.core.management import call_command
     from django.db import connection
 
-    from claims.models import Attribution
     from crosscheck.models import Finding, RecomputeRun, RecomputeTask
 
-    have = Attribution.objects.count()
-    if have == 0:
-        print(f"Building the invented archive of {size:,} attributions ...", flush=True)
-        corpus.build(size, seed=args.seed)
-    elif have != size:
-        raise SystemExit(f"{args.database} holds {have:,} attributions, not {size:,}.")
     reset_findings()
     result: dict = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
