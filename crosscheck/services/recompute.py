@@ -32,6 +32,9 @@ ran it, when, and what it reported):
    and the attributions without a claim it owns are rechecked in batches, with the
    stored pairs as partners (:func:`~crosscheck.services.storing.recheck_owned`):
    findings and claim statuses written as ``recheck`` writes them, with their history.
+   A task refuses to start (:class:`StepNotReady`, nothing recorded) before every task
+   of the step it reads has finished: a pair task before the map tasks, a check task
+   before the pair tasks.
 5. :func:`recompute_finish`: the claims without attributions, then the run's blocks and
    pairs are deleted and the run marked finished.
 
@@ -473,6 +476,29 @@ def recompute_finish(*, run_id: int) -> RecheckReport:
 # --- the task record -----------------------------------------------------------------------
 
 
+class StepNotReady(RuntimeError):
+    """A task was asked to run before every task of the step it reads had finished."""
+
+
+def _require_previous_step(run: RecomputeRun, phase: str) -> None:
+    """A pair task reads the blocks every map task writes, a check task the pairs every
+    pair task finds: one run early would judge with part of the pairs and, recorded as
+    done, never be made good. So it refuses, and nothing is recorded."""
+    previous = {
+        RecomputeTask.Phase.PAIR: (RecomputeTask.Phase.MAP, run.chunks),
+        RecomputeTask.Phase.CHECK: (RecomputeTask.Phase.PAIR, run.shards),
+    }.get(phase)
+    if previous is None:
+        return
+    step, expected = previous
+    done = run.tasks.filter(phase=step, finished_at__isnull=False).count()
+    if done < expected:
+        raise StepNotReady(
+            f"run {run.pk}: a {phase} task runs after every {step} task has finished "
+            f"({done} of {expected} have)"
+        )
+
+
 def _as_task(
     run_id: int, phase: str, number: int, worker: str, work: Callable[[RecomputeRun, int], dict]
 ) -> dict:
@@ -485,6 +511,7 @@ def _as_task(
         task = RecomputeTask.objects.get(run=run, phase=phase, number=number)
     if task.finished_at is not None:
         return {**task.result, "skipped": True}
+    _require_previous_step(run, phase)
     RecomputeTask.objects.filter(pk=task.pk).update(
         worker=worker or _worker(), started_at=timezone.now()
     )

@@ -74,20 +74,26 @@ def test_a_sampled_order_of_word_pairs_still_finds_every_planted_copy(invented_c
 
 
 def test_a_resumed_run_and_a_task_run_again_change_nothing_more(invented_corpus, capsys):
-    # A run stopped after its map tasks and one pair task and one check task.
+    # A run stopped after its map tasks and one pair task.
     run = recompute.recompute_plan(shards=3, chunk_size=50)
+    with pytest.raises(recompute.StepNotReady, match="after every map task"):
+        recompute.recompute_pair(run_id=run.pk, shard=0)
     for chunk in range(run.chunks):
         recompute.recompute_map(run_id=run.pk, chunk=chunk)
     recompute.recompute_pair(run_id=run.pk, shard=0)
-    assert recompute.recompute_check(run_id=run.pk, shard=0)["created"] > 0
+    # A check task asked for early refuses and records nothing: with a third of the
+    # pairs it would miss findings, and once recorded as done it would not run again.
+    with pytest.raises(recompute.StepNotReady, match=r"\(1 of 3 have\)"):
+        recompute.recompute_check(run_id=run.pk, shard=0)
+    assert not run.tasks.filter(phase="check").exclude(started_at=None).exists()
+    assert not Finding.objects.exists()
 
     # It resumes: the remaining tasks run, finished ones are not run again, and it stores
-    # what the batch path stores (the check task that ran early, with a third of the
-    # pairs, is made good by the shards that own the rest).
+    # what the batch path stores.
     call_command("recheck", "--shards", "3", "--workers", "1")
     captured = capsys.readouterr()
     assert f"run {run.pk}: resumed" in captured.err
-    assert captured.err.count("already done") == run.chunks + 2
+    assert captured.err.count("already done") == run.chunks + 1
     assert f"(run {run.pk}, resumed)" in captured.out
     sharded = stored_findings()
     history = Finding.history.count(), Claim.history.count()
