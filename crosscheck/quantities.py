@@ -116,6 +116,27 @@ _STARTERS = frozenset(
     }
 )
 
+# Every figure holds a numeral or one of these words ("a dozen", "half a million", "at least
+# four", "hundreds of"): a text with neither has no figure, and is not tokenised.
+_FIGURE_WORDS = frozenset(
+    {
+        *UNITS,
+        *TENS,
+        *SCALES,
+        "dozen",
+        "hundred",
+        *(phrase.split()[0] for phrase in VAGUE_AMOUNTS),
+    }
+)
+_DIGIT_RE = re.compile(r"\d")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+
+
+def _may_hold_a_figure(text: str) -> bool:
+    if _DIGIT_RE.search(text):
+        return True
+    return not _FIGURE_WORDS.isdisjoint(w.casefold() for w in _LETTERS_RE.findall(text))
+
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
@@ -187,6 +208,8 @@ def parse_quantities(text: str) -> list[Quantity]:
     compound adjectives ("a four-year campaign", "a 22-year-old") are not counts and are
     skipped.
     """
+    if not _may_hold_a_figure(text):
+        return []
     tokens = [
         _Token(m.group(), m.group().casefold(), m.start(), m.end())
         for m in _TOKEN_RE.finditer(text)
