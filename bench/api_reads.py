@@ -19,7 +19,9 @@ reused after. One run measures:
    percentile by depth (the first 10% of the pages walked, ..., the last 10%);
 3. single requests: a single article, one article's attributions, a claim check, a list
    of three outlets: median and 95th percentile of ``--repeat`` each;
-4. with ``--wrk``: gunicorn (production settings: ``DEBUG=0``, a SECRET_KEY, a shared
+4. the first page's data rendered alone, by DRF's JSON renderer and by the API's
+   (``access/renderers.py``), interleaved, ``--repeat`` times: CPU time of each;
+5. with ``--wrk``: gunicorn (production settings: ``DEBUG=0``, a SECRET_KEY, a shared
    Redis cache with cached token credentials) serving the same archive, and ``wrk``
    with 16 connections for ``--duration`` seconds on each of: a single article, the
    first page of 100 attributions, one article's attributions, a claim check:
@@ -260,7 +262,22 @@ def in_process(key: str, urls: dict[str, str], repeat: int, walk: int) -> dict:
     for _ in range(repeat):
         for name in names:
             times[name].append(get(urls[name])[0])
+    # 4. Rendering the first page's data alone: DRF's renderer and the API's, interleaved
+    # (CPU time: the same page, so the difference is the JSON encoder's).
+    from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
+
+    from access.renderers import JSONRenderer
+
+    data = get(urls["attribution_page"])[1].data
+    renderers = {"drf_json": DRFJSONRenderer(), "api_json": JSONRenderer()}
+    rendered: dict[str, list[float]] = {name: [] for name in renderers}
+    for _ in range(repeat):
+        for name, renderer in renderers.items():
+            started = time.process_time()
+            renderer.render(data)
+            rendered[name].append(time.process_time() - started)
     return {
+        "render_first_page_cpu": {name: summary(values) for name, values in rendered.items()},
         "first_page": first,
         "deep_pages": deep,
         "single": {name: summary(values) for name, values in times.items()},

@@ -466,7 +466,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "access.schema.TrackerAutoSchema",
     "EXCEPTION_HANDLER": "access.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "access.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
