@@ -12,8 +12,13 @@ from access.models import QueuedTask
 from access.tasks import on_queue
 
 # The tasks that write findings and claim statuses: a recheck after a change, and the
-# whole archive's recomputation.
-RECHECK_TASKS = ("crosscheck.recheck", "crosscheck.recompute")
+# whole archive's recomputation and its parts.
+RECHECK_TASKS = (
+    "crosscheck.recheck",
+    "crosscheck.recompute",
+    "crosscheck.recompute_shards",
+    "crosscheck.recompute_part",
+)
 
 
 @dataclass(frozen=True)

@@ -16,23 +16,20 @@ and it runs once per transaction, after the commit. The keywords, each a list of
   that name them, and a deleted article's attributions' claims and sources, are looked up
   at once (``look_up_deleted``), while the rows and links are still there.
 
-``crosscheck.recompute`` is the full recomputation (``manage.py recheck``) as a task, for
-``manage.py recheck --queue`` on a task queue: one worker runs it, checkpointed per batch,
-and a run retried after its worker died resumes from the last batch it finished.
-
-``crosscheck.recompute_shards`` is the same in shards (``manage.py recheck --queue
---shards N``; ``crosscheck.services.recompute``): it plans the run (or resumes the last
-unfinished one of N shards) and sends one ``crosscheck.recompute_part`` task per map
-chunk, then, when the last of them ends, one per pair shard, then one per check shard,
-each for any worker on any machine to take; the last check task finishes the run.
+``crosscheck.recompute_shards`` is the full recomputation on a task queue (``manage.py
+recheck --queue [--shards N]``; ``crosscheck.services.recompute``): it plans the run (or
+resumes the last unfinished one of N shards) and sends one ``crosscheck.recompute_part``
+task per map chunk, then, when the last of them ends, one per pair shard, then one per
+check shard, each for any worker on any machine to take; the last check task finishes the
+run. ``crosscheck.recompute`` is the same with the ``TRACKER_RECOMPUTE_SHARDS`` setting's
+number of shards.
 """
 
 from collections.abc import Collection, Iterable, Mapping
 
 from django.conf import settings
-from django.core.management import call_command
 
-from access.tasks import is_retry, task
+from access.tasks import task
 from claims.models import Attribution
 from crosscheck.models import Finding
 from crosscheck.services import RecheckReport, Scope, recheck
@@ -121,13 +118,6 @@ def recheck_ids(
     return recheck(scope)
 
 
-@task("crosscheck.recompute", time_limit=None)
-def recompute() -> None:
-    """The whole archive's findings and claim statuses (``manage.py recheck``); a retried
-    run resumes after the last batch stored. Idempotent, as the command is."""
-    call_command("recheck", resume=is_retry(), verbosity=0)
-
-
 # A map chunk, pair shard or check shard takes seconds to minutes at a million quotes; a
 # run past an hour is taken for one whose worker died (see access.tasks' sweep).
 PART_TIME_LIMIT = 3600
@@ -140,6 +130,13 @@ def recompute_shards(*, shards: Collection[int]) -> None:
     planned is resumed, a task already sent is not sent again."""
     (count,) = shards
     recompute_queued(shards=count)
+
+
+@task("crosscheck.recompute", time_limit=PART_TIME_LIMIT)
+def recompute() -> None:
+    """The whole archive's findings and claim statuses, in ``TRACKER_RECOMPUTE_SHARDS``
+    shards (see ``recompute_shards``)."""
+    recompute_queued(shards=settings.TRACKER_RECOMPUTE_SHARDS)
 
 
 @task("crosscheck.recompute_part", time_limit=PART_TIME_LIMIT)

@@ -538,6 +538,9 @@ TRACKER_QUOTE_CANDIDATES = env_int("TRACKER_QUOTE_CANDIDATES", 300, minimum=1)
 # Processes that pair the archive's near-duplicate quotes in a full recompute
 # (`manage.py recheck`); 0 means one per core.
 TRACKER_RECHECK_WORKERS = env_int("TRACKER_RECHECK_WORKERS", 0, minimum=0)
+# Shards of a full recomputation sent to the task queue (`recheck --queue` without
+# --shards): each map chunk, pair shard and check shard is a task any worker takes.
+TRACKER_RECOMPUTE_SHARDS = env_int("TRACKER_RECOMPUTE_SHARDS", 16, minimum=1)
 # Recheck findings after every change, once the transaction commits. Bulk imports may turn
 # it off and run `manage.py recheck` afterwards.
 TRACKER_CROSSCHECK_ON_SAVE = env_bool("TRACKER_CROSSCHECK_ON_SAVE", True)

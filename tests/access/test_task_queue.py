@@ -216,12 +216,22 @@ def test_the_sweep_and_the_queued_recompute_need_a_broker():
         call_command("recheck", queue=True)
 
 
-def test_recheck_queue_sends_the_recompute(broker, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(("options", "shards"), [({}, 16), ({"shards": 3}, 3)])
+def test_recheck_queue_sends_the_sharded_recompute(
+    broker, django_capture_on_commit_callbacks, options, shards
+):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("recheck", queue=True, verbosity=0)
+        call_command("recheck", queue=True, verbosity=0, **options)
     row = QueuedTask.objects.get()
-    assert row.name == "crosscheck.recompute"
-    assert broker.sent == [("crosscheck.recompute", {"queued": row.pk})]
+    assert row.name == "crosscheck.recompute_shards"
+    assert row.ids == {"shards": [shards]}
+    assert broker.sent == [("crosscheck.recompute_shards", {"queued": row.pk})]
+
+
+def test_recheck_queue_refuses_no_shards(broker):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("recheck", queue=True, shards=0)
+    assert not QueuedTask.objects.exists()
 
 
 def test_every_task_the_services_name_is_a_celery_task():
@@ -230,6 +240,8 @@ def test_every_task_the_services_name_is_a_celery_task():
     for name in (
         "crosscheck.recheck",
         "crosscheck.recompute",
+        "crosscheck.recompute_shards",
+        "crosscheck.recompute_part",
         "suggestions.accept_job",
         "suggestions.extract",
         "access.send_queued_tasks",

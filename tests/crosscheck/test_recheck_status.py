@@ -80,6 +80,18 @@ def test_on_a_queue_with_nothing_waiting_findings_are_current(reader, on_queue):
     assert body["last_recheck_at"] is not None
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["crosscheck.recompute", "crosscheck.recompute_shards", "crosscheck.recompute_part"],
+)
+def test_a_full_recompute_on_the_queue_is_recomputing(reader, on_queue, name):
+    rechecks(QueuedTask.State.DONE)
+    rechecks(QueuedTask.State.RUNNING, name=name)
+    body = token_client(reader).get(STATUS).json()
+    assert body["recomputing"] is True
+    assert body["running"] == 1
+
+
 def test_the_status_needs_a_login():
     assert APIClient().get(STATUS).status_code in (401, 403)
 

@@ -65,8 +65,9 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "Send the recomputation to the task queue (needs CELERY_BROKER_URL) and "
-                "return at once: one worker runs it (crosscheck.recompute), or with "
-                "--shards, every worker takes its shards' tasks (crosscheck.recompute_shards)."
+                "return at once: it runs in --shards shards (default: the "
+                "TRACKER_RECOMPUTE_SHARDS setting, 16), every worker taking tasks "
+                "(crosscheck.recompute_shards)."
             ),
         )
         parser.add_argument(
@@ -105,12 +106,11 @@ class Command(BaseCommand):
                     "--queue needs a task queue: set CELERY_BROKER_URL (e.g. "
                     "redis://127.0.0.1:6379/0) and start a worker (make worker)."
                 )
-            if shards is not None:
-                if shards < 1:
-                    raise CommandError("--shards must be at least 1.")
-                after_commit("crosscheck.recompute_shards", shards=[shards])
-            else:
-                after_commit("crosscheck.recompute")
+            if shards is None:
+                shards = settings.TRACKER_RECOMPUTE_SHARDS
+            if shards < 1:
+                raise CommandError("--shards must be at least 1.")
+            after_commit("crosscheck.recompute_shards", shards=[shards])
             if options["verbosity"]:
                 self.stdout.write("The recomputation is queued; workers run it.")
             return
