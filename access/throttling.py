@@ -29,7 +29,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 EXPENSIVE = "expensive"
 
@@ -47,6 +47,10 @@ class CountingThrottle:
     timer = staticmethod(time.time)
     num_requests: int
     duration: int
+
+    def get_rate(self) -> str | None:
+        """The scope's rate from the settings, read at each request."""
+        return _rate(self.scope)  # type: ignore[attr-defined]
 
     def allow_request(self, request, view) -> bool:
         if self.rate is None:  # type: ignore[attr-defined]
@@ -91,35 +95,24 @@ class CountingThrottle:
 
 
 class AnonThrottle(CountingThrottle, AnonRateThrottle):
-    def get_rate(self):
-        return _rate(self.scope)
+    pass
 
 
 class UserSustainedThrottle(CountingThrottle, UserRateThrottle):
     scope = "user"
 
-    def get_rate(self):
-        return _rate(self.scope)
-
 
 class UserBurstThrottle(CountingThrottle, UserRateThrottle):
     scope = "burst"
 
-    def get_rate(self):
-        return _rate(self.scope)
 
+class ExpensiveThrottle(CountingThrottle, UserRateThrottle):
+    """Counts only the requests of views whose ``throttle_scope`` is ``"expensive"``, per
+    user or address, as DRF's ScopedRateThrottle does."""
 
-class ExpensiveThrottle(CountingThrottle, ScopedRateThrottle):
-    """Applies only to views whose ``throttle_scope`` is ``"expensive"``."""
+    scope = EXPENSIVE
 
-    def get_rate(self):
-        return _rate(self.scope)
-
-    def allow_request(self, request, view):
+    def get_cache_key(self, request, view):
         if getattr(view, "throttle_scope", None) != EXPENSIVE:
-            return True
-        # What ScopedRateThrottle.allow_request does before counting.
-        self.scope = EXPENSIVE
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return CountingThrottle.allow_request(self, request, view)
+            return None
+        return super().get_cache_key(request, view)

@@ -484,10 +484,11 @@ def _require_previous_step(run: RecomputeRun, phase: str) -> None:
     """A pair task reads the blocks every map task writes, a check task the pairs every
     pair task finds: one run early would judge with part of the pairs and, recorded as
     done, never be made good. So it refuses, and nothing is recorded."""
-    previous = {
+    steps: dict[str, tuple[str, int]] = {
         RecomputeTask.Phase.PAIR: (RecomputeTask.Phase.MAP, run.chunks),
         RecomputeTask.Phase.CHECK: (RecomputeTask.Phase.PAIR, run.shards),
-    }.get(phase)
+    }
+    previous = steps.get(phase)
     if previous is None:
         return
     step, expected = previous
