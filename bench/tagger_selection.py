@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 from interchange.brat import read_brat_folder  # noqa: E402
 from interchange.brat_scoring import KINDS, score_brat, split_of  # noqa: E402
 from suggestions.extraction import extract, tagger  # noqa: E402
-from suggestions.extraction.extractor import rule_hints  # noqa: E402
 
 
 def in_devtest(name: str) -> bool:
@@ -61,7 +60,6 @@ def main() -> None:
                     (_fragments(a.source), _fragments(a.cue), _fragments(a.content))
                     for a in d.attributions
                 ],
-                hints=rule_hints(d.text),
             )
             for d in train_part
         ]

@@ -24,7 +24,6 @@ from suggestions.extraction.segments import (
 )
 from suggestions.extraction.speakers import _ORG_KINDS
 from suggestions.extraction.tagger import tag_article
-from suggestions.extraction.tagger_features import Fragments
 from suggestions.extraction.types import Extraction, ExtractionError, KnownSource
 
 METHODS = ("rules", "tagger", "combined")
@@ -68,36 +67,6 @@ def extract(
     if not text.strip():
         return Extraction((), ())
     return _Extractor(text, known_sources).run(method)
-
-
-def rule_hints(text: str) -> list[tuple[Fragments | None, Fragments | None, Fragments | None]]:
-    """The rules' attributions in ``text`` as (source, cue, content) offsets: what the tagger
-    reads as features, in training (``tagger.train``) as in ``extract``."""
-    if not text.strip():
-        return []
-    extractor = _Extractor(text, ())
-    extractor._read()
-    extractor._rules()
-    return rule_attributions(extractor.raws)
-
-
-def rule_attributions(
-    raws: Sequence[_Raw],
-) -> list[tuple[Fragments | None, Fragments | None, Fragments | None]]:
-    """Each raw span's (source, cue, content) offsets, as ``tagger.TrainingDocument`` holds
-    an attribution."""
-    out: list[tuple[Fragments | None, Fragments | None, Fragments | None]] = []
-    for raw in raws:
-        anchor = raw.anchor
-        _cue, cue_start, cue_end = raw.cue or (anchor.cue, anchor.cue_start, anchor.cue_end)
-        source: Fragments | None = (
-            ((anchor.speaker_start, anchor.speaker_end),)
-            if anchor.speaker_end > anchor.speaker_start
-            else None
-        )
-        cue: Fragments | None = ((cue_start, cue_end),) if cue_end > cue_start else None
-        out.append((source, cue, ((raw.start, raw.end),)))
-    return out
 
 
 _PARAGRAPH_ENDINGS = frozenset(".!?:;”\"’')…»」』")
@@ -145,15 +114,13 @@ class _Extractor(_Frames, _Learned, _Results):
 
     def run(self, method: str = "rules") -> Extraction:
         work = self.work
-        self._read()
-        self._rules()
-        if method == "rules":
-            return self._output()
-        # The tagger reads the rules' attributions as features (``hint_labels``): it learned
-        # where they are right and where they stop short. Alone, it keeps only its own.
-        tagged = tag_article(work, hints=rule_attributions(self.raws))
-        if method == "tagger":
-            self.raws = []
+        tagged = tag_article(work) if method != "rules" else []
+        self.paragraphs = split_paragraphs(work)
+        quotes, self.stray_marks = find_quotes(work, self.paragraphs)
+        self.masked = build_masked(work, quotes, self.paragraphs)
+        self.quotes = QuoteIndex(quotes, self.paragraphs)
+        if method != "tagger":
+            self._rules()
         if tagged:
             # Headlines, subheadings and bylines are metadata, never attributions (as for
             # the rules): a tagged span in one is left out.
@@ -164,13 +131,6 @@ class _Extractor(_Frames, _Learned, _Results):
                 ]
             self._add_tagged(tagged)
         return self._output()
-
-    def _read(self) -> None:
-        work = self.work
-        self.paragraphs = split_paragraphs(work)
-        quotes, self.stray_marks = find_quotes(work, self.paragraphs)
-        self.masked = build_masked(work, quotes, self.paragraphs)
-        self.quotes = QuoteIndex(quotes, self.paragraphs)
 
     def _rules(self) -> None:
         work = self.work

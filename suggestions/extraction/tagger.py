@@ -2,14 +2,12 @@
 source, cue and content tokens, trained on PolNeAR's annotated news
 (``manage.py train_tagger``), and a decoder that groups its spans into attributions.
 
-- ``tag_article(text, hints=...)`` returns ``Tagged`` attributions as plain offsets: each
-  predicted content span with the nearest predicted cue (same sentence first, then the
-  paragraph) and the predicted source nearest that cue, and a confidence from the tagger's
-  marginals. ``hints`` are the rules' attributions in the text (``extractor.rule_hints``):
-  the tagger reads them as features (stacking), so it learns where the rules are right and
-  where they stop short. In a paragraph where it found something, a token it labels "O"
-  with a marginal below ``O_THRESHOLD`` takes its most probable other label, and a content
-  after its cue that stops short of the end of its sentence (the rest untagged) runs to it.
+- ``tag_article(text)`` returns ``Tagged`` attributions as plain offsets: each predicted
+  content span with the nearest predicted cue (same sentence first, then the paragraph) and
+  the predicted source nearest that cue, and a confidence from the tagger's marginals. In
+  a paragraph where it found something, a token it labels "O" with a marginal below
+  ``O_THRESHOLD`` takes its most probable other label, and a content after its cue that
+  stops short of the end of its sentence (the rest untagged) runs to it.
 - ``train(documents, output)`` trains a model from plain offsets (``TrainingDocument``) and
   writes it; the same documents and settings give the same model.
 
@@ -34,7 +32,6 @@ from suggestions.extraction.tagger_features import (
     Featurizer,
     Fragments,
     Token,
-    hint_labels,
     labels,
     sequences,
 )
@@ -74,10 +71,6 @@ class TrainingDocument:
     name: str
     text: str
     attributions: list[tuple[Fragments | None, Fragments | None, Fragments | None]] = field(
-        default_factory=list
-    )
-    # The rules' attributions in the text (``extractor.rule_hints``), read as features.
-    hints: list[tuple[Fragments | None, Fragments | None, Fragments | None]] = field(
         default_factory=list
     )
 
@@ -126,23 +119,16 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # --- tagging and decoding --------------------------------------------------------------------
 
 
-def tag_article(
-    text: str,
-    *,
-    model: Path | None = None,
-    hints: Sequence[tuple[Fragments | None, Fragments | None, Fragments | None]] = (),
-) -> list[Tagged]:
-    """The attributions the tagger finds in ``text``, in text order; ``hints``: the rules'
-    attributions in it as (source, cue, content) offsets (``extractor.rule_hints``)."""
+def tag_article(text: str, *, model: Path | None = None) -> list[Tagged]:
+    """The attributions the tagger finds in ``text``, in text order."""
     tagger = _tagger(model)
     if not text.isascii():
         # crfsuite reads UTF-8: a lone surrogate becomes "?" (the same length, so offsets hold).
         text = _SURROGATE_RE.sub("?", text)
     out: list[Tagged] = []
     last = -2  # the paragraph of the last attribution found
-    paragraphs_ = sequences(text)
-    for (index, tokens), hinted in zip(paragraphs_, hint_labels(paragraphs_, hints), strict=True):
-        tags = tagger.tag(_FEATURIZER.paragraph(text, tokens, index, hinted))
+    for index, tokens in sequences(text):
+        tags = tagger.tag(_FEATURIZER.paragraph(text, tokens, index))
         if any(t != "O" for t in tags):
             if O_THRESHOLD:
                 tags = _unsure(tagger, tags)
@@ -328,11 +314,9 @@ def training_sequences(
     documents: Sequence[TrainingDocument], featurizer: Featurizer
 ) -> Iterable[tuple[list[list[str]], list[str]]]:
     for document in documents:
-        paragraphs_ = sequences(document.text)
-        hinted = hint_labels(paragraphs_, document.hints)
-        for (index, tokens), hints in zip(paragraphs_, hinted, strict=True):
+        for index, tokens in sequences(document.text):
             yield (
-                featurizer.paragraph(document.text, tokens, index, hints),
+                featurizer.paragraph(document.text, tokens, index),
                 labels(tokens, document.attributions),
             )
 

@@ -117,15 +117,8 @@ class Featurizer:
         self._cache[word] = entry
         return entry
 
-    def paragraph(
-        self,
-        text: str,
-        tokens: Sequence[Token],
-        index: int,
-        hints: Sequence[str] | None = None,
-    ) -> list[list[str]]:
-        """The feature lists of one paragraph's tokens (``index``: the paragraph's number;
-        ``hints``: each token's BIO label in the rules' attributions, see ``hint_labels``)."""
+    def paragraph(self, text: str, tokens: Sequence[Token], index: int) -> list[list[str]]:
+        """The feature lists of one paragraph's tokens (``index``: the paragraph's number)."""
         n = len(tokens)
         lookup = self._type
         types = [lookup(t[2]) for t in tokens]
@@ -197,10 +190,6 @@ class Featurizer:
             feats.append(_RIGHT[right[i]])
             feats.append(left_word[i])
             feats.append(right_word[i])
-            if hints is not None:
-                feats.append(_HINT[hints[i]])
-                feats.append(_HINT_BEFORE[hints[i - 1]] if i > 0 else "-1r=^")
-                feats.append(_HINT_AFTER[hints[i + 1]] if i + 1 < n else "+1r=$")
             out.append(feats)
         return out
 
@@ -215,12 +204,6 @@ def _bucket(distance: int) -> str:
 
 _LEFT = ["cl=" + _bucket(d) for d in range(100)]
 _RIGHT = ["cr=" + _bucket(d) for d in range(100)]
-
-
-_HINT_LABELS = ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q")
-_HINT = {label: "r=" + label for label in _HINT_LABELS}
-_HINT_BEFORE = {label: "-1r=" + label for label in _HINT_LABELS}
-_HINT_AFTER = {label: "+1r=" + label for label in _HINT_LABELS}
 
 
 def sequences(text: str) -> list[tuple[int, list[Token]]]:
@@ -267,51 +250,6 @@ def labels(
             out.append("I-" + code)
         else:
             out.append("B-" + code)
-    return out
-
-
-def hint_labels(
-    paragraphs_: Sequence[tuple[int, list[Token]]],
-    attributions: Iterable[tuple[Fragments | None, ...]],
-) -> list[list[str]]:
-    """``labels`` of every paragraph at once (one list per paragraph): the rules'
-    attributions as the tagger reads them. Each fragment is placed by bisection over the
-    article's tokens, so the cost grows with the tokens the spans cover, not with the number
-    of paragraphs times the number of attributions."""
-    from bisect import bisect_left
-
-    starts = [t[0] for _i, tokens in paragraphs_ for t in tokens]
-    ends = [t[1] for _i, tokens in paragraphs_ for t in tokens]
-    n = len(starts)
-    best = [(0, -1, "")] * n
-    span_id = 0
-    for attribution in attributions:
-        for role, fragments in zip(("source", "cue", "content"), attribution, strict=True):
-            if not fragments:
-                continue
-            span_id += 1
-            code = ROLE_CODES[role]
-            priority = _PRIORITY[code]
-            for a, b in fragments:
-                i = bisect_left(ends, a + 1)
-                while i < n and starts[i] < b:
-                    if priority > best[i][0]:
-                        best[i] = (priority, span_id, code)
-                    i += 1
-    out: list[list[str]] = []
-    k = 0
-    for _i, tokens in paragraphs_:
-        here: list[str] = []
-        for j in range(len(tokens)):
-            _priority, ident, code = best[k]
-            if not code:
-                here.append("O")
-            elif j > 0 and best[k - 1][1] == ident:
-                here.append("I-" + code)
-            else:
-                here.append("B-" + code)
-            k += 1
-        out.append(here)
     return out
 
 

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from interchange.brat import BratSpan, read_brat_folder
 from interchange.brat_scoring import split_of
-from suggestions.extraction.extractor import rule_hints
 from suggestions.extraction.tagger import DEFAULT_PARAMS, MODEL_PATH, TrainingDocument, train
 
 DEFAULT_CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpora" / "polnear-train"
@@ -20,9 +19,8 @@ def _fragments(span: BratSpan | None):
 
 
 def training_documents(folder: Path, seed: int = 0) -> list[TrainingDocument]:
-    """The development split's annotated articles as plain offsets, with the rules'
-    attributions in each (the tagger reads them as features), shuffled by ``seed`` (the
-    held-out split is never read for training)."""
+    """The development split's annotated articles as plain offsets, shuffled by ``seed``
+    (the held-out split is never read for training)."""
     documents = [
         TrainingDocument(
             name=document.name,
@@ -31,7 +29,6 @@ def training_documents(folder: Path, seed: int = 0) -> list[TrainingDocument]:
                 (_fragments(a.source), _fragments(a.cue), _fragments(a.content))
                 for a in document.attributions
             ],
-            hints=rule_hints(document.text),
         )
         for document in read_brat_folder(folder)
         if split_of(document.name) == "development" and document.attributions
