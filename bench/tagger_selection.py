@@ -3,7 +3,8 @@ the development split minus a development sub-split ("devtest"), then score each
 method on that sub-split. The held-out split is never read.
 
 Run:  .venv/bin/python bench/tagger_selection.py --model /tmp/devtest.crfsuite [--no-train]
-      [--methods rules,tagger,combined] [--c1 0.1 --c2 0.01 --max-iterations 200]
+      [--methods rules,tagger,combined] [--c1 C1] [--c2 C2] [--max-iterations N]
+      [--o-threshold P]   (defaults: those of suggestions/extraction/tagger.py)
 
 An article of the development split is in the sub-split when the second byte of the SHA-1
 of its name, modulo 5, is 0 (about a fifth of it; the held-out split uses the first byte).
