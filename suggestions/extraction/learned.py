@@ -111,8 +111,14 @@ class _Learned:
         if not cue or cue[0].lower() in _NOT_CUES or cue[0] == "Asked":
             return False  # "Asked about the plan, ...": the question put, not an answer
         if item.source is not None:
-            if cue[0].lower() in _PASSIVE and item.source[1] <= item.cue_start:
-                return False  # the subject of a passive is what is said, not who says it
+            if (
+                cue[0].lower() in _PASSIVE
+                and item.source[1] <= item.cue_start
+                and not cue[-1].lower().endswith("ing")
+            ):
+                # The subject of a passive is what is said, not who says it ("The mayor was
+                # said to be ..."); a progressive is no passive ("Smith is urging ...").
+                return False
             first = _WORD_RE.match(text, item.source[0])
             if first is not None and first.group().lower() in _NOT_SPEAKERS:
                 return False
