@@ -23,7 +23,8 @@ from claims.models import Attribution
 from sources.models import Source
 from suggestions.claim_links import claim_link_suggest
 from suggestions.models import AcceptJob, Suggestion
-from suggestions.services import suggestion_accept
+from suggestions.proposed import SpeakerLeftForReview
+from suggestions.services import suggestion_accept, suggestion_leave_for_review
 
 
 @dataclass
@@ -152,6 +153,12 @@ def _accept_each(
                 had_source = suggestion.source_id is not None
                 newest_source = Source.objects.order_by("-pk").values_list("pk", flat=True).first()
                 attribution = suggestion_accept(suggestion=suggestion, user=user)
+        except SpeakerLeftForReview as error:
+            # A surname the article gives to several people: no speaker is guessed.
+            suggestion_leave_for_review(
+                suggestion=Suggestion(pk=pk), reason=" ".join(error.messages), user=user
+            )
+            report.left_for_review += 1
         except ValidationError as error:
             report.failed.append((pk, " ".join(error.messages)))
         else:

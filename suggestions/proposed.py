@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from articles.models import Article
-from sources.matching import NameMatch
+from sources.matching import NameMatch, is_bare_surname
 from sources.models import Source, normalize_name
 from sources.names import clean_name, fold_accents, name_problem, speech_possessor
 from sources.resolution import (
@@ -24,6 +24,7 @@ from sources.resolution import (
     fuller_of,
     propose_merge,
     resolve_source,
+    surname_in_article,
 )
 from sources.selectors import sources_named
 from sources.services import source_add_alias, source_create
@@ -56,6 +57,25 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     return data, None
 
 
+class SpeakerLeftForReview(ValidationError):
+    """The speaker is not decided without an editor (a surname alone that the article gives
+    to several people): the suggestion is left for review, never guessed."""
+
+
+def keep_evidence(row: Suggestion | None, evidence: dict[str, Any]) -> None:
+    """Keep on the suggestion how its speaker was resolved (which mention, why): in its
+    proposal (``resolution``) and, in words, in its note, which the attribution copies."""
+    if row is None:
+        return
+    row.proposed_source = {**(row.proposed_source or {}), "resolution": evidence}
+    line = f"Speaker “{evidence.get('mention', '')}”"
+    if evidence.get("resolved_to"):
+        line += f" resolved to {evidence['resolved_to']}"
+    line += f": {evidence.get('why', '')}."
+    if line not in row.note:
+        row.note = f"{row.note}\n{line}".strip()
+
+
 def _platform_for(row: Suggestion) -> str:
     cue = row.cue.casefold()
     if "tweet" in cue or "posted on x" in cue:
@@ -73,14 +93,41 @@ def create_proposed_source(
         raise ValidationError({"source": problem})
     kind, name, description = data["kind"], data["name"], data["description"]
     resolution = Resolution()
+    person = kind == Source.Kind.PERSON
+    if person:
+        decided = surname_in_article(name, article.body)
+        if decided is not None and (decided.full_name or decided.ambiguous):
+            keep_evidence(row, decided.evidence(name))
+            if decided.ambiguous:
+                raise SpeakerLeftForReview(
+                    {
+                        "source": f"“{name}” may be "
+                        + " or ".join(sorted(decided.people.values()))
+                        + " (the article names each in full). Choose the speaker."
+                    }
+                )
+            name = decided.full_name
+            data = {**data, "name": name}
     if kind in Source.NAMED_KINDS:
         found = sources_named(name, kind=kind).first()
-        if found is not None:
+        if found is not None and (
+            not person or is_bare_surname(found.name) == is_bare_surname(name)
+        ):
             return found
         resolution = resolve_source(name, kind, article_text=article.body)
         if resolution.source is not None:
             if resolution.match is not None and resolution.match.reason in FULLER_FORMS:
                 source_add_alias(source=resolution.source, name=name[:300], user=user)
+            if resolution.match is not None:
+                keep_evidence(
+                    row,
+                    {
+                        "mention": name,
+                        "resolved_to": resolution.source.name,
+                        "why": resolution.match.reason,
+                        "confidence": resolution.match.confidence,
+                    },
+                )
             return resolution.source
     affiliation = None
     if data.get("affiliation_id"):
@@ -113,6 +160,8 @@ def create_proposed_source(
             # So that an article writing "Calderon" finds "Calderón".
             source_add_alias(source=source, name=plain[:300], user=user)
         for alias in data.get("aliases") or ():
+            # A surname alias ("Trump") is recorded, but resolution never decides by it
+            # alone (``sources.resolution._labels``): it may be someone else elsewhere.
             if isinstance(alias, str) and normalize_name(alias) != normalize_name(name):
                 source_add_alias(source=source, name=alias[:300], user=user)
     # A likely but unsure match ("Trump" and a stored "Donald Trump"), or a surname two
