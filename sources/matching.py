@@ -64,7 +64,7 @@ def name_key(name: str, *, person: bool = False) -> str:
         words = [w for w in words if w not in TITLES and w not in _SUFFIXES]
         if len(words) > 2:
             words = [words[0], words[-1]]
-        elif len(words) == 2 and len(words[1]) == 1:
+        elif len(words) == 2 and len(words[1]) == 1 and words[1].isalpha():
             words = words[:1]
         # A son is not his father: "Donald Trump Jr." keeps its "jr".
         words += suffix if len(words) == 2 else []
@@ -212,6 +212,9 @@ def full_names_in_text(text: str, surname: str) -> dict[str, str]:
             run.insert(0, before)
             j -= 1
         start = None
+        # After the last title: "Ohio Gov. Tomas Kell" is Tomas Kell.
+        titled = [k for k, word in enumerate(run) if _bare(word.group()) in TITLES]
+        run = run[titled[-1] + 1 :] if titled else run
         for k, word in enumerate(run):
             plain = word.group().rstrip(".")
             if len(plain) == 1 or (plain.isupper() and len(plain) <= 3):
