@@ -174,6 +174,13 @@ _NOT_FIRST_TEXT = """
     federal american americans us team campaign billionaire businessman mogul
 """
 _NOT_FIRST_NAMES = frozenset(_NOT_FIRST_TEXT.split()) | TITLES
+# Words that open a sentence before a surname without being a first name.
+_OPENERS_TEXT = """
+did does do is was were will would could should can may might has have had asked says said
+tells told then now here there yes no why how what despite meanwhile
+"""
+_OPENERS = frozenset(_OPENERS_TEXT.split())
+_FUNCTION_IN_RUN = frozenset({"and", "or", "of", "the", "for", "to", "with", "vs", "vs."})
 _TEXT_WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
 _SUFFIX_AFTER = re.compile(r",?\s+(Jr|Sr|II|III|IV)\b\.?")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\n])\s*$")
@@ -195,6 +202,10 @@ def full_names_in_text(text: str, surname: str) -> dict[str, str]:
     if not target:
         return {}
     words = list(_TEXT_WORD.finditer(text))
+
+    def opens_at(word: re.Match[str]) -> bool:
+        return bool(_SENTENCE_END.search(text[max(0, word.start() - 40) : word.start()]))
+
     lower_words = {m.group().rstrip(".") for m in words if m.group()[0].islower()}
     found: dict[str, str] = {}
     for i, match in enumerate(words):
@@ -212,23 +223,40 @@ def full_names_in_text(text: str, surname: str) -> dict[str, str]:
             run.insert(0, before)
             j -= 1
         start = None
-        # After the last title: "Ohio Gov. Tomas Kell" is Tomas Kell.
-        titled = [k for k, word in enumerate(run) if _bare(word.group()) in TITLES]
-        run = run[titled[-1] + 1 :] if titled else run
+        uncertain = False
+        # After the last title, function word or possessive inside the run: "Ohio Gov.
+        # Tomas Kell", "Ana Reyes And Tomas Kell", "the Harbour Board’s Tomas Kell".
+        cut = [
+            k
+            for k, word in enumerate(run)
+            if _bare(word.group()) in TITLES
+            or word.group().casefold() in _FUNCTION_IN_RUN
+            or word.group().endswith(("'s", "’s"))
+        ]
+        run = run[cut[-1] + 1 :] if cut else run
         for k, word in enumerate(run):
             plain = word.group().rstrip(".")
             if len(plain) == 1 or (plain.isupper() and len(plain) <= 3):
                 continue  # an initial ("J.") or an acronym ("GOP")
             if _bare(plain) in _NOT_FIRST_NAMES or re.search(r"-[a-z]", plain):
                 continue  # a title, a party, "Co-moderator"
-            opens = k == 0 and bool(_SENTENCE_END.search(text[: word.start()]))
-            if opens and plain.casefold() in lower_words:
-                continue  # "Did Trump": a word opening a sentence
+            named_after = any(
+                len(w.group().rstrip(".")) > 1 and w.group()[0].isupper() for w in run[k + 1 :]
+            )
+            common = plain.casefold() in lower_words
+            if common and named_after:
+                continue  # a common word before the name: "Despite Tomas Kell"
+            if plain.casefold() in _OPENERS:
+                continue  # "Did Kell ...", "Despite Tomas Kell"
+            if common and k == 0 and opens_at(word):
+                # "Bill Kell" opening a sentence of a text that writes "bill": maybe a
+                # first name, maybe not; it makes the surname undecided, never guessed.
+                uncertain = True
             start = k
             break
         if start is None:
             continue
-        first = _bare(run[start].group())
+        first = ("?" if uncertain else "") + _bare(run[start].group())
         surname_as_written = match.group().rstrip(".")
         if surname_as_written.endswith(("'s", "’s")):
             surname_as_written = surname_as_written[:-2]

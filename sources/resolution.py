@@ -150,7 +150,11 @@ class SurnameInArticle:
     @property
     def full_name(self) -> str:
         """The one person the surname is, when the article names exactly one."""
-        return next(iter(self.people.values())) if len(self.people) == 1 else ""
+        if len(self.people) != 1:
+            return ""
+        first, form = next(iter(self.people.items()))
+        # "?": a word opening a sentence that may or may not be a first name.
+        return "" if first.startswith("?") else form
 
     @property
     def ambiguous(self) -> bool:

@@ -33,6 +33,18 @@ def test_the_full_names_an_article_gives_a_surname():
     assert full_names_in_text("Democrat Pia Varnok and Mr. Varnok.", "Varnok") == {
         "pia": "Pia Varnok"
     }
+    # Title case: a word before the name that the text writes in lower case too.
+    headline = "Despite Pia Varnok, Docks Back Ana Rell And Tomas Varnok. Docks stay, despite all."
+    assert full_names_in_text(headline, "Varnok") == {"pia": "Pia Varnok", "tomas": "Tomas Varnok"}
+
+
+def test_a_word_opening_a_sentence_that_may_be_a_first_name_leaves_the_surname_undecided():
+    text = "Pia Varnok spoke. Bill Varnok waved at a bill. Varnok said yes."
+    assert full_names_in_text(text, "Varnok") == {"pia": "Pia Varnok", "?bill": "Bill Varnok"}
+    assert surname_in_article("Varnok", text).ambiguous
+    alone = surname_in_article("Varnok", "Bill Varnok waved at a bill. Varnok said yes.")
+    assert alone.full_name == ""
+    assert not alone.ambiguous
 
 
 def test_a_son_is_not_his_father():
