@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from articles.models import Article
+from sources.bodies import body_of, campaign_of, looks_like_organisation, named_person
 from sources.matching import NameMatch, is_bare_surname
 from sources.models import Source, normalize_name
 from sources.names import clean_name, fold_accents, name_problem, speech_possessor
@@ -55,6 +56,41 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     if problem is not None:
         return data, f"“{label}” cannot stand for a speaker: {problem}. Choose the speaker."
     return data, None
+
+
+_NAMED_IN_DESCRIPTION = "the description ends with the person's full name"
+_CAMPAIGN = "the description is a person's campaign"
+
+
+def _person_in(name: str, article: Article) -> str:
+    """The full name of the person ``name`` is in the article ("Clinton" → "Hillary
+    Clinton" when it names her alone in full), or "" when the article does not say."""
+    if is_bare_surname(name):
+        decided = surname_in_article(name, article.body)
+        return decided.full_name if decided is not None else ""
+    return name if len(name.split()) >= 2 else ""
+
+
+def _body_for(description: str, *, article: Article, user) -> Source | None:
+    """The organisation an unnamed source's description says it speaks for (see
+    ``sources.bodies``): a named organisation ("White House officials"), or a person's
+    campaign ("a Clinton campaign official") or aides ("Clinton aides"), found or created;
+    None when it names none, or a place or a people ("Iowa officials")."""
+    body = body_of(description)
+    if body is None:
+        return None
+    if looks_like_organisation(body.name):
+        name = body.name
+    else:
+        person = _person_in(body.name, article)
+        if not person:
+            return None
+        name = f"{person} campaign" if body.campaign else f"{person}'s aides"
+    data = {"kind": Source.Kind.ORGANIZATION, "name": name, "description": ""}
+    try:
+        return create_proposed_source(data, article=article, row=None, user=user)
+    except ValidationError:
+        return None
 
 
 class SpeakerLeftForReview(ValidationError):
@@ -129,6 +165,27 @@ def create_proposed_source(
                     },
                 )
             return resolution.source
+    if kind in Source.ARTICLE_BOUND_KINDS:
+        person = named_person(description)
+        if person is not None:
+            # "former adviser Ilse Varnok": no unnamed source, a person the text names.
+            keep_evidence(
+                row,
+                {"mention": description, "resolved_to": person[0], "why": _NAMED_IN_DESCRIPTION},
+            )
+            named = {"kind": Source.Kind.PERSON, "name": person[0], "role": person[1]}
+            return create_proposed_source(named, article=article, row=row, user=user)
+        campaign = campaign_of(description)
+        if campaign:
+            # "Clinton's campaign" speaking: the campaign, an organisation.
+            owner = _person_in(campaign, article)
+            if owner is not None:
+                body = {"kind": Source.Kind.ORGANIZATION, "name": f"{owner} campaign"}
+                keep_evidence(
+                    row,
+                    {"mention": description, "resolved_to": body["name"], "why": _CAMPAIGN},
+                )
+                return create_proposed_source(body, article=article, row=row, user=user)
     affiliation = None
     if data.get("affiliation_id"):
         affiliation = Source.objects.filter(
@@ -140,6 +197,17 @@ def create_proposed_source(
         )
         if affiliation.kind != Source.Kind.ORGANIZATION:
             affiliation = None
+    if affiliation is None and kind in Source.ARTICLE_BOUND_KINDS:
+        affiliation = _body_for(description, article=article, user=user)
+        if affiliation is not None:
+            keep_evidence(
+                row,
+                {
+                    "mention": description,
+                    "resolved_to": f"a source of {affiliation.name}",
+                    "why": "the description names the body it speaks for",
+                },
+            )
     values: dict[str, Any] = {
         "kind": kind,
         "name": name if kind not in Source.ARTICLE_BOUND_KINDS else "",
