@@ -161,6 +161,15 @@ def split_people(source_model) -> list[dict]:
     return split
 
 
+def _pairs_of(source_model, names: list[str]) -> list[tuple[int, int]]:
+    ids = list(
+        source_model.objects.filter(
+            kind="person", article__isnull=True, name__in=names
+        ).values_list("pk", flat=True)
+    )
+    return [(a, b) for a in ids for b in ids if a < b]
+
+
 def measure() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
@@ -208,6 +217,58 @@ def measure() -> None:
             for a in finding.attributions.select_related("source", "article__outlet")[:2]
         ]
         sample.append({"finding": finding.pk, "summary": finding.summary[:300], "pair": pair})
+    rng = random.Random(20261207)
+    links = list(
+        Attribution.objects.filter(claim_is_suggested=True, claim_link_score__isnull=False)
+        .select_related("claim", "article__outlet")
+        .order_by("pk")
+    )
+    rng.shuffle(links)
+    link_sample = [
+        {
+            "attribution": a.pk,
+            "score": a.claim_link_score,
+            "text": a.text[:200],
+            "outlet": a.article.outlet.name,
+            "claim": a.claim.text[:200],
+            "claim_outlets": sorted(
+                {
+                    x.article.outlet.name
+                    for x in a.claim.attributions.select_related("article__outlet")
+                }
+            ),
+        }
+        for a in links[: int(os.environ["BENCH_SAMPLE"])]
+    ]
+    resolved = list(
+        Suggestion.objects.filter(state="accepted", proposed_source__has_key="resolution")
+        .select_related("source")
+        .order_by("pk")
+    )
+    rng.shuffle(resolved)
+    resolution_sample = [
+        {
+            "suggestion": row.pk,
+            "mention": row.proposed_source["resolution"].get("mention", ""),
+            "speaker_mention": row.speaker_mention[:80],
+            "source": row.source.display_name if row.source else "",
+            "why": row.proposed_source["resolution"].get("why", ""),
+        }
+        for row in resolved[: int(os.environ["BENCH_SAMPLE"])]
+    ]
+    resolution_reasons = defaultdict(int)
+    for row in resolved:
+        resolution_reasons[row.proposed_source["resolution"].get("why", "")] += 1
+    review_reasons = defaultdict(int)
+    for note in Suggestion.objects.filter(state="pending", source__isnull=True).values_list(
+        "note", flat=True
+    ):
+        line = next((x for x in note.splitlines() if x.startswith("Speaker left")), "")
+        review_reasons["several people of one surname" if " may be " in line else line[:70]] += 1
+    merged_pending = {
+        frozenset((m.keep_id, m.duplicate_id))
+        for m in MergeSuggestion.objects.filter(state="pending")
+    }
     report = {
         "articles": articles,
         "seconds": {k: round(v, 1) for k, v in times.items()},
@@ -238,11 +299,24 @@ def measure() -> None:
         "sources_not_names_count": len(bad),
         "findings": dict(Finding.objects.values_list("kind").annotate(n=Count("pk")).order_by()),
         "misattribution_sample": sample,
+        "claim_link_sample": link_sample,
+        "resolution_sample": resolution_sample,
+        "resolution_reasons": dict(resolution_reasons),
+        "left_for_review_reasons": dict(
+            sorted(review_reasons.items(), key=lambda item: -item[1])[:15]
+        ),
+        "people_split_with_a_pending_merge": sum(
+            1
+            for split in people_split
+            if any(
+                frozenset(pair) in merged_pending for pair in _pairs_of(Source, split["sources"])
+            )
+        ),
     }
     Path(os.environ["BENCH_REPORT"]).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     print(
         json.dumps(
-            {k: v for k, v in report.items() if k != "misattribution_sample"},
+            {k: v for k, v in report.items() if not k.endswith("_sample")},
             indent=1,
             ensure_ascii=False,
         )[:6000]
