@@ -230,12 +230,13 @@ def measure() -> None:
             "score": a.claim_link_score,
             "text": a.text[:200],
             "outlet": a.article.outlet.name,
-            "claim": a.claim.text[:200],
+            "claim": a.claim.text[:200] if a.claim else "",
             "claim_outlets": sorted(
-                {
-                    x.article.outlet.name
-                    for x in a.claim.attributions.select_related("article__outlet")
-                }
+                set(
+                    Attribution.objects.filter(claim_id=a.claim_id or 0).values_list(
+                        "article__outlet__name", flat=True
+                    )
+                )
             ),
         }
         for a in links[: int(os.environ["BENCH_SAMPLE"])]
@@ -256,10 +257,10 @@ def measure() -> None:
         }
         for row in resolved[: int(os.environ["BENCH_SAMPLE"])]
     ]
-    resolution_reasons = defaultdict(int)
+    resolution_reasons: defaultdict[str, int] = defaultdict(int)
     for row in resolved:
         resolution_reasons[row.proposed_source["resolution"].get("why", "")] += 1
-    review_reasons = defaultdict(int)
+    review_reasons: defaultdict[str, int] = defaultdict(int)
     for note in Suggestion.objects.filter(state="pending", source__isnull=True).values_list(
         "note", flat=True
     ):
