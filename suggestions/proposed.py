@@ -179,7 +179,7 @@ def create_proposed_source(
         if campaign:
             # "Clinton's campaign" speaking: the campaign, an organisation.
             owner = _person_in(campaign, article)
-            if owner is not None:
+            if owner:
                 body = {"kind": Source.Kind.ORGANIZATION, "name": f"{owner} campaign"}
                 keep_evidence(
                     row,

@@ -120,6 +120,10 @@ def test_a_campaign_speaking_and_a_person_filed_as_unnamed(editor):
     )
     assert campaign.source.kind == Source.Kind.ORGANIZATION
     assert campaign.source.name == "Ilse Varnok campaign"
+    # A campaign of a surname the article names no one in full with stays what it was.
+    unnamed = _accept(f"{TEXT}, the Kell campaign said.", "anonymous", "the Kell campaign", editor)
+    assert unnamed.source.kind == Source.Kind.ANONYMOUS
+    assert unnamed.source.description == "the Kell campaign"
     person = _accept(
         f"{TEXT}, said former harbour adviser Tomas Kell.",
         "anonymous",
