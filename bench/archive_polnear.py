@@ -3,7 +3,7 @@ the extractor, every suggestion accepted in bulk, the archive rechecked, and wha
 counted.
 
     .venv/bin/python bench/archive_polnear.py [--corpus PATH] [--limit N] [--database URL]
-        [--report FILE] [--sample 30]
+        [--report FILE] [--sample 30] [--split all|development|heldout]
 
 Steps, each a management command in a child process on a fresh database (SQLite in a
 temporary folder unless --database), timed:
@@ -31,9 +31,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from itertools import zip_longest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from interchange.brat_scoring import SPLITS, in_split  # noqa: E402
+
 PYTHON = sys.executable
 PUBLISHERS = {
     "breitbart": "Breitbart",
@@ -48,10 +54,12 @@ PUBLISHERS = {
 }
 
 
-def write_jsonl(corpus: Path, out: Path, limit: int | None) -> int:
+def write_jsonl(corpus: Path, out: Path, limit: int | None, split: str = "all") -> int:
     rows = []
     with (corpus / "metadata.tsv").open(encoding="utf-8") as handle:
         for meta in csv.DictReader(handle, delimiter="\t"):
+            if not in_split(meta["filename"], split):
+                continue
             text_file = corpus / "text" / f"{meta['filename']}.txt"
             if not text_file.exists():
                 continue
@@ -65,7 +73,13 @@ def write_jsonl(corpus: Path, out: Path, limit: int | None) -> int:
                     "published_at": f"{meta['publication_date']}T12:00:00+00:00",
                 }
             )
-    rows = rows[:limit] if limit else rows
+    if limit:
+        # Round robin over the outlets, so that a subset holds every outlet's articles.
+        by_outlet: dict[str, list[dict]] = {}
+        for row in rows:
+            by_outlet.setdefault(row["outlet"], []).append(row)
+        mixed = [row for group in zip_longest(*by_outlet.values()) for row in group if row]
+        rows = mixed[:limit]
     with out.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row) + "\n")
@@ -92,6 +106,12 @@ def main() -> None:
     parser.add_argument("--database", help="DATABASE_URL (default: SQLite in a temporary folder)")
     parser.add_argument("--report", type=Path, default=Path("/tmp/archive_polnear.json"))
     parser.add_argument("--sample", type=int, default=30)
+    parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        default="all",
+        help="the project's fixed split of the corpus (iterate on development only)",
+    )
     args = parser.parse_args()
     if not (args.corpus / "metadata.tsv").exists():
         raise SystemExit(
@@ -105,7 +125,7 @@ def main() -> None:
         TRACKER_CROSSCHECK_ON_SAVE="0",
     )
     jsonl = folder / "articles.jsonl"
-    count = write_jsonl(args.corpus, jsonl, args.limit)
+    count = write_jsonl(args.corpus, jsonl, args.limit, args.split)
     print(f"{count} articles; database {env['DATABASE_URL']}", flush=True)
     times = {"migrate": manage(env, "migrate", "--noinput", "-v", "0")}
     times["import"] = manage(env, "import_articles", str(jsonl), "--extract", "-v", "0")
@@ -115,6 +135,39 @@ def main() -> None:
     env["BENCH_SAMPLE"] = str(args.sample)
     env["BENCH_TIMES"] = json.dumps({**times, "articles": count})
     subprocess.run([PYTHON, __file__, "--measure"], cwd=ROOT, env=env, check=True)
+
+
+def split_people(source_model) -> list[dict]:
+    """People named in full whose name is carried by more than one stored source: the same
+    first and last name (``sources.matching.name_key``), or a surname stored alone beside
+    the full name ("Trump" beside "Donald Trump", even when Ivanka Trump is stored too)."""
+    from sources.matching import name_key
+
+    full: dict[str, list[str]] = defaultdict(list)
+    bare: dict[str, list[str]] = defaultdict(list)
+    rows = source_model.objects.filter(kind="person", article__isnull=True)
+    for name in rows.values_list("name", flat=True):
+        key = name_key(name, person=True)
+        words = key.split()
+        if len(words) >= 2:
+            full[key].append(name)
+        elif words:
+            bare[words[0]].append(name)
+    split = []
+    for key, names in sorted(full.items()):
+        extra = bare.get(key.split()[1], [])
+        if len(names) + len(extra) > 1:
+            split.append({"person": key, "sources": sorted(names + extra)})
+    return split
+
+
+def _pairs_of(source_model, names: list[str]) -> list[tuple[int, int]]:
+    ids = list(
+        source_model.objects.filter(
+            kind="person", article__isnull=True, name__in=names
+        ).values_list("pk", flat=True)
+    )
+    return [(a, b) for a in ids for b in ids if a < b]
 
 
 def measure() -> None:
@@ -138,6 +191,7 @@ def measure() -> None:
         last = full.split()[-1]
         rows = Source.objects.filter(kind="person", name__icontains=last)
         people[full] = sorted(rows.values_list("name", flat=True))
+    people_split = split_people(Source)
     bad = [
         (s.kind, s.display_name, name_problem(s.name or s.description))
         for s in Source.objects.all()
@@ -163,6 +217,59 @@ def measure() -> None:
             for a in finding.attributions.select_related("source", "article__outlet")[:2]
         ]
         sample.append({"finding": finding.pk, "summary": finding.summary[:300], "pair": pair})
+    rng = random.Random(20261207)
+    links = list(
+        Attribution.objects.filter(claim_is_suggested=True, claim_link_score__isnull=False)
+        .select_related("claim", "article__outlet")
+        .order_by("pk")
+    )
+    rng.shuffle(links)
+    link_sample = [
+        {
+            "attribution": a.pk,
+            "score": a.claim_link_score,
+            "text": a.text[:200],
+            "outlet": a.article.outlet.name,
+            "claim": a.claim.text[:200] if a.claim else "",
+            "claim_outlets": sorted(
+                set(
+                    Attribution.objects.filter(claim_id=a.claim_id or 0).values_list(
+                        "article__outlet__name", flat=True
+                    )
+                )
+            ),
+        }
+        for a in links[: int(os.environ["BENCH_SAMPLE"])]
+    ]
+    resolved = list(
+        Suggestion.objects.filter(state="accepted", proposed_source__has_key="resolution")
+        .select_related("source")
+        .order_by("pk")
+    )
+    rng.shuffle(resolved)
+    resolution_sample = [
+        {
+            "suggestion": row.pk,
+            "mention": row.proposed_source["resolution"].get("mention", ""),
+            "speaker_mention": row.speaker_mention[:80],
+            "source": row.source.display_name if row.source else "",
+            "why": row.proposed_source["resolution"].get("why", ""),
+        }
+        for row in resolved[: int(os.environ["BENCH_SAMPLE"])]
+    ]
+    resolution_reasons: defaultdict[str, int] = defaultdict(int)
+    for row in resolved:
+        resolution_reasons[row.proposed_source["resolution"].get("why", "")] += 1
+    review_reasons: defaultdict[str, int] = defaultdict(int)
+    for note in Suggestion.objects.filter(state="pending", source__isnull=True).values_list(
+        "note", flat=True
+    ):
+        line = next((x for x in note.splitlines() if x.startswith("Speaker left")), "")
+        review_reasons["several people of one surname" if " may be " in line else line[:70]] += 1
+    merged_pending = {
+        frozenset((m.keep_id, m.duplicate_id))
+        for m in MergeSuggestion.objects.filter(state="pending")
+    }
     report = {
         "articles": articles,
         "seconds": {k: round(v, 1) for k, v in times.items()},
@@ -184,15 +291,33 @@ def measure() -> None:
         "sources": dict(Source.objects.values_list("kind").annotate(n=Count("pk")).order_by()),
         "merge_suggestions": MergeSuggestion.objects.count(),
         "people": people,
+        "people_named_in_full_with_several_sources": len(people_split),
+        "people_split": people_split[:80],
+        "surname_only_people": Source.objects.filter(kind="person", article__isnull=True)
+        .exclude(name__contains=" ")
+        .count(),
         "sources_not_names": bad[:50],
         "sources_not_names_count": len(bad),
         "findings": dict(Finding.objects.values_list("kind").annotate(n=Count("pk")).order_by()),
         "misattribution_sample": sample,
+        "claim_link_sample": link_sample,
+        "resolution_sample": resolution_sample,
+        "resolution_reasons": dict(resolution_reasons),
+        "left_for_review_reasons": dict(
+            sorted(review_reasons.items(), key=lambda item: -item[1])[:15]
+        ),
+        "people_split_with_a_pending_merge": sum(
+            1
+            for split in people_split
+            if any(
+                frozenset(pair) in merged_pending for pair in _pairs_of(Source, split["sources"])
+            )
+        ),
     }
     Path(os.environ["BENCH_REPORT"]).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     print(
         json.dumps(
-            {k: v for k, v in report.items() if k != "misattribution_sample"},
+            {k: v for k, v in report.items() if not k.endswith("_sample")},
             indent=1,
             ensure_ascii=False,
         )[:6000]

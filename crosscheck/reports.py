@@ -360,8 +360,10 @@ PAIR_EXPLANATIONS = {
     rules.PairReason.UNSOURCED: "One of them has no source: there is no one to credit.",
     rules.PairReason.DECLINED: "Declining to comment says nothing: there are no words to "
     "credit to anyone.",
-    rules.PairReason.NOT_QUOTES: "Two paraphrases: reported speech about one event may well "
-    "match without being one quote.",
+    rules.PairReason.NOT_QUOTES: "A paraphrase: reported speech about one event may well "
+    "match a quote without being one.",
+    rules.PairReason.WEAK_SPEAKER: "One speaker may well be the other: unnamed, a "
+    "document, an organisation beside a person, or a name of the same person.",
     rules.PairReason.NOT_DIRECT: "The same source, but not two direct quotes: only a direct "
     "quote's wording can drift.",
     rules.PairReason.SAME_ARTICLE: "One article credits the words to both: a joint "

@@ -52,6 +52,7 @@ _SPEECH_NOUNS = _word_set(
     suggestion account accounts assertion assertions admission announcement promise promises
     pledge pledges"""
 )
+_CONTRACTION = re.compile(r"^(\w+)'(?:ve|m|re|s|d|ll)$")
 _POSSESSIVE = re.compile(r"^(?P<owner>.+?)(?:'s|’s|s'|s’)\s+(?P<thing>[\w-]+)$")
 _NUMBERISH = re.compile(r"^[\d.,%$€£\s-]+$|\d+(?:[.,]\d+)?\s*(?:%|percent|per cent)", re.I)
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|https?://|www\.|\{|\}|\[\[|\]\]", re.I)
@@ -113,6 +114,9 @@ def name_problem(value: str) -> str | None:
         return "it is a figure or a share (a poll is a document or an organisation)"
     if folded in PRONOUNS or (len(words) == 1 and words[0] in PRONOUNS):
         return "it is a pronoun"
+    contracted = _CONTRACTION.match(folded.replace("’", "'"))
+    if len(words) == 1 and contracted and contracted.group(1) in PRONOUNS:
+        return "it is a pronoun"  # "I've", "she's", "they'd"
     if len(words) == 1 and words[0] in _ADVERBS:
         return "it is an adverb"
     if words[0] in _FUNCTION_WORDS - {"the", "a", "an"} or words[-1] in _FUNCTION_WORDS:

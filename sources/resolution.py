@@ -31,7 +31,9 @@ from sources.matching import (
     NameMatch,
     acronym,
     compare_names,
+    full_names_in_text,
     is_acronym,
+    is_bare_surname,
     name_key,
     person_parts,
     text_key,
@@ -66,8 +68,10 @@ def _candidates(name: str, kind: str) -> list[Source]:
         _first, last = person_parts(name)
         if not last:
             return []
-        query |= Q(name__iendswith=f" {last}") | Q(name__iexact=last)
-        query |= Q(aliases__normalized__endswith=f" {last}") | Q(aliases__normalized=last)
+        # "O'Malley" and "O’Malley" are one surname.
+        for form in {last, last.replace("'", "’")}:
+            query |= Q(name__iendswith=f" {form}") | Q(name__iexact=form)
+            query |= Q(aliases__normalized__endswith=f" {form}") | Q(aliases__normalized=form)
     else:
         key = name_key(name)
         if not key:
@@ -89,9 +93,18 @@ def _candidates(name: str, kind: str) -> list[Source]:
     )
 
 
+def _labels(source: Source) -> list[str]:
+    """The names a source is compared by. A person named in full is not compared by a
+    surname alias ("Trump", from a merge): the surname may be someone else elsewhere."""
+    labels = [source.name, *(alias.name for alias in source.aliases.all())]
+    if source.kind == Source.Kind.PERSON and not is_bare_surname(source.name):
+        labels = [label for label in labels if not is_bare_surname(label)]
+    return labels
+
+
 def _best(proposed: str, source: Source, kind: str, article_key: str) -> NameMatch | None:
     best = None
-    for label in [source.name, *(alias.name for alias in source.aliases.all())]:
+    for label in _labels(source):
         match = compare_names(proposed, label, kind=kind, article_text_key=article_key)
         if match is not None and (best is None or match.confidence > best.confidence):
             best = match
@@ -104,8 +117,13 @@ def resolve_source(name: str, kind: str, *, article_text: str = "") -> Resolutio
         return Resolution()
     article_key = text_key(article_text) if article_text else ""
     scored = []
+    full = kind == Source.Kind.PERSON and not is_bare_surname(name)
     for source in _candidates(name, kind):
         match = _best(name, source, kind, article_key)
+        if match is not None and full and is_bare_surname(source.name):
+            # A full name never attaches to a surname stored alone ("Trump" may hold
+            # several people's words): the merge is proposed instead.
+            match = NameMatch(min(match.confidence, 0.7), "surname only")
         if match is not None and match.confidence >= PROPOSE:
             scored.append((match.confidence, source, match))
     if not scored:
@@ -119,6 +137,58 @@ def resolve_source(name: str, kind: str, *, article_text: str = "") -> Resolutio
     if top >= ATTACH:
         return Resolution(source=source, match=match)
     return Resolution(match=match, candidate=source)
+
+
+@dataclass(frozen=True)
+class SurnameInArticle:
+    """What an article says about a surname alone: the people of that surname it names in
+    full (first name → fullest form written)."""
+
+    surname: str
+    people: dict[str, str]
+
+    @property
+    def full_name(self) -> str:
+        """The one person the surname is, when the article names exactly one."""
+        if len(self.people) != 1:
+            return ""
+        first, form = next(iter(self.people.items()))
+        # "?": a word opening a sentence that may or may not be a first name.
+        return "" if first.startswith("?") else form
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.people) > 1
+
+    def evidence(self, mention: str) -> dict:
+        return {
+            "mention": mention,
+            "named_in_full": sorted(self.people.values()),
+            "resolved_to": self.full_name,
+            "why": (
+                "the article names one person of this surname in full"
+                if self.full_name
+                else "the article names several people of this surname in full"
+                if self.ambiguous
+                else "the article names no one of this surname in full"
+            ),
+        }
+
+
+def surname_in_article(name: str, article_text: str) -> SurnameInArticle | None:
+    """For a person's name that is a surname alone ("Trump", "Mr. Trump"), the people of
+    that surname the article names in full (``sources.matching.full_names_in_text``); None
+    for a full name. The rule: one person named in full is who the surname is; several are
+    left for review, never guessed; none leaves the archive to decide
+    (:func:`resolve_source`)."""
+    if not is_bare_surname(name):
+        return None
+    _first, last = person_parts(name)
+    surname = next(
+        (word for word in reversed(name.split()) if word.casefold().rstrip(".") == last),
+        name.split()[-1] if name.split() else "",
+    )
+    return SurnameInArticle(surname, full_names_in_text(article_text, surname or last))
 
 
 def fuller_of(a: Source, b: Source) -> tuple[Source, Source]:

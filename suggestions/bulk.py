@@ -21,9 +21,10 @@ from access.services import Actor, acting_user
 from access.tasks import after_commit
 from claims.models import Attribution
 from sources.models import Source
-from suggestions.claim_links import claim_link_suggest
+from suggestions.claim_links import ClaimIndex, claim_link_suggest
 from suggestions.models import AcceptJob, Suggestion
-from suggestions.services import suggestion_accept
+from suggestions.proposed import SpeakerLeftForReview
+from suggestions.services import suggestion_accept, suggestion_leave_for_review
 
 
 @dataclass
@@ -152,6 +153,12 @@ def _accept_each(
                 had_source = suggestion.source_id is not None
                 newest_source = Source.objects.order_by("-pk").values_list("pk", flat=True).first()
                 attribution = suggestion_accept(suggestion=suggestion, user=user)
+        except SpeakerLeftForReview as error:
+            # A surname the article gives to several people: no speaker is guessed.
+            suggestion_leave_for_review(
+                suggestion=Suggestion(pk=pk), reason=" ".join(error.messages), user=user
+            )
+            report.left_for_review += 1
         except ValidationError as error:
             report.failed.append((pk, " ".join(error.messages)))
         else:
@@ -163,10 +170,12 @@ def _accept_each(
                 report.sources_attached += 1
     if not link_claims:
         return
-    # Claims after every acceptance, so that statements accepted in one run find each other.
+    # Claims after every acceptance, so that statements accepted in one run find each other;
+    # one lexical index of the archive's claims for the whole run.
+    index = ClaimIndex.from_archive() if attribution_ids else None
     for attribution in Attribution.objects.filter(pk__in=attribution_ids).order_by("pk"):
         with transaction.atomic():
-            outcome = claim_link_suggest(attribution=attribution, user=user)
+            outcome = claim_link_suggest(attribution=attribution, user=user, index=index)
         if outcome.action == "linked":
             report.claims_linked += 1
         elif outcome.action == "queued":

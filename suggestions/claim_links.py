@@ -27,6 +27,8 @@ suggested; a pending :class:`ClaimLink` counts toward nothing until accepted.
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -45,6 +47,10 @@ from crosscheck.rules.propositions import (
 from suggestions.models import ClaimLink
 
 INDEX_CANDIDATES = 100
+BM25_CANDIDATES = 30
+# A term in more claims than this share of the index (and this floor) is not looked up.
+COMMON_TERM_SHARE = 0.05
+COMMON_TERM_FLOOR = 50
 CLAIMS_PER_TERM = 50
 
 
@@ -71,12 +77,77 @@ def _statement(attribution: Attribution) -> str:
     return attribution.text
 
 
-def claim_candidates(text: str, *, exclude_attribution: int | None = None) -> list[ClaimCandidate]:
-    """Claims that may say what ``text`` says, best first (ties by claim id)."""
+class ClaimIndex:
+    """A lexical (BM25) index over the archive's claims, each claim a document of its own
+    text and the words of the attributions linked to it, in the proposition terms
+    :func:`~crosscheck.rules.propositions.proposition_similarity` compares. A bulk run
+    builds it once and adds what it links and creates, so every claim whose words a
+    statement shares is ranked, not only those a database search returns first. The
+    index ranks candidates; the proposition score still decides."""
+
+    K1 = 1.2
+    B = 0.75
+
+    def __init__(self) -> None:
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        self.texts: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        self.terms: dict[int, set[str]] = defaultdict(set)
+
+    @classmethod
+    def from_archive(cls) -> ClaimIndex:
+        index = cls()
+        for pk, text in Claim.objects.values_list("pk", "text").iterator():
+            index.add(pk, "claim", text)
+        attributions = Attribution.objects.filter(claim__isnull=False)
+        for pk, claim_id, text in attributions.values_list("pk", "claim_id", "text").iterator():
+            index.add(claim_id, f"attribution #{pk}", text)
+        return index
+
+    def add(self, claim_id: int, label: str, text: str) -> None:
+        terms = proposition(text).terms
+        if not terms:
+            return
+        self.texts[claim_id].append((label, text))
+        self.terms[claim_id] |= terms
+        for term in terms:
+            self.postings[term].add(claim_id)
+
+    def search(self, text: str, limit: int = BM25_CANDIDATES) -> list[int]:
+        """The ``limit`` claims ranking highest for ``text`` (BM25, each term once)."""
+        query = proposition(text).terms
+        documents = len(self.terms)
+        if not query or not documents:
+            return []
+        average = sum(len(t) for t in self.terms.values()) / documents
+        scores: dict[int, float] = defaultdict(float)
+        common = max(COMMON_TERM_FLOOR, documents * COMMON_TERM_SHARE)
+        for term in query:
+            holders = self.postings.get(term)
+            if not holders or len(holders) > common:
+                continue  # absent, or in so many claims that it ranks nothing (and is slow)
+            idf = math.log(1 + (documents - len(holders) + 0.5) / (len(holders) + 0.5))
+            for claim_id in holders:
+                length = len(self.terms[claim_id])
+                norm = 1 - self.B + self.B * length / average
+                scores[claim_id] += idf * (self.K1 + 1) / (1 + self.K1 * norm)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return [claim_id for claim_id, _score in ranked[:limit]]
+
+
+def claim_candidates(
+    text: str, *, exclude_attribution: int | None = None, index: ClaimIndex | None = None
+) -> list[ClaimCandidate]:
+    """Claims that may say what ``text`` says, best first (ties by claim id). With an
+    ``index``, the claims it ranks highest are candidates too, compared with every text the
+    index holds for them."""
     terms = proposition(text)
     if not terms.terms:
         return []
     texts: dict[int, list[tuple[str, str]]] = {}
+    if index is not None:
+        exclude = f"attribution #{exclude_attribution}"
+        for claim_id in index.search(text):
+            texts[claim_id] = [item for item in index.texts[claim_id] if item[0] != exclude]
     ids = [pk for pk in candidate_ids(text, limit=INDEX_CANDIDATES) if pk != exclude_attribution]
     for pk, claim_id, other in (
         Attribution.objects.filter(pk__in=ids, claim__isnull=False)
@@ -93,10 +164,13 @@ def claim_candidates(text: str, *, exclude_attribution: int | None = None) -> li
             :CLAIMS_PER_TERM
         ]:
             texts.setdefault(claim_id, [])
-    for claim_id, claim_text in Claim.objects.filter(pk__in=texts).values_list("pk", "text"):
+    missing = [pk for pk, options in texts.items() if not any(o[0] == "claim" for o in options)]
+    for claim_id, claim_text in Claim.objects.filter(pk__in=missing).values_list("pk", "text"):
         texts[claim_id].append(("claim", claim_text))
     found = []
     for claim_id, options in texts.items():
+        if not options:
+            continue
         best = max(
             ((proposition_similarity(text, other), label) for label, other in options),
             key=lambda item: item[0].score,
@@ -123,14 +197,31 @@ def _stance(match: PropositionMatch) -> str:
 
 @transaction.atomic
 def claim_link_suggest(
-    *, attribution: Attribution, user: Actor = None, create: bool = True
+    *,
+    attribution: Attribution,
+    user: Actor = None,
+    create: bool = True,
+    index: ClaimIndex | None = None,
 ) -> ClaimLinkOutcome:
     """Link ``attribution`` to the claim it says, queue the match for review, or give it a
-    new claim (see the module's text). Never changes an attribution that has a claim."""
+    new claim (see the module's text). Never changes an attribution that has a claim.
+    With an ``index`` (a bulk run's), candidates come from it too, and what is linked or
+    created is added to it."""
     if attribution.claim_id is not None or attribution.source_id is None:
         return ClaimLinkOutcome("skipped")
+    outcome = _suggest(attribution, user, create, index)
+    if index is not None and outcome.claim is not None:
+        if outcome.action == "created":
+            index.add(outcome.claim.pk, "claim", outcome.claim.text)
+        index.add(outcome.claim.pk, f"attribution #{attribution.pk}", attribution.text)
+    return outcome
+
+
+def _suggest(
+    attribution: Attribution, user: Actor, create: bool, index: ClaimIndex | None
+) -> ClaimLinkOutcome:
     text = _statement(attribution)
-    candidates = claim_candidates(text, exclude_attribution=attribution.pk)
+    candidates = claim_candidates(text, exclude_attribution=attribution.pk, index=index)
     rejected = set(
         ClaimLink.objects.filter(
             attribution=attribution, state=ClaimLink.State.REJECTED

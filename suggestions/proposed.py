@@ -14,7 +14,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from articles.models import Article
-from sources.matching import NameMatch
+from sources.bodies import body_of, campaign_of, looks_like_organisation, named_person
+from sources.matching import NameMatch, is_bare_surname
 from sources.models import Source, normalize_name
 from sources.names import clean_name, fold_accents, name_problem, speech_possessor
 from sources.resolution import (
@@ -24,6 +25,7 @@ from sources.resolution import (
     fuller_of,
     propose_merge,
     resolve_source,
+    surname_in_article,
 )
 from sources.selectors import sources_named
 from sources.services import source_add_alias, source_create
@@ -56,6 +58,60 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     return data, None
 
 
+_NAMED_IN_DESCRIPTION = "the description ends with the person's full name"
+_CAMPAIGN = "the description is a person's campaign"
+
+
+def _person_in(name: str, article: Article) -> str:
+    """The full name of the person ``name`` is in the article ("Clinton" → "Hillary
+    Clinton" when it names her alone in full), or "" when the article does not say."""
+    if is_bare_surname(name):
+        decided = surname_in_article(name, article.body)
+        return decided.full_name if decided is not None else ""
+    return name if len(name.split()) >= 2 else ""
+
+
+def _body_for(description: str, *, article: Article, user) -> Source | None:
+    """The organisation an unnamed source's description says it speaks for (see
+    ``sources.bodies``): a named organisation ("White House officials"), or a person's
+    campaign ("a Clinton campaign official") or aides ("Clinton aides"), found or created;
+    None when it names none, or a place or a people ("Iowa officials")."""
+    body = body_of(description)
+    if body is None:
+        return None
+    if looks_like_organisation(body.name):
+        name = body.name
+    else:
+        person = _person_in(body.name, article)
+        if not person:
+            return None
+        name = f"{person} campaign" if body.campaign else f"{person}'s aides"
+    data = {"kind": Source.Kind.ORGANIZATION, "name": name, "description": ""}
+    try:
+        return create_proposed_source(data, article=article, row=None, user=user)
+    except ValidationError:
+        return None
+
+
+class SpeakerLeftForReview(ValidationError):
+    """The speaker is not decided without an editor (a surname alone that the article gives
+    to several people): the suggestion is left for review, never guessed."""
+
+
+def keep_evidence(row: Suggestion | None, evidence: dict[str, Any]) -> None:
+    """Keep on the suggestion how its speaker was resolved (which mention, why): in its
+    proposal (``resolution``) and, in words, in its note, which the attribution copies."""
+    if row is None:
+        return
+    row.proposed_source = {**(row.proposed_source or {}), "resolution": evidence}
+    line = f"Speaker “{evidence.get('mention', '')}”"
+    if evidence.get("resolved_to"):
+        line += f" resolved to {evidence['resolved_to']}"
+    line += f": {evidence.get('why', '')}."
+    if line not in row.note:
+        row.note = f"{row.note}\n{line}".strip()
+
+
 def _platform_for(row: Suggestion) -> str:
     cue = row.cue.casefold()
     if "tweet" in cue or "posted on x" in cue:
@@ -73,15 +129,63 @@ def create_proposed_source(
         raise ValidationError({"source": problem})
     kind, name, description = data["kind"], data["name"], data["description"]
     resolution = Resolution()
+    person = kind == Source.Kind.PERSON
+    if person:
+        decided = surname_in_article(name, article.body)
+        if decided is not None and (decided.full_name or decided.ambiguous):
+            keep_evidence(row, decided.evidence(name))
+            if decided.ambiguous:
+                raise SpeakerLeftForReview(
+                    {
+                        "source": f"“{name}” may be "
+                        + " or ".join(sorted(decided.people.values()))
+                        + " (the article names each in full). Choose the speaker."
+                    }
+                )
+            name = decided.full_name
+            data = {**data, "name": name}
     if kind in Source.NAMED_KINDS:
         found = sources_named(name, kind=kind).first()
-        if found is not None:
+        if found is not None and (
+            not person or is_bare_surname(found.name) == is_bare_surname(name)
+        ):
             return found
         resolution = resolve_source(name, kind, article_text=article.body)
         if resolution.source is not None:
             if resolution.match is not None and resolution.match.reason in FULLER_FORMS:
                 source_add_alias(source=resolution.source, name=name[:300], user=user)
+            if resolution.match is not None:
+                keep_evidence(
+                    row,
+                    {
+                        "mention": name,
+                        "resolved_to": resolution.source.name,
+                        "why": resolution.match.reason,
+                        "confidence": resolution.match.confidence,
+                    },
+                )
             return resolution.source
+    if kind in Source.ARTICLE_BOUND_KINDS:
+        person = named_person(description)
+        if person is not None:
+            # "former adviser Ilse Varnok": no unnamed source, a person the text names.
+            keep_evidence(
+                row,
+                {"mention": description, "resolved_to": person[0], "why": _NAMED_IN_DESCRIPTION},
+            )
+            named = {"kind": Source.Kind.PERSON, "name": person[0], "role": person[1]}
+            return create_proposed_source(named, article=article, row=row, user=user)
+        campaign = campaign_of(description)
+        if campaign:
+            # "Clinton's campaign" speaking: the campaign, an organisation.
+            owner = _person_in(campaign, article)
+            if owner:
+                body = {"kind": Source.Kind.ORGANIZATION, "name": f"{owner} campaign"}
+                keep_evidence(
+                    row,
+                    {"mention": description, "resolved_to": body["name"], "why": _CAMPAIGN},
+                )
+                return create_proposed_source(body, article=article, row=row, user=user)
     affiliation = None
     if data.get("affiliation_id"):
         affiliation = Source.objects.filter(
@@ -93,6 +197,17 @@ def create_proposed_source(
         )
         if affiliation.kind != Source.Kind.ORGANIZATION:
             affiliation = None
+    if affiliation is None and kind in Source.ARTICLE_BOUND_KINDS:
+        affiliation = _body_for(description, article=article, user=user)
+        if affiliation is not None:
+            keep_evidence(
+                row,
+                {
+                    "mention": description,
+                    "resolved_to": f"a source of {affiliation.name}",
+                    "why": "the description names the body it speaks for",
+                },
+            )
     values: dict[str, Any] = {
         "kind": kind,
         "name": name if kind not in Source.ARTICLE_BOUND_KINDS else "",
@@ -113,6 +228,8 @@ def create_proposed_source(
             # So that an article writing "Calderon" finds "Calderón".
             source_add_alias(source=source, name=plain[:300], user=user)
         for alias in data.get("aliases") or ():
+            # A surname alias ("Trump") is recorded, but resolution never decides by it
+            # alone (``sources.resolution._labels``): it may be someone else elsewhere.
             if isinstance(alias, str) and normalize_name(alias) != normalize_name(name):
                 source_add_alias(source=source, name=alias[:300], user=user)
     # A likely but unsure match ("Trump" and a stored "Donald Trump"), or a surname two

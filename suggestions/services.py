@@ -25,7 +25,10 @@ from articles.models import Article, Outlet
 from articles.services import outlet_get_or_create
 from claims.models import Attribution, Claim
 from claims.services import attribution_create
+from sources.matching import name_key, person_parts
 from sources.models import Source, normalize_name
+from sources.names import clean_name
+from sources.resolution import surname_in_article
 from sources.selectors import sources_with_any_name
 from suggestions.extraction import Extraction, ExtractionError, KnownSource, ProposedSource, extract
 from suggestions.models import Suggestion
@@ -37,6 +40,7 @@ __all__ = [
     "known_sources_for",
     "suggest_attributions",
     "suggestion_accept",
+    "suggestion_leave_for_review",
     "suggestion_reject",
     "suggestion_update",
 ]
@@ -343,6 +347,8 @@ def suggestion_accept(
     if row.source_id is None and not row.proposed_source:
         raise ValidationError({"source": "Choose the speaker: the extractor left it for review."})
     source = row.source
+    if source is not None and "source" not in edits:
+        source = _surname_decided(row, source)
     created_source = False
     if source is None:
         source = create_proposed_source(
@@ -387,6 +393,43 @@ def suggestion_accept(
             set_history_user(other, user)
             other.save()
     return attribution
+
+
+def _surname_decided(row: Suggestion, source: Source) -> Source | None:
+    """The extractor's speaker, unless it took a surname alone ("Trump") for a stored
+    person the article's own full-name mentions contradict: then None, and the mention is
+    proposed again (see ``create_proposed_source``: one person named in full is who the
+    surname is; several are left for review)."""
+    mention = clean_name(row.speaker_mention)
+    if source.kind != Source.Kind.PERSON or not mention:
+        return source
+    decided = surname_in_article(mention, row.article.body)
+    if decided is None or not (decided.full_name or decided.ambiguous):
+        return source
+    if person_parts(source.name)[1] != person_parts(mention)[1]:
+        return source
+    if decided.full_name and name_key(decided.full_name, person=True) == name_key(
+        source.name, person=True
+    ):
+        return source
+    row.proposed_source = {"kind": Source.Kind.PERSON, "name": mention, "description": ""}
+    return None
+
+
+@transaction.atomic
+def suggestion_leave_for_review(
+    *, suggestion: Suggestion, reason: str, user: Actor = None
+) -> Suggestion:
+    """Take the speaker off a pending suggestion (an editor chooses it), saying why."""
+    row = _locked_pending(suggestion)
+    row.source = None
+    row.proposed_source = {}
+    line = f"Speaker left for review: {reason}"
+    if line not in row.note:
+        row.note = f"{row.note}\n{line}".strip()
+    set_history_user(row, user)
+    row.save()
+    return row
 
 
 @transaction.atomic

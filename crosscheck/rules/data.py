@@ -167,7 +167,8 @@ class PairReason(StrEnum):
     NEAR_IDENTICAL = "near_identical"  # misattribution
     UNSOURCED = "unsourced"  # one side has no source
     DECLINED = "declined"  # "declined to comment" says nothing
-    NOT_QUOTES = "not_quotes"  # two speakers, and neither side a direct or mixed quote
+    NOT_QUOTES = "not_quotes"  # two speakers, and a side not a direct or mixed quote
+    WEAK_SPEAKER = "weak_speaker"  # two speakers, and one may well be the other
     NOT_DIRECT = "not_direct"  # one speaker, and not two direct quotes
     SAME_ARTICLE = "same_article"  # a joint statement, or one article quoting twice
     TOO_SHORT = "too_short"  # fewer words than min_quote_words on one side

@@ -35,6 +35,7 @@ from crosscheck.rules.data import (
 )
 from crosscheck.rules.independence import _label, independence_group
 from crosscheck.rules.quotes import _similarity, normalize_quote, quotable, reaches, word_diff
+from sources.matching import compare_names
 from sources.names import fold_accents
 
 # The article id of a quote asked about (:func:`judge_quote`): in no article of the archive.
@@ -92,12 +93,18 @@ def _one_unmerged_speaker(left: SourceInput, right: SourceInput) -> bool:
 
     - a person named by a surname alone and a person of that surname ("Varnok" and "Ilse
       Varnok": the surname's resolution waits for review, never guessed);
+    - two names the archive's source resolution takes for one source, sure or not
+      (:func:`sources.matching.compare_names`: "Ilse M. Varnok" and "Ilse Varnok", a
+      description before the name, "H.R.W." and "Harbour River Watch");
     - two unnamed sources with the same specific description, one naming someone ("former
       adviser Ilse Varnok", "The Kellish senator": a copy of one article filed twice), but
       not "a senior official", which many people are.
     """
     if left.kind != right.kind:
         return False
+    named = left.kind not in UNNAMED_KINDS and left.name and right.name
+    if named and compare_names(left.name, right.name, kind=left.kind) is not None:
+        return True
     if left.kind == "person" and left.name and right.name:
         a, b = folded_name(left.name).split(), folded_name(right.name).split()
         return (len(a) == 1 and len(b) > 1 and a[0] == b[-1]) or (
@@ -137,7 +144,7 @@ def judge_pair(
         return PairJudgement(PairVerdict.DIFFERENT, PairReason.UNSOURCED)
     if _same_speaker(a, b, sources):
         return _one_speaker(a, b, thresholds)
-    return _two_speakers(a, b, thresholds)
+    return _two_speakers(a, b, thresholds, sources)
 
 
 def _one_speaker(a: AttributionInput, b: AttributionInput, t: Thresholds) -> PairJudgement:
@@ -155,12 +162,46 @@ def _one_speaker(a: AttributionInput, b: AttributionInput, t: Thresholds) -> Pai
     return PairJudgement(PairVerdict.DIFFERENT, reason, None, True)
 
 
-def _two_speakers(a: AttributionInput, b: AttributionInput, t: Thresholds) -> PairJudgement:
+# Speakers that can stand on either side of a misattribution: people (and their official
+# accounts), or organisations facing organisations.
+_SPEAKING = {
+    frozenset({"person"}),
+    frozenset({"official_account"}),
+    frozenset({"person", "official_account"}),
+    frozenset({"organization"}),
+}
+
+
+def weak_speakers(
+    a: AttributionInput, b: AttributionInput, sources: Mapping[int, SourceInput]
+) -> bool:
+    """Whether one of two speakers may well be the other, so that the same words credited
+    to both say nothing of a mix-up: an unnamed source ("a campaign official", "many
+    reporters": it may be the named speaker, or the extractor's guess), a document (its
+    words are read out by whoever quotes it), or an organisation beside a person (its
+    spokesman, or an outlet relaying someone's words)."""
+    left = sources.get(a.source_id) if a.source_id is not None else None
+    right = sources.get(b.source_id) if b.source_id is not None else None
+    if left is None or right is None:
+        return False
+    return frozenset({str(left.kind), str(right.kind)}) not in _SPEAKING
+
+
+def _two_speakers(
+    a: AttributionInput,
+    b: AttributionInput,
+    t: Thresholds,
+    sources: Mapping[int, SourceInput],
+) -> PairJudgement:
     reason = None
     if AttributionKind.DECLINED in (a.kind, b.kind):
         reason = PairReason.DECLINED  # "declined to comment" is said by many, and says nothing
-    elif not (a.kind in QUOTE_KINDS or b.kind in QUOTE_KINDS):
+    elif not (a.kind in QUOTE_KINDS and b.kind in QUOTE_KINDS):
+        # A paraphrase of an event may well match someone else's quote of it: the
+        # paraphrased speaker is the reporter's reading, not a quote's credit.
         reason = PairReason.NOT_QUOTES
+    elif weak_speakers(a, b, sources):
+        reason = PairReason.WEAK_SPEAKER
     else:
         reason = _not_comparable(a, b, t)
     if reason is None:

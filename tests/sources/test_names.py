@@ -31,6 +31,8 @@ def test_clean_name(raw, clean):
         ("he", "pronoun"),
         ("She", "pronoun"),
         ("I", "pronoun"),
+        ("I’ve", "pronoun"),
+        ("they'd", "pronoun"),
         ("000", "no letters"),
         ("46 percent of voters", "figure or a share"),
         ("12%", "no letters"),
