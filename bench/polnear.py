@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from interchange.brat import read_brat_folder  # noqa: E402
-from interchange.brat_scoring import KINDS, score_brat, split_of  # noqa: E402
+from interchange.brat_scoring import score_brat, split_of  # noqa: E402
 from suggestions.extraction import extract  # noqa: E402
 
 METHODS = ("rules", "tagger", "combined")
@@ -77,10 +77,7 @@ def main() -> None:
     print("|" + " --- |" * (header.count("|") - 1))
     for method, split, n, result, speed, corpus_speed in rows:
         content = result.counts[("content", "overlap")]
-        by_kind = " / ".join(
-            f"{100 * m / g:.0f}%" if g else "-"
-            for m, g in (result.recall_by_kind[k] for k in KINDS)
-        )
+        by_kind = result.kind_recalls()
         print(
             f"| {method} | {split} | {n} | {100 * content.precision:.1f} / "
             f"{100 * content.recall:.1f} / **{100 * content.f1:.1f}** | "

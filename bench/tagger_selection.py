@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from interchange.brat import read_brat_folder  # noqa: E402
-from interchange.brat_scoring import KINDS, score_brat, split_of  # noqa: E402
+from interchange.brat_scoring import score_brat, split_of  # noqa: E402
 from suggestions.extraction import extract, tagger  # noqa: E402
 
 
@@ -79,10 +79,7 @@ def main() -> None:
         result = score_brat((d, extract(d.text, method=method).suggestions) for d in test_part)
         elapsed = time.process_time() - started
         content = result.counts[("content", "overlap")]
-        by_kind = " / ".join(
-            f"{100 * m / g:.1f}%" if g else "-"
-            for m, g in (result.recall_by_kind[k] for k in KINDS)
-        )
+        by_kind = result.kind_recalls(decimals=1)
         print(
             f"{method:9} content P/R/F1 {100 * content.precision:.1f} / "
             f"{100 * content.recall:.1f} / {100 * content.f1:.1f}  "

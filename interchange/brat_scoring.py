@@ -100,6 +100,14 @@ class BratScore:
     def counts_for(self, role: str, test: str) -> Counts:
         return self.counts.setdefault((role, test), Counts())
 
+    def kind_recalls(self, decimals: int = 0) -> str:
+        """Content recall by kind as percentages, "96% / 90% / 55%" (direct, mixed,
+        indirect; "-" for a kind with no gold span)."""
+        return " / ".join(
+            f"{100 * matched / gold:.{decimals}f}%" if gold else "-"
+            for matched, gold in (self.recall_by_kind[kind] for kind in KINDS)
+        )
+
     def add(self, other: BratScore) -> None:
         self.articles += other.articles
         self.problems += other.problems

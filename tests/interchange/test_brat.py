@@ -454,3 +454,11 @@ def test_split_is_fixed():
     assert in_split("bridge-vote", "all")
     with pytest.raises(ValueError, match="split must be one of"):
         in_split("bridge-vote", "test")
+
+
+def test_kind_recalls_reads_as_percentages():
+    from interchange.brat_scoring import BratScore
+
+    score = BratScore(recall_by_kind={"direct": [2, 3], "mixed": [0, 0], "indirect": [1, 8]})
+    assert score.kind_recalls() == "67% / - / 12%"
+    assert score.kind_recalls(decimals=1) == "66.7% / - / 12.5%"
