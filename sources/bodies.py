@@ -180,19 +180,61 @@ def campaign_of(description: str) -> str:
 
 def named_person(description: str) -> tuple[str, str] | None:
     """(name, role) when a description ends with a person's full name after a role in
-    lower case ("former adviser Ilse Varnok" → ("Ilse Varnok", "former adviser")), else
-    None. A name that reads as an organisation is not a person."""
+    lower case ("former adviser Ilse Varnok" → ("Ilse Varnok", "former adviser")) or
+    after an office's capitalised title ("Former Secretary of State Ilse Varnok" →
+    ("Ilse Varnok", "Former Secretary of State")), else None. A name that reads as an
+    organisation is not a person."""
     text = " ".join(description.split(",")[0].split()).strip(" .;:")
     match = _ROLE_THEN_NAME.match(text)
     if not match:
-        return None
+        return _titled_person(text)
     name = match.group("name")
-    if match.group("role").split()[-1].casefold() in _LINKS:
-        return None  # "a person close to Ilse Varnok" is not Ilse Varnok
-    words = [w.casefold().rstrip(".") for w in name.split()]
-    if any(w in _ORG_WORDS or w in TITLES for w in words):
+    if match.group("role").split()[-1].casefold() in _LINKS | {"the", "a", "an"}:
+        # "a person close to Ilse Varnok" is not Ilse Varnok; "Secretary of State Ilse
+        # Varnok" is read as a capitalised title.
+        return _titled_person(text)
+    if not _a_name(name):
         return None
     return name, match.group("role")
+
+
+def _a_name(name: str) -> bool:
+    words = [w.casefold().rstrip(".") for w in name.split()]
+    return not any(w in _ORG_WORDS or w in TITLES for w in words)
+
+
+# The words of an office's title ("Former Secretary of State", "Sen.", "Vice President",
+# "White House Press Secretary"): a capitalised role is made of these only, so that
+# where the title ends and the name begins is not a guess.
+_OFFICE = """
+acting then deputy assistant associate chief special press communications campaign staff
+director minister prime foreign state defense treasury homeland security attorney national
+democratic republican party house white senate committee chair counsel adviser advisor
+spokesman spokeswoman ambassador commissioner us u.s united states of the for and
+"""
+_OFFICE_WORDS = TITLES | frozenset(_OFFICE.split())
+_NAME_WORD = re.compile(r"^[A-Z][\w'’-]+$")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
+def _titled_person(text: str) -> tuple[str, str] | None:
+    words = text.split()
+    for size in (2, 3):  # "Ilse Varnok", "Ilse K. Varnok" or "Ana Maria Ruiz"
+        if len(words) <= size:
+            break
+        role, name = words[:-size], words[-size:]
+        if not (_NAME_WORD.match(name[0]) and _NAME_WORD.match(name[-1])):
+            continue
+        if size == 3 and not (_INITIAL.match(name[1]) or _NAME_WORD.match(name[1])):
+            continue
+        if role[-1].casefold() in _LINKS | {"the"} or not any(w[:1].isupper() for w in role):
+            continue
+        parts = [p.casefold().rstrip(".") for w in role for p in w.split("-") if p]
+        first = parts[1] if parts[0] in ("then", "acting") and len(parts) > 1 else parts[0]
+        office = first in TITLES and all(p in _OFFICE_WORDS for p in parts)
+        if office and _a_name(" ".join(name)):
+            return " ".join(name), " ".join(role)
+    return None
 
 
 def looks_like_organisation(name: str) -> bool:

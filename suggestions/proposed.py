@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from articles.models import Article
+from articles.selectors import outlets_named
 from sources.bodies import body_of, campaign_of, looks_like_organisation, named_person
 from sources.matching import NameMatch, is_bare_surname
 from sources.models import Source, normalize_name
@@ -60,6 +61,7 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
 
 _NAMED_IN_DESCRIPTION = "the description ends with the person's full name"
 _CAMPAIGN = "the description is a person's campaign"
+_OUTLET = "an outlet of the archive by that name: an organisation, not a person"
 
 
 def _person_in(name: str, article: Article) -> str:
@@ -128,6 +130,11 @@ def create_proposed_source(
     if problem is not None:
         raise ValidationError({"source": problem})
     kind, name, description = data["kind"], data["name"], data["description"]
+    if kind == Source.Kind.PERSON and name and outlets_named(name).exists():
+        # "Politico reported ...": an outlet of the archive speaking is an organisation.
+        keep_evidence(row, {"mention": name, "resolved_to": name, "why": _OUTLET})
+        kind = Source.Kind.ORGANIZATION
+        data = {**data, "kind": kind}
     resolution = Resolution()
     person = kind == Source.Kind.PERSON
     if person:

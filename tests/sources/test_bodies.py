@@ -135,3 +135,70 @@ def test_a_campaign_speaking_and_a_person_filed_as_unnamed(editor):
     assert person.source.role == "former harbour adviser"
     row = Suggestion.objects.get(attribution=person)
     assert row.proposed_source["resolution"]["resolved_to"] == "Tomas Kell"
+
+
+@pytest.mark.parametrize(
+    ("description", "person"),
+    [
+        ("Former Secretary of State Ilse Varnok", ("Ilse Varnok", "Former Secretary of State")),
+        ("Sen. Tomas Kell", ("Tomas Kell", "Sen.")),
+        ("Secretary of State Ilse K. Varnok", ("Ilse K. Varnok", "Secretary of State")),
+        ("Rep. Ana Maria Kell", ("Ana Maria Kell", "Rep.")),
+        ("then-Secretary of State Ilse Varnok", ("Ilse Varnok", "then-Secretary of State")),
+        ("Vice President Tomas Kell", ("Tomas Kell", "Vice President")),
+        # Where the title ends is not a guess: words outside an office's title, none.
+        ("Harbour Master Ilse Varnok", None),
+        ("Former Director of the HBA Tomas Kell", None),
+        ("White House Press Secretary", None),
+        ("Former Secretary of State", None),
+        ("Secretary of State Department", None),
+        ("a spokesman for Sen. Tomas Kell", None),
+    ],
+)
+def test_a_person_after_an_offices_capitalised_title(description, person):
+    assert named_person(description) == person
+
+
+@pytest.mark.django_db
+def test_a_person_after_a_capitalised_title_is_that_person(editor):
+    person = _accept(
+        f"{TEXT}, said Former Secretary of State Ilse Varnok.",
+        "anonymous",
+        "Former Secretary of State Ilse Varnok",
+        editor,
+    )
+    assert person.source.kind == Source.Kind.PERSON
+    assert person.source.name == "Ilse Varnok"
+    assert person.source.role == "Former Secretary of State"
+
+
+def _accept_named(body, name, editor):
+    start = body.index(TEXT)
+    row = Suggestion.objects.create(
+        article=ArticleFactory(body=body),
+        kind="indirect",
+        text=TEXT,
+        start=start,
+        end=start + len(TEXT),
+        cue="reported",
+        proposed_source={"key": "k", "kind": "person", "name": name},
+        proposed_key="k",
+    )
+    return row, suggestion_accept(suggestion=row, user=editor)
+
+
+@pytest.mark.django_db
+def test_an_outlet_of_the_archive_filed_as_a_person_is_an_organisation(editor):
+    from tests.factories import OutletFactory
+
+    OutletFactory(name="Harbour Gazette")
+    row, attribution = _accept_named(
+        f"{TEXT}, Harbour Gazette reported.", "Harbour Gazette", editor
+    )
+    assert attribution.source.kind == Source.Kind.ORGANIZATION
+    assert attribution.source.name == "Harbour Gazette"
+    row.refresh_from_db()
+    assert "an outlet of the archive" in row.note
+    # A person's name no outlet has stays a person.
+    _row, other = _accept_named(f"{TEXT}, Tomas Kell reported.", "Tomas Kell", editor)
+    assert other.source.kind == Source.Kind.PERSON
