@@ -18,6 +18,7 @@ from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 _encoder = JSONEncoder()
+_drf = DRFJSONRenderer()
 
 
 class JSONRenderer(ORJSONRenderer):
@@ -35,8 +36,8 @@ class JSONRenderer(ORJSONRenderer):
         self, data: Any, media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
         context = renderer_context or {}
-        if DRFJSONRenderer().get_indent(media_type or "", context):
-            return DRFJSONRenderer().render(data, media_type, renderer_context)
+        if _drf.get_indent(media_type or "", context):
+            return _drf.render(data, media_type, renderer_context)
         if data is None:
             return b""
         rendered = orjson.dumps(data, default=self.default, option=self.options)

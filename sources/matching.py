@@ -129,7 +129,8 @@ def compare_names(
     if a == b:
         return NameMatch(1.0, "same name")
     if person:
-        if _suffix(proposed) != _suffix(existing) and _suffix(proposed) and _suffix(existing):
+        suffixes = _suffix(proposed), _suffix(existing)
+        if suffixes[0] != suffixes[1] and all(suffixes):
             return None
         full_a, full_b = _person_words(proposed), _person_words(existing)
         fewer, more = sorted((full_a, full_b), key=len)
@@ -141,7 +142,7 @@ def compare_names(
         if last_a != last_b or not last_a:
             return None
         if first_a and first_b:
-            if first_a != first_b or _suffix(proposed) != _suffix(existing):
+            if first_a != first_b or suffixes[0] != suffixes[1]:
                 return None
             return NameMatch(0.95, "same first and last name")
         full = f"{first_a or first_b} {last_a}"

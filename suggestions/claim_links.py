@@ -92,6 +92,7 @@ class ClaimIndex:
         self.postings: dict[str, set[int]] = defaultdict(set)
         self.texts: dict[int, list[tuple[str, str]]] = defaultdict(list)
         self.terms: dict[int, set[str]] = defaultdict(set)
+        self.total_terms = 0  # the sum of every claim's number of terms, kept as they grow
 
     @classmethod
     def from_archive(cls) -> ClaimIndex:
@@ -108,7 +109,9 @@ class ClaimIndex:
         if not terms:
             return
         self.texts[claim_id].append((label, text))
+        before = len(self.terms[claim_id])
         self.terms[claim_id] |= terms
+        self.total_terms += len(self.terms[claim_id]) - before
         for term in terms:
             self.postings[term].add(claim_id)
 
@@ -118,7 +121,7 @@ class ClaimIndex:
         documents = len(self.terms)
         if not query or not documents:
             return []
-        average = sum(len(t) for t in self.terms.values()) / documents
+        average = self.total_terms / documents
         scores: dict[int, float] = defaultdict(float)
         common = max(COMMON_TERM_FLOOR, documents * COMMON_TERM_SHARE)
         for term in query:

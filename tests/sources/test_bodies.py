@@ -48,7 +48,7 @@ def test_a_campaign_and_a_person_named_in_a_description():
     assert not looks_like_organisation("Kellish")  # a people or a place, not a body
 
 
-def _accept(body, kind, description, editor):
+def _accept_proposal(body, proposal, editor, cue="said"):
     start = body.index(TEXT)
     row = Suggestion.objects.create(
         article=ArticleFactory(body=body),
@@ -56,11 +56,15 @@ def _accept(body, kind, description, editor):
         text=TEXT,
         start=start,
         end=start + len(TEXT),
-        cue="said",
-        proposed_source={"key": "k", "kind": kind, "description": description},
+        cue=cue,
+        proposed_source={"key": "k", **proposal},
         proposed_key="k",
     )
-    return suggestion_accept(suggestion=row, user=editor)
+    return row, suggestion_accept(suggestion=row, user=editor)
+
+
+def _accept(body, kind, description, editor):
+    return _accept_proposal(body, {"kind": kind, "description": description}, editor)[1]
 
 
 @pytest.mark.django_db
@@ -124,17 +128,6 @@ def test_a_campaign_speaking_and_a_person_filed_as_unnamed(editor):
     unnamed = _accept(f"{TEXT}, the Kell campaign said.", "anonymous", "the Kell campaign", editor)
     assert unnamed.source.kind == Source.Kind.ANONYMOUS
     assert unnamed.source.description == "the Kell campaign"
-    person = _accept(
-        f"{TEXT}, said former harbour adviser Tomas Kell.",
-        "anonymous",
-        "former harbour adviser Tomas Kell",
-        editor,
-    )
-    assert person.source.kind == Source.Kind.PERSON
-    assert person.source.name == "Tomas Kell"
-    assert person.source.role == "former harbour adviser"
-    row = Suggestion.objects.get(attribution=person)
-    assert row.proposed_source["resolution"]["resolved_to"] == "Tomas Kell"
 
 
 @pytest.mark.parametrize(
@@ -160,31 +153,24 @@ def test_a_person_after_an_offices_capitalised_title(description, person):
 
 
 @pytest.mark.django_db
-def test_a_person_after_a_capitalised_title_is_that_person(editor):
-    person = _accept(
-        f"{TEXT}, said Former Secretary of State Ilse Varnok.",
-        "anonymous",
-        "Former Secretary of State Ilse Varnok",
-        editor,
-    )
+@pytest.mark.parametrize(
+    ("description", "name", "role"),
+    [
+        ("former harbour adviser Tomas Kell", "Tomas Kell", "former harbour adviser"),
+        ("Former Secretary of State Ilse Varnok", "Ilse Varnok", "Former Secretary of State"),
+    ],
+)
+def test_a_person_named_in_a_description_is_that_person(editor, description, name, role):
+    person = _accept(f"{TEXT}, said {description}.", "anonymous", description, editor)
     assert person.source.kind == Source.Kind.PERSON
-    assert person.source.name == "Ilse Varnok"
-    assert person.source.role == "Former Secretary of State"
+    assert person.source.name == name
+    assert person.source.role == role
+    row = Suggestion.objects.get(attribution=person)
+    assert row.proposed_source["resolution"]["resolved_to"] == name
 
 
 def _accept_named(body, name, editor):
-    start = body.index(TEXT)
-    row = Suggestion.objects.create(
-        article=ArticleFactory(body=body),
-        kind="indirect",
-        text=TEXT,
-        start=start,
-        end=start + len(TEXT),
-        cue="reported",
-        proposed_source={"key": "k", "kind": "person", "name": name},
-        proposed_key="k",
-    )
-    return row, suggestion_accept(suggestion=row, user=editor)
+    return _accept_proposal(body, {"kind": "person", "name": name}, editor, cue="reported")
 
 
 @pytest.mark.django_db

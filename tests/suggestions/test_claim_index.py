@@ -24,6 +24,8 @@ def test_the_index_ranks_the_claim_sharing_rare_words_first():
     index.add(2, "claim", "Dockers in Kell went on strike over pay")
     index.add(2, "attribution #9", "the strike by dockers in Kell will stop the ferry")
     index.add(3, "claim", "The weather in May was mild")
+    # The mean claim length BM25 needs is kept as claims grow, not summed at each search.
+    assert index.total_terms == sum(len(terms) for terms in index.terms.values())
     assert index.search("dockers strike in Kell stops the ferry")[0] == 2
     assert index.search("nothing shared here at all") == []
     assert 3 not in index.search("Kell dockers strike", limit=2)
