@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sources.names import fold_accents
 
@@ -54,6 +55,8 @@ def _words(name: str) -> list[str]:
     return _WORD.findall(name)
 
 
+# A check compares each source's name with many others': the key is computed once.
+@lru_cache(maxsize=65_536)
 def name_key(name: str, *, person: bool = False) -> str:
     """The form two names of one source share (see the module's text)."""
     words = [w.casefold() for w in _words(name)]

@@ -60,6 +60,8 @@ _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|https?://|www\.|\{|\}|\[\[|\]\]", re.I)
 
 def fold_accents(name: str) -> str:
     """``name`` without accents or other combining marks ("Calderón" → "Calderon")."""
+    if name.isascii():
+        return name
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
