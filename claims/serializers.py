@@ -162,11 +162,13 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
             "reviewed_by",
             "reviewed_at",
             "note",
+            "continues",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
             "anchor_status",
+            "continues",
             "claim_is_suggested",
             "claim_link_score",
             "reviewed_by",
