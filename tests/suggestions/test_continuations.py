@@ -130,3 +130,12 @@ def test_admin_and_api_show_the_link_read_only(parts, editor, editor_client):
     assert response.status_code == 200
     tail.refresh_from_db()
     assert tail.continues == head
+
+
+def test_the_extract_api_gives_the_index_of_the_first_part(editor_client):
+    response = editor_client.post(
+        "/api/extract/", {"text": BODY, "use_archive": False}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    found = response.json()["suggestions"]
+    assert [item["continues"] for item in found] == [None, 0, None]
