@@ -5,6 +5,11 @@ Storing is idempotent. Running the extractor again on the same body updates the 
 suggestions in place (same id), adds new ones, removes pending ones it no longer makes,
 and leaves alone every suggestion already accepted or rejected and every span already
 annotated as an attribution: an editor's work is never touched.
+
+The later parts of a quote split by its cue point to the first part's suggestion
+(``Suggestion.continues``). Once both are accepted, in either order, the later part's
+attribution continues the first's (``Attribution.continues``); a part whose first part is
+rejected, or was never stored, stands alone.
 """
 
 from __future__ import annotations
@@ -344,8 +349,10 @@ def suggestion_accept(
     **edits: Unpack[SuggestionEdits],
 ) -> Attribution:
     """Accept a suggestion, with the editor's edits: creates the attribution (marked
-    suggested and reviewed), and the speaker when it was only proposed. Raises
-    ``ValidationError`` (nothing stored) when the result would not be a valid attribution.
+    suggested and reviewed), and the speaker when it was only proposed; links it to the
+    attribution of the part it continues, or the attributions of the parts that continue
+    it, when those are accepted. Raises ``ValidationError`` (nothing stored) when the
+    result would not be a valid attribution.
     """
     row = _locked_pending(suggestion)
     _apply_edits(row, edits)
