@@ -338,6 +338,7 @@ class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
     readonly_fields = [
         "in_context",
         "anchor_status",
+        "continues",
         "claim_link_score",
         "reviewed_by",
         "reviewed_at",
@@ -348,11 +349,19 @@ class AttributionAdmin(SpanAdminMixin, TrackerAdmin):
         (
             "Where in the article",
             {
-                "fields": ["article", "in_context", "text", ("start", "end"), "anchor_status"],
+                "fields": [
+                    "article",
+                    "in_context",
+                    "text",
+                    ("start", "end"),
+                    "anchor_status",
+                    "continues",
+                ],
                 "description": (
                     "Give the text exactly as in the body and leave the offsets empty to have "
                     "it located (it must occur once), or give the offsets and leave the text "
-                    "empty to take it from the body."
+                    "empty to take it from the body. “Continues” names the first part of a "
+                    "quote split by its cue, when this is a later part."
                 ),
             },
         ),

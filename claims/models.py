@@ -195,6 +195,19 @@ class Attribution(AnchoredSpan):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     note = models.TextField(blank=True)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        editable=False,
+        help_text=(
+            "The attribution this one continues: the first part of one utterance split by "
+            "its cue (“The river is rising,” Ortiz said. “We need sandbags.”). Set when an "
+            "accepted suggestion continues another accepted one."
+        ),
+    )
 
     objects = AttributionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -243,6 +256,9 @@ class Attribution(AnchoredSpan):
                     f"{source.display_name} belongs to another article; an anonymous source "
                     "or unnamed group can only be quoted in its own article."
                 )
+        first = self.continues
+        if first is not None and (first.pk == self.pk or first.article_id != self.article_id):
+            errors["continues"] = "An attribution continues another attribution of its article."
         if errors:
             raise ValidationError(errors)
         if self.article_id is not None:

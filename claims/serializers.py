@@ -162,11 +162,13 @@ class AttributionSerializer(AnchoredSpanSerializerMixin, ServiceModelSerializer)
             "reviewed_by",
             "reviewed_at",
             "note",
+            "continues",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
             "anchor_status",
+            "continues",
             "claim_is_suggested",
             "claim_link_score",
             "reviewed_by",
@@ -225,7 +227,8 @@ ATTRIBUTION_ROW_FIELDS = (
     *("kind", "stance", "act", "text", "start", "end", "anchor_status"),
     *("quote_prefix", "quote_suffix", "speaker_mention", "cue", "channel"),
     *("recipient", "recipient__name", "said_on", "said_when_text", "is_suggested"),
-    *("is_reviewed", "reviewed_by", "reviewed_at", "note", "created_at", "updated_at"),
+    *("is_reviewed", "reviewed_by", "reviewed_at", "note", "continues"),
+    *("created_at", "updated_at"),
 )
 
 
@@ -285,6 +288,7 @@ def attribution_row_of(obj: Attribution) -> dict[str, Any]:
         "reviewed_by": obj.reviewed_by_id,
         "reviewed_at": obj.reviewed_at,
         "note": obj.note,
+        "continues": obj.continues_id,
         "created_at": obj.created_at,
         "updated_at": obj.updated_at,
     }
@@ -352,6 +356,7 @@ def attribution_row(row: Mapping[str, Any], zone: tzinfo | None = None) -> dict[
         "reviewed_by": row["reviewed_by"],
         "reviewed_at": _datetime(row["reviewed_at"], zone),
         "note": row["note"],
+        "continues": row["continues"],
         "created_at": _datetime(row["created_at"], zone),
         "updated_at": _datetime(row["updated_at"], zone),
     }

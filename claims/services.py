@@ -22,7 +22,8 @@ from sources.models import Source
 
 
 class AttributionFields(TypedDict, total=False):
-    """What a service may set on an attribution (the model's editable fields)."""
+    """What a service may set on an attribution (the model's editable fields, and the
+    attribution it continues)."""
 
     start: int | None
     end: int | None
@@ -44,6 +45,7 @@ class AttributionFields(TypedDict, total=False):
     is_suggested: bool
     is_reviewed: bool
     note: str
+    continues: Attribution | None
 
 
 class ClaimFields(TypedDict, total=False):

@@ -288,14 +288,18 @@ def write_brat(attributions: Iterable[BratAttributionOut]) -> str:
 
     Spans are numbered T1, T2 ... in the order written and each attribution gets a trigger
     span on its cue (or its content when it has no cue), as BRAT's attribution schemas
-    expect; ``parse_brat`` reads the result back to the same spans."""
+    expect; a content with later parts (``BratAttributionOut.more_content``) is one
+    discontinuous span, "start end;start end". ``parse_brat`` reads the result back to the
+    same spans."""
     lines: list[str] = []
     counter = {"T": 0, "E": 0}
 
-    def span(label: str, start: int, end: int, covered: str) -> str:
+    def span(label: str, *parts: tuple[int, int, str]) -> str:
         counter["T"] += 1
         ident = f"T{counter['T']}"
-        lines.append(f"{ident}\t{label} {start} {end}\t{' '.join(covered.split())}")
+        offsets = ";".join(f"{start} {end}" for start, end, _covered in parts)
+        covered = " ".join(" ".join(text.split()) for _start, _end, text in parts)
+        lines.append(f"{ident}\t{label} {offsets}\t{covered}")
         return ident
 
     for item in attributions:
@@ -304,15 +308,16 @@ def write_brat(attributions: Iterable[BratAttributionOut]) -> str:
         for label, value in (
             ("Source", item.source),
             ("Cue", item.cue),
-            ("Content", item.content),
         ):
             if value is not None:
-                refs[label] = span(label, *value)
+                refs[label] = span(label, value)
+        if item.content is not None:
+            refs["Content"] = span("Content", item.content, *sorted(item.more_content))
         trigger_at = item.cue or item.content or item.source
         if trigger_at is None:
             continue
         trigger = "Attribution" if item.source is not None else "Attribution-no-source"
-        roles.append(f"Attribution:{span(trigger, *trigger_at)}")
+        roles.append(f"Attribution:{span(trigger, trigger_at)}")
         roles.extend(f"{label}:{ref}" for label, ref in refs.items())
         counter["E"] += 1
         lines.append(f"E{counter['E']}\t{' '.join(roles)}")
@@ -321,8 +326,10 @@ def write_brat(attributions: Iterable[BratAttributionOut]) -> str:
 
 @dataclass(frozen=True)
 class BratAttributionOut:
-    """An attribution to write: each role as (start, end, covered text), or None."""
+    """An attribution to write: each role as (start, end, covered text), or None, and the
+    later parts of a content split by its cue (after ``content``) in ``more_content``."""
 
     source: tuple[int, int, str] | None
     cue: tuple[int, int, str] | None
     content: tuple[int, int, str] | None
+    more_content: tuple[tuple[int, int, str], ...] = ()

@@ -5,11 +5,15 @@ the same role, exact and by overlap, with content recall by kind (direct, mixed,
 - Gold spans are the roles of the file's attributions; predicted spans are each suggestion's
   content (``start``-``end``), speaker mention and cue. A span shared by several attributions
   (one speaker, two quotes) counts once on each side.
+- A quote split by its cue is one content, as the corpora annotate it (one attribution whose
+  content is discontinuous): a suggestion and the suggestions that continue it
+  (``Suggestion.continues``) are one predicted content whose fragments are their spans.
 - **overlap**: a predicted and a gold span of the same role share at least one character
-  (of the gold span's fragments, for a discontinuous one); pairs are matched one to one
-  (the largest set of pairs, larger overlaps tried first).
-- **exact**: the same start and end; **exact (loose)**: the same after trimming quotation
-  marks, a leading "that", final punctuation and spaces from both.
+  (between their fragments, for discontinuous ones); pairs are matched one to one (the
+  largest set of pairs, larger overlaps, in shared characters, tried first).
+- **exact**: the same start and end (of the first and last fragment, for discontinuous
+  spans); **exact (loose)**: the same after trimming quotation marks, a leading "that",
+  final punctuation and spaces from both.
 - Precision = matched predicted / predicted, recall = matched gold / gold, F1 their
   harmonic mean; totals add the counts of every article (micro-average).
 
@@ -138,7 +142,8 @@ class BratScore:
         }
 
 
-Span = tuple[tuple[tuple[int, int], ...], str]  # fragments, gold kind ("" for predicted)
+Fragments = tuple[tuple[int, int], ...]  # a span's (start, end) parts, in text order
+Span = tuple[Fragments, str]  # fragments, gold kind
 
 
 def _gold_spans(attributions: Sequence[BratAttribution], role: str) -> list[Span]:
@@ -150,12 +155,14 @@ def _gold_spans(attributions: Sequence[BratAttribution], role: str) -> list[Span
     return list(seen.items())
 
 
-def _predicted_spans(suggestions: Sequence[Suggestion], role: str) -> list[tuple[int, int]]:
+def _predicted_spans(suggestions: Sequence[Suggestion], role: str) -> list[Fragments]:
+    """Each predicted span as its fragments: a content with its continuations (the
+    suggestions whose ``continues`` points to it) is one span of several fragments."""
+    if role == "content":
+        return _predicted_contents(suggestions)
     spans: set[tuple[int, int]] = set()
     for item in suggestions:
-        if role == "content":
-            span = (item.start, item.end)
-        elif role == "source":
+        if role == "source":
             if item.speaker_start is None or item.speaker_end is None:
                 continue
             span = (item.speaker_start, item.speaker_end)
@@ -163,7 +170,18 @@ def _predicted_spans(suggestions: Sequence[Suggestion], role: str) -> list[tuple
             span = (item.cue_start, item.cue_end)
         if span[1] > span[0]:
             spans.add(span)
-    return sorted(spans)
+    return sorted((span,) for span in spans)
+
+
+def _predicted_contents(suggestions: Sequence[Suggestion]) -> list[Fragments]:
+    parts: dict[int, list[tuple[int, int]]] = {}
+    for i, item in enumerate(suggestions):
+        head = item.continues if item.continues is not None else i
+        parts.setdefault(head, []).append((item.start, item.end))
+    contents = {
+        tuple(sorted(span for span in spans if span[1] > span[0])) for spans in parts.values()
+    }
+    return sorted(fragments for fragments in contents if fragments)
 
 
 def _loose(text: str, start: int, end: int) -> tuple[int, int]:
@@ -177,16 +195,17 @@ def _loose(text: str, start: int, end: int) -> tuple[int, int]:
         start += 5
 
 
-def _match(predicted: list[tuple[int, int]], gold: list[Span], key) -> tuple[set[int], set[int]]:
+def _match(predicted: list[Fragments], gold: list[Span], key) -> tuple[set[int], set[int]]:
     """The largest one-to-one set of pairs passing the test (as ``evaluate_extraction``
     matches annotation files); ``key`` gives a pair's weight (0 = no pair) and larger
     overlaps are tried first. The same answer every run."""
     pairs = []
-    for i, (ps, pe) in enumerate(predicted):
+    for i, parts in enumerate(predicted):
+        ps, pe = parts[0][0], parts[-1][1]
         for j, (fragments, _kind) in enumerate(gold):
             if pe <= fragments[0][0] or ps >= fragments[-1][1]:
                 continue
-            weight = key((ps, pe), fragments)
+            weight = key(parts, fragments)
             if weight > 0:
                 pairs.append((-weight, j, i))
     pairs.sort()
@@ -194,19 +213,22 @@ def _match(predicted: list[tuple[int, int]], gold: list[Span], key) -> tuple[set
     return set(owner), set(owner.values())
 
 
+def _bounds(fragments: Fragments) -> tuple[int, int]:
+    return fragments[0][0], fragments[-1][1]
+
+
 def score_brat_article(document: BratDocument, suggestions: Sequence[Suggestion]) -> BratScore:
     text = document.text
     result = BratScore(articles=1, problems=len(document.problems))
 
-    def overlap(span, fragments) -> int:
-        ps, pe = span
-        return sum(max(0, min(pe, b) - max(ps, a)) for a, b in fragments)
+    def overlap(parts: Fragments, fragments: Fragments) -> int:
+        return sum(max(0, min(pe, b) - max(ps, a)) for ps, pe in parts for a, b in fragments)
 
-    def exact(span, fragments) -> int:
-        return int(span == (fragments[0][0], fragments[-1][1]))
+    def exact(parts: Fragments, fragments: Fragments) -> int:
+        return int(_bounds(parts) == _bounds(fragments))
 
-    def loose(span, fragments) -> int:
-        return int(_loose(text, *span) == _loose(text, fragments[0][0], fragments[-1][1]))
+    def loose(parts: Fragments, fragments: Fragments) -> int:
+        return int(_loose(text, *_bounds(parts)) == _loose(text, *_bounds(fragments)))
 
     for role in ROLES:
         gold = _gold_spans(document.attributions, role)

@@ -26,7 +26,11 @@ one whose headline another article of the outlet has gets its file name after th
 anchored in the body, its Content span, a Cue and a Source span where the attribution's
 ``cue`` and ``speaker_mention`` are found in the body near the content (the nearest
 occurrence outside the content, as whole words, within 300 characters), and an event
-joining them (``write_brat``). Importing the files again gives the same spans.
+joining them (``write_brat``). An attribution and those that continue it (a quote split by
+its cue, ``Attribution.continues``) are one event whose Content is discontinuous, "start
+end;start end", as the corpora annotate it. Importing the files again gives the same spans,
+except that a discontinuous content comes back as one attribution from its first character
+to its last (as any imported discontinuous content).
 """
 
 from __future__ import annotations
@@ -340,26 +344,39 @@ def brat_name(article: Article) -> str:
 
 
 def brat_for_article(article: Article) -> tuple[str, int, int]:
-    """The ``.ann`` text for an article, how many attributions it holds and how many it
-    leaves out (not anchored in the body)."""
+    """The ``.ann`` text for an article, how many attributions it holds (an attribution
+    and its continuations count once) and how many it leaves out (not anchored in the
+    body)."""
     body = article.body
-    items = []
+    anchored: list[tuple[Attribution, int, int]] = []
     left_out = 0
     for attribution in article.attributions.order_by("start", "pk"):
         start, end = attribution.start, attribution.end
         if start is None or end is None or body[start:end] != attribution.text or start >= end:
             left_out += 1
             continue
-        items.append(
-            BratAttributionOut(
-                source=_near(body, attribution.speaker_mention, start, end)
-                if attribution.source_id is not None
-                else None,
-                cue=_near(body, attribution.cue, start, end),
-                content=(start, end, body[start:end]),
-            )
+        anchored.append((attribution, start, end))
+    # A continuation whose first part is exported is a later part of that one's content.
+    heads = {attribution.pk for attribution, _start, _end in anchored}
+    more: dict[int, list[tuple[int, int, str]]] = {}
+    items: list[tuple[Attribution, int, int]] = []
+    for attribution, start, end in anchored:
+        if attribution.continues_id in heads:
+            more.setdefault(attribution.continues_id, []).append((start, end, body[start:end]))
+        else:
+            items.append((attribution, start, end))
+    out = [
+        BratAttributionOut(
+            source=_near(body, attribution.speaker_mention, start, end)
+            if attribution.source_id is not None
+            else None,
+            cue=_near(body, attribution.cue, start, end),
+            content=(start, end, body[start:end]),
+            more_content=tuple(more.get(attribution.pk, ())),
         )
-    return write_brat(items), len(items), left_out
+        for attribution, start, end in items
+    ]
+    return write_brat(out), len(out), left_out
 
 
 def _near(body: str, words: str, start: int, end: int) -> tuple[int, int, str] | None:

@@ -120,6 +120,7 @@ class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
         "in_context",
         "anchor_status",
         "proposed_speaker",
+        "continues",
         "confidence",
         "state",
         "attribution_link",
@@ -131,7 +132,20 @@ class SuggestionAdmin(SpanAdminMixin, TrackerAdmin):
     fieldsets = [
         (
             "Where in the article",
-            {"fields": ["article", "in_context", "text", ("start", "end"), "anchor_status"]},
+            {
+                "fields": [
+                    "article",
+                    "in_context",
+                    "text",
+                    ("start", "end"),
+                    "anchor_status",
+                    "continues",
+                ],
+                "description": (
+                    "“Continues” names the first part of a quote split by its cue, when this "
+                    "is a later part: accepting both links their attributions."
+                ),
+            },
         ),
         (
             "Who said it",

@@ -79,6 +79,13 @@ class ExtractedSuggestionSerializer(serializers.Serializer):
     said_when_text = serializers.CharField()
     channel = serializers.ChoiceField(choices=Attribution.Channel.choices)
     confidence = serializers.FloatField()
+    continues = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "The index in suggestions of the first part of the same utterance, when this one "
+            "continues it (a quote split by its cue); null otherwise."
+        ),
+    )
 
 
 class ExtractionSerializer(serializers.Serializer):
@@ -153,12 +160,14 @@ class SuggestionSerializer(ServiceModelSerializer):
             "reviewed_by",
             "reviewed_at",
             "note",
+            "continues",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
             "article",
             "anchor_status",
+            "continues",
             "proposed_source",
             "confidence",
             "state",

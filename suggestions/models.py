@@ -106,6 +106,18 @@ class Suggestion(AnchoredSpan):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     note = models.TextField(blank=True, help_text="Why it was rejected or changed.")
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        editable=False,
+        help_text=(
+            "The suggestion this one continues: the first part of one utterance split by its "
+            "cue. Accepting both links their attributions the same way."
+        ),
+    )
 
     objects = SuggestionQuerySet.as_manager()
     history = HistoricalRecords(table_name="claims_historicalsuggestion")

@@ -5,6 +5,11 @@ Storing is idempotent. Running the extractor again on the same body updates the 
 suggestions in place (same id), adds new ones, removes pending ones it no longer makes,
 and leaves alone every suggestion already accepted or rejected and every span already
 annotated as an attribution: an editor's work is never touched.
+
+The later parts of a quote split by its cue point to the first part's suggestion
+(``Suggestion.continues``). Once both are accepted, in either order, the later part's
+attribution continues the first's (``Attribution.continues``); a part whose first part is
+rejected, or was never stored, stands alone.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from articles.anchoring import AnchorStatus
 from articles.models import Article, Outlet
 from articles.services import outlet_get_or_create
 from claims.models import Attribution, Claim
-from claims.services import attribution_create
+from claims.services import attribution_create, attribution_update
 from sources.matching import name_key, person_parts
 from sources.models import Source, normalize_name
 from sources.names import clean_name
@@ -187,9 +192,13 @@ def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
     wanted: set[int] = set()
     known_ids = {s.source_id for s in extraction.suggestions if s.source_id is not None}
     known = Source.objects.in_bulk(known_ids)
-    for item in extraction.suggestions:
+    # The row of each suggestion by its index in the extraction: a continuation points to
+    # its first part's row (stored before it, in text order), reviewed or not.
+    rows: dict[int, Suggestion] = {}
+    for index, item in enumerate(extraction.suggestions):
         row = existing.get((item.start, item.end))
         if row is not None and row.state != Suggestion.State.PENDING:
+            rows[index] = row
             report.skipped_reviewed += 1
             continue
         if row is None and _overlaps(item.start, item.end, annotated):
@@ -217,6 +226,7 @@ def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
             "recipient_name": item.recipient[:200],
             "said_when_text": item.said_when_text[:200],
             "confidence": item.confidence,
+            "continues": rows.get(item.continues) if item.continues is not None else None,
         }
         if row is None:
             row = Suggestion(article=article, start=item.start, end=item.end, note=note, **values)
@@ -233,6 +243,7 @@ def suggest_attributions(*, article: Article, user=None) -> SuggestReport:
             report.updated += 1
         else:
             report.unchanged += 1
+        rows[index] = row
         wanted.add(row.pk)
         report.suggestion_ids.append(row.pk)
     # Pending suggestions this run no longer makes (the body changed, or the extractor did)
@@ -338,8 +349,10 @@ def suggestion_accept(
     **edits: Unpack[SuggestionEdits],
 ) -> Attribution:
     """Accept a suggestion, with the editor's edits: creates the attribution (marked
-    suggested and reviewed), and the speaker when it was only proposed. Raises
-    ``ValidationError`` (nothing stored) when the result would not be a valid attribution.
+    suggested and reviewed), and the speaker when it was only proposed; links it to the
+    attribution of the part it continues, or the attributions of the parts that continue
+    it, when those are accepted. Raises ``ValidationError`` (nothing stored) when the
+    result would not be a valid attribution.
     """
     row = _locked_pending(suggestion)
     _apply_edits(row, edits)
@@ -373,6 +386,7 @@ def suggestion_accept(
         is_suggested=True,
         is_reviewed=True,
         note=row.note,
+        continues=_accepted_attribution(row.continues),
     )
     row.source = source
     row.state = Suggestion.State.ACCEPTED
@@ -392,7 +406,24 @@ def suggestion_accept(
             other.source = source
             set_history_user(other, user)
             other.save()
+    _link_continuations(row, attribution, user)
     return attribution
+
+
+def _accepted_attribution(suggestion: Suggestion | None) -> Attribution | None:
+    """The attribution accepting ``suggestion`` created, if it was accepted."""
+    if suggestion is None or suggestion.state != Suggestion.State.ACCEPTED:
+        return None
+    return suggestion.attribution
+
+
+def _link_continuations(row: Suggestion, attribution: Attribution, user: Actor) -> None:
+    """A first part accepted after its continuations: their attributions (still unlinked)
+    now continue ``attribution``, whichever order an editor accepted them in."""
+    for later in Attribution.objects.filter(
+        suggestion__continues=row, suggestion__state=Suggestion.State.ACCEPTED, continues=None
+    ):
+        attribution_update(attribution=later, user=user, continues=attribution)
 
 
 def _surname_decided(row: Suggestion, source: Source) -> Source | None:

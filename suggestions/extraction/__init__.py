@@ -43,6 +43,10 @@ Span conventions follow the seed annotation (``seeds/baghouz-2019-03-13.json``):
   a quote in two parts around its attribution, or followed by a quote-only sentence, gives
   one suggestion per part, all with the same speaker and cue; a quote running over several
   paragraphs gives one suggestion per paragraph;
+- the suggestions that share one cue span are the parts of one utterance: each part after
+  the first has ``continues``, the index of the first in ``Extraction.suggestions`` (the
+  BRAT scorer counts them as one discontinuous content, as PolNeAR annotates a quote
+  interrupted by its cue);
 - indirect: the clause after the cue (and after any recipient, time or channel phrase),
   without "that", to the sentence end without its final period, or up to ", adding" or
   ", according to"; speech placed before the cue runs from the sentence start (after a

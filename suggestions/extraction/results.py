@@ -4,6 +4,7 @@ with the new sources they need."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from suggestions.extraction.records import _Entity, _Raw
 from suggestions.extraction.types import Extraction, ProposedSource, Suggestion
@@ -45,7 +46,7 @@ class _Results:
                 channel=anchor.channel,
                 act=anchor.act,
             )
-        return Extraction(tuple(suggestions.values()), proposed)
+        return Extraction(_linked(tuple(suggestions.values())), proposed)
 
     def _proposed(self) -> tuple[ProposedSource, ...]:
         needed: list[_Entity] = []
@@ -83,6 +84,21 @@ class _Results:
                 )
             )
         return tuple(out)
+
+
+def _linked(suggestions: tuple[Suggestion, ...]) -> tuple[Suggestion, ...]:
+    """The suggestions (in text order) with ``continues`` set: the parts that share one cue
+    span are one utterance split by it ("“A,” X said. “B.”"), and each part after the first
+    points to the first."""
+    first: dict[tuple[int, int], int] = {}
+    out = list(suggestions)
+    for i, item in enumerate(suggestions):
+        if item.cue_end <= item.cue_start:
+            continue
+        head = first.setdefault((item.cue_start, item.cue_end), i)
+        if head != i:
+            out[i] = replace(item, continues=head)
+    return tuple(out)
 
 
 def _slug(text: str) -> str:

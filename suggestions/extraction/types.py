@@ -59,6 +59,10 @@ class Suggestion:
     # What the cue reports: "speech" (X said, told, urged), "belief" (X believes, thinks,
     # wants, fears) or "evidence" (a poll shows, a study found, according to the report).
     act: str = "speech"
+    # The index in ``Extraction.suggestions`` of the first part of the same utterance when
+    # this suggestion continues it (a quote split by its cue: "“A,” X said. “B.”"), else
+    # None. The first part itself has None; every part keeps its own span.
+    continues: int | None = None
 
 
 @dataclass(frozen=True)

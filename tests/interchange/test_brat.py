@@ -1,6 +1,7 @@
 """The BRAT standoff reader and writer (``interchange.brat``) and the span scorer
 (``interchange.brat_scoring``). Every text here is invented."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -419,6 +420,62 @@ def test_matching_is_the_largest_one_to_one():
     predicted = [suggestion(text, "aaaa bbbb cc"), suggestion(text, "bbbb")]
     counts = score_brat_article(document, predicted).counts_for("content", "overlap")
     assert (counts.matched_predicted, counts.matched_gold) == (2, 2)
+
+
+SPLIT = "“The river is rising,” Ortiz said. “We need sandbags.” Lind agreed."
+
+
+def split_document():
+    """One attribution whose content is the two parts of a quote split by its cue."""
+    first, second = at(SPLIT, "“The river is rising,”"), at(SPLIT, "“We need sandbags.”")
+    ann = "\n".join(
+        [
+            tline("T1", "Source", SPLIT, "Ortiz"),
+            tline("T2", "Cue", SPLIT, "said"),
+            f"T3\tContent {first[0]} {first[1]};{second[0]} {second[1]}\t"
+            f"{SPLIT[slice(*first)]} {SPLIT[slice(*second)]}",
+            "E1\tSource:T1 Cue:T2 Content:T3",
+        ]
+    )
+    document = parse_brat(SPLIT, ann, name="river")
+    assert document.problems == []
+    return document
+
+
+def split_suggestions(*, linked: bool) -> list[Suggestion]:
+    first = suggestion(SPLIT, "“The river is rising,”", speaker="Ortiz", cue="said")
+    second = suggestion(SPLIT, "“We need sandbags.”", speaker="Ortiz", cue="said")
+    return [first, replace(second, continues=0 if linked else None)]
+
+
+def test_a_first_part_and_its_continuation_are_one_content():
+    score = score_brat_article(split_document(), split_suggestions(linked=True))
+    for test in ("overlap", "exact", "loose"):
+        content = score.counts_for("content", test)
+        assert (content.predicted, content.gold, content.matched_gold) == (1, 1, 1), test
+    assert sum(matched for matched, _gold in score.recall_by_kind.values()) == 1
+    # The cue and the speaker are shared: one predicted span each.
+    assert score.counts_for("cue", "exact").predicted == 1
+
+
+def test_unlinked_parts_are_two_contents_one_of_them_unmatched():
+    content = score_brat_article(split_document(), split_suggestions(linked=False)).counts_for(
+        "content", "overlap"
+    )
+    assert (content.predicted, content.matched_predicted, content.matched_gold) == (2, 1, 1)
+    assert content.precision == 0.5
+
+
+def test_discontinuous_overlap_counts_the_fragments_not_the_gap():
+    # Within the gold content's outer bounds, but on the cue between its fragments only.
+    between = suggestion(SPLIT, "Ortiz said.")
+    content = score_brat_article(split_document(), [between]).counts_for("content", "overlap")
+    assert content.matched_gold == 0
+    # Bounds differ from the gold content's: overlapping, not exact.
+    first_only = split_suggestions(linked=False)[:1]
+    score = score_brat_article(split_document(), first_only)
+    assert score.counts_for("content", "overlap").matched_gold == 1
+    assert score.counts_for("content", "exact").matched_gold == 0
 
 
 def test_nothing_predicted_and_nothing_to_find():

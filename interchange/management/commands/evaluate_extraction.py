@@ -77,7 +77,11 @@ with attributions/NAME_ANNOTATOR.ann, the first annotator by name): the content,
 cue spans of the suggestions (content, speaker mention, cue) against those of the gold
 attributions (a span shared by several counts once), one to one per role, by overlap (any
 shared character), exact (same start and end) and loose (the same after trimming quotation
-marks, a leading "that", final punctuation and spaces); content recall by kind. The split
+marks, a leading "that", final punctuation and spaces); content recall by kind. A quote
+split by its cue is one content, as BRAT corpora annotate it: a suggestion and those that
+continue it are one content of several parts (overlap counts the characters the parts
+share with the gold content's parts; exact and loose compare the first part's start and
+the last one's end). The split
 is fixed: an article is held out when the first byte of the SHA-1 of its file name
 (without .txt) is 0 modulo 5, else it is for development. Both are reported, each with its
 own total, unless --split names one (or all). Unreadable .ann lines are skipped with a
