@@ -108,7 +108,8 @@ def is_acronym(name: str) -> bool:
     return len(words) == 1 and words[0].isupper() and 2 <= len(words[0]) <= 8
 
 
-def _in_text(phrase: str, text_key: str) -> bool:
+def in_text(phrase: str, text_key: str) -> bool:
+    """Whether ``phrase`` (in key form) is a run of whole words of ``text_key``."""
     return bool(phrase) and f" {phrase} " in f" {text_key} "
 
 
@@ -146,13 +147,13 @@ def compare_names(
                 return None
             return NameMatch(0.95, "same first and last name")
         full = f"{first_a or first_b} {last_a}"
-        if _in_text(full, article_text_key):
+        if in_text(full, article_text_key):
             return NameMatch(0.9, "surname, named in full in the article")
         return NameMatch(0.7, "surname only")
     if kind in ("organization", "official_account"):
         short, long = (proposed, existing) if is_acronym(proposed) else (existing, proposed)
         if is_acronym(short) and acronym(long) == short.casefold():
-            both = _in_text(name_key(long), article_text_key) and _in_text(
+            both = in_text(name_key(long), article_text_key) and in_text(
                 name_key(short), article_text_key
             )
             return (

@@ -18,6 +18,7 @@ and proposes merges for the pairs it finds.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,10 +29,12 @@ from django.db.models import Count, Q
 
 from access.services import Actor, mark_reviewed, set_history_user
 from sources.matching import (
+    TITLES,
     NameMatch,
     acronym,
     compare_names,
     full_names_in_text,
+    in_text,
     is_acronym,
     is_bare_surname,
     name_key,
@@ -39,6 +42,7 @@ from sources.matching import (
     text_key,
 )
 from sources.models import MergeSuggestion, Source
+from sources.names import fold_accents
 from sources.services import MergeReport, source_merge
 
 ATTACH = 0.9
@@ -87,6 +91,7 @@ def _candidates(name: str, kind: str) -> list[Source]:
     return list(
         Source.objects.filter(kind=kind, article__isnull=True)
         .filter(query)
+        .select_related("affiliation")
         .prefetch_related("aliases")
         .distinct()
         .order_by("pk")[:200]
@@ -189,6 +194,130 @@ def surname_in_article(name: str, article_text: str) -> SurnameInArticle | None:
         name.split()[-1] if name.split() else "",
     )
     return SurnameInArticle(surname, full_names_in_text(article_text, surname or last))
+
+
+_LEAD_WORDS = frozenset({"a", "an", "the", "former", "then", "acting", "longtime"})
+_ARCHIVE_ONE = "the archive's one person of this surname, with their context in the article"
+
+
+def _seen_capitalised(word: str, text: str) -> bool:
+    """Whether ``text`` writes ``word`` with a capital and never in lower case ("Bill" in a
+    text about a bill proves nothing)."""
+    if len(word) < 2 or not re.search(rf"\b{re.escape(word)}\b", text):
+        return False
+    return not re.search(rf"\b{re.escape(word.casefold())}\b", text)
+
+
+def _just_before(key: str, surname: str, text: str) -> bool:
+    """Whether ``text`` writes the phrase ``key`` right before the surname, in one sentence
+    ("Spokesman Varnok", "Sen. Varnok"; not "a spokesman. Varnok")."""
+    words = key.split()
+    dot = r"\.?" if words[-1] in TITLES else ""
+    phrase = r"\s+".join(re.escape(word) for word in words)
+    pattern = rf"\b{phrase}{dot}\s+{re.escape(surname)}\b"
+    return bool(re.search(pattern, fold_accents(text).replace("’", "'"), re.IGNORECASE))
+
+
+def _phrase_key(phrase: str) -> str:
+    words = text_key(phrase).split()
+    while words and words[0] in _LEAD_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def context_in_article(source: Source, surname: str, article_text: str) -> list[str]:
+    """What ``article_text`` says of ``source`` (a person named in full) besides the
+    surname: their first name, their stored role or description (two words or more
+    anywhere, one word just before the surname: "Sen. Varnok"), their affiliation's name,
+    or another of their stored names. Empty when it says none of these."""
+    article_key = text_key(article_text)
+    first = person_parts(source.name)[0]
+    found = []
+    written_first = next((w for w in source.name.split() if w.casefold().rstrip(".") == first), "")
+    if written_first and _seen_capitalised(written_first, article_text):
+        found.append(f"first name “{written_first}”")
+    for label, value in (("role", source.role), ("description", source.description)):
+        key = _phrase_key(value)
+        if not key or surname in key.split():
+            continue
+        if (len(key.split()) >= 2 and in_text(key, article_key)) or _just_before(
+            key, surname, article_text
+        ):
+            found.append(f"{label} “{value}”")
+    affiliation = source.affiliation
+    if affiliation is not None:
+        key = _phrase_key(affiliation.name)
+        if key and surname not in key.split() and in_text(key, article_key):
+            found.append(f"affiliation “{affiliation.name}”")
+    own = name_key(source.name, person=True)
+    for alias in source.aliases.all():
+        key = name_key(alias.name, person=True)
+        if key in ("", own, surname):
+            continue
+        seen = (
+            _seen_capitalised(alias.name.strip(), article_text)
+            if len(key.split()) == 1
+            else in_text(text_key(alias.name), article_key)
+        )
+        if seen:
+            found.append(f"alias “{alias.name}”")
+    return found
+
+
+@dataclass(frozen=True)
+class SurnameInArchive:
+    """The people of a surname the archive holds named in full, for a surname alone that
+    its article does not decide, and the context of each that the article carries."""
+
+    surname: str
+    people: list[Source]
+    context: dict[int, list[str]]
+
+    @property
+    def source(self) -> Source | None:
+        """The one person of the surname the archive holds, when the article carries their
+        context (``context_in_article``); None otherwise: never by the surname alone."""
+        if len(self.people) != 1:
+            return None
+        only = self.people[0]
+        return only if self.context.get(only.pk) else None
+
+    def evidence(self, mention: str) -> dict:
+        only = self.source
+        return {
+            "mention": mention,
+            "resolved_to": only.name if only else "",
+            "why": _ARCHIVE_ONE,
+            "context": self.context.get(only.pk, []) if only else [],
+            "confidence": ATTACH,
+        }
+
+    def review_reason(self, mention: str) -> str:
+        names = " or ".join(sorted(person.name for person in self.people))
+        if len(self.people) > 1:
+            why = "people of the archive; the article names none of them in full"
+        else:
+            why = (
+                "the archive's one person of this surname; the article names no one of it "
+                "in full and gives none of their context"
+            )
+        return f"“{mention}” may be {names} ({why}). Choose the speaker."
+
+
+def surname_in_archive(name: str, article_text: str) -> SurnameInArchive | None:
+    """For a person's name that is a surname alone, the stored people named in full whose
+    surname it is, with their context in ``article_text``; None for a full name. The
+    caller asks only when the article does not decide (``surname_in_article``)."""
+    if not is_bare_surname(name):
+        return None
+    _first, last = person_parts(name)
+    people = [
+        source
+        for source in _candidates(name, Source.Kind.PERSON)
+        if not is_bare_surname(source.name) and person_parts(source.name)[1] == last
+    ]
+    context = {person.pk: context_in_article(person, last, article_text) for person in people}
+    return SurnameInArchive(last, people, context)
 
 
 def fuller_of(a: Source, b: Source) -> tuple[Source, Source]:

@@ -15,7 +15,13 @@ from django.core.exceptions import ValidationError
 
 from articles.models import Article
 from articles.selectors import outlets_named
-from sources.bodies import body_of, campaign_of, looks_like_organisation, named_person
+from sources.bodies import (
+    body_of,
+    campaign_of,
+    group_of_people,
+    looks_like_organisation,
+    named_person,
+)
 from sources.matching import NameMatch, is_bare_surname
 from sources.models import Source, normalize_name
 from sources.names import clean_name, fold_accents, name_problem, speech_possessor
@@ -26,6 +32,7 @@ from sources.resolution import (
     fuller_of,
     propose_merge,
     resolve_source,
+    surname_in_archive,
     surname_in_article,
 )
 from sources.selectors import sources_named
@@ -62,6 +69,7 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
 _NAMED_IN_DESCRIPTION = "the description ends with the person's full name"
 _CAMPAIGN = "the description is a person's campaign"
 _OUTLET = "an outlet of the archive by that name: an organisation, not a person"
+_GROUP = "a group of people named by what they are: an unnamed group, not a person"
 
 
 def _person_in(name: str, article: Article) -> str:
@@ -135,8 +143,14 @@ def create_proposed_source(
         keep_evidence(row, {"mention": name, "resolved_to": name, "why": _OUTLET})
         kind = Source.Kind.ORGANIZATION
         data = {**data, "kind": kind}
+    if kind == Source.Kind.PERSON and group_of_people(name):
+        # "Iowa Democrats": a group of people the extractor took for a person.
+        keep_evidence(row, {"mention": name, "resolved_to": name, "why": _GROUP})
+        kind, name, description = Source.Kind.GROUP, "", name
+        data = {**data, "kind": kind, "name": "", "description": description}
     resolution = Resolution()
     person = kind == Source.Kind.PERSON
+    archive = None
     if person:
         decided = surname_in_article(name, article.body)
         if decided is not None and (decided.full_name or decided.ambiguous):
@@ -151,12 +165,21 @@ def create_proposed_source(
                 )
             name = decided.full_name
             data = {**data, "name": name}
+        archive = surname_in_archive(name, article.body)
+        if archive is not None and archive.source is not None:
+            keep_evidence(row, archive.evidence(name))
+            return archive.source
     if kind in Source.NAMED_KINDS:
         found = sources_named(name, kind=kind).first()
         if found is not None and (
             not person or is_bare_surname(found.name) == is_bare_surname(name)
         ):
             return found
+    if archive is not None and archive.people:
+        # A surname alone that neither the article nor the archive decides: no source of
+        # the surname alone is made beside the people who have it.
+        raise SpeakerLeftForReview({"source": archive.review_reason(name)})
+    if kind in Source.NAMED_KINDS:
         resolution = resolve_source(name, kind, article_text=article.body)
         if resolution.source is not None:
             if resolution.match is not None and resolution.match.reason in FULLER_FORMS:
