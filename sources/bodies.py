@@ -252,7 +252,9 @@ _GROUP_TEXT = """
 democrats republicans conservatives liberals progressives independents libertarians
 moderates evangelicals voters supporters opponents critics protesters protestors activists
 delegates lawmakers legislators senators congressmen americans latinos hispanics muslims
-christians catholics millennials
+christians catholics jews millennials others proponents allies investors partisans friends
+donors experts analysts economists pollsters observers advocates residents veterans workers
+citizens immigrants
 """
 _GROUP_WORDS = frozenset(_GROUP_TEXT.split())
 

@@ -208,6 +208,22 @@ def _seen_capitalised(word: str, text: str) -> bool:
     return not re.search(rf"\b{re.escape(word.casefold())}\b", text)
 
 
+# Titles that say who someone is ("President", "Sen."), unlike a courtesy title ("Mr.").
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady"})
+
+
+def office_title(name: str) -> str:
+    """The office a surname alone is written with ("President Varnok" → "president", "Sen.
+    Varnok" → "sen"), in key form; "" for a full name, a surname without a title, or a
+    courtesy title ("Mr. Varnok")."""
+    if not is_bare_surname(name):
+        return ""
+    words = text_key(name).split()[:-1]
+    if not words or not all(w in TITLES and w not in _COURTESY | {"former"} for w in words):
+        return ""
+    return " ".join(words)
+
+
 def _just_before(key: str, surname: str, text: str) -> bool:
     """Whether ``text`` writes the phrase ``key`` right before the surname, in one sentence
     ("Spokesman Varnok", "Sen. Varnok"; not "a spokesman. Varnok")."""
@@ -252,6 +268,9 @@ def context_in_article(source: Source, surname: str, article_text: str) -> list[
     own = name_key(source.name, person=True)
     for alias in source.aliases.all():
         key = name_key(alias.name, person=True)
+        title = office_title(alias.name)
+        if key == surname and title and _just_before(title, surname, article_text):
+            found.append(f"alias “{alias.name}”")  # "President Varnok" written again
         if key in ("", own, surname):
             continue
         seen = (

@@ -30,6 +30,7 @@ from sources.resolution import (
     PROPOSE,
     Resolution,
     fuller_of,
+    office_title,
     propose_merge,
     resolve_source,
     surname_in_archive,
@@ -163,6 +164,14 @@ def create_proposed_source(
                         + " (the article names each in full). Choose the speaker."
                     }
                 )
+            if office_title(name):
+                # "President Varnok" resolved here is kept as a name of the person, for
+                # articles that write it without the full name (``context_in_article``).
+                full = {**data, "name": decided.full_name}
+                source = create_proposed_source(full, article=article, row=row, user=user)
+                if source.kind == Source.Kind.PERSON:
+                    source_add_alias(source=source, name=name[:300], user=user)
+                return source
             name = decided.full_name
             data = {**data, "name": name}
         archive = surname_in_archive(name, article.body)

@@ -7,7 +7,7 @@ people become unnamed groups. (Invented names and text.)"""
 import pytest
 
 from sources.models import Source
-from sources.resolution import context_in_article, surname_in_archive
+from sources.resolution import context_in_article, office_title, surname_in_archive
 from suggestions.bulk import accept_in_bulk, full_names_first
 from suggestions.models import Suggestion
 from suggestions.proposed import SpeakerLeftForReview
@@ -140,3 +140,20 @@ def test_a_group_filed_as_a_person_becomes_an_unnamed_group(editor, name):
     evidence = Suggestion.objects.get(attribution=attribution).proposed_source["resolution"]
     assert "unnamed group" in evidence["why"]
     assert source.history.count() == 1
+
+
+def test_a_title_the_article_resolved_is_context_for_the_next_article(editor):
+    assert (office_title("Sen. Varnok"), office_title("President Varnok")) == ("sen", "president")
+    assert office_title("Mr. Varnok") == office_title("Ilse Varnok") == office_title("Varnok") == ""
+    named = f"Ilse Varnok toured the docks. {TEXT}, President Varnok said."
+    ilse = suggestion_accept(suggestion=_suggestion(named, "President Varnok"), user=editor).source
+    assert ilse.name == "Ilse Varnok"
+    assert "President Varnok" in ilse.aliases.values_list("name", flat=True)
+    alone = f"The ferry was late. {TEXT}, President Varnok said."
+    again = suggestion_accept(suggestion=_suggestion(alone, "President Varnok"), user=editor)
+    assert again.source == ilse
+    evidence = Suggestion.objects.get(attribution=again).proposed_source["resolution"]
+    assert evidence["context"] == ["alias “President Varnok”"]
+    # A courtesy title says nothing of who it is.
+    with pytest.raises(SpeakerLeftForReview):
+        suggestion_accept(suggestion=_suggestion(alone.replace("President", "Mr."), "Mr. Varnok"))
