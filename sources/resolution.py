@@ -12,6 +12,12 @@ that could be it (the same key, the same surname, an acronym of it or it of thei
 - two candidates equally likely (a bare "Clinton" with Hillary and Bill Clinton stored, and
   neither named in full in the article): ``ambiguous``, never guessed.
 
+:func:`surname_in_article` decides a surname alone by the article's full-name mentions;
+when they say nothing, :func:`surname_in_archive` names the archive's people of that surname
+and the context of each that the article carries (first name, role, description,
+affiliation, another stored name): the archive's one person with context is who it is;
+anything else is left for review, never guessed.
+
 :func:`find_duplicates` runs the same comparison over the stored people and organisations
 and proposes merges for the pairs it finds.
 """
