@@ -175,7 +175,7 @@ _NOT_FIRST_TEXT = """
     conservative liberal progressive presidential state states house white senate congress
     federal american americans us team campaign billionaire businessman mogul
 """
-_NOT_FIRST_NAMES = frozenset(_NOT_FIRST_TEXT.split()) | TITLES
+NOT_FIRST_NAMES = frozenset(_NOT_FIRST_TEXT.split()) | TITLES
 # Words that open a sentence before a surname without being a first name.
 _OPENERS_TEXT = """
 did does do is was were will would could should can may might has have had asked says said
@@ -240,7 +240,7 @@ def full_names_in_text(text: str, surname: str) -> dict[str, str]:
             plain = word.group().rstrip(".")
             if len(plain) == 1 or (plain.isupper() and len(plain) <= 3):
                 continue  # an initial ("J.") or an acronym ("GOP")
-            if _bare(plain) in _NOT_FIRST_NAMES or re.search(r"-[a-z]", plain):
+            if _bare(plain) in NOT_FIRST_NAMES or re.search(r"-[a-z]", plain):
                 continue  # a title, a party, "Co-moderator"
             named_after = any(
                 len(w.group().rstrip(".")) > 1 and w.group()[0].isupper() for w in run[k + 1 :]

@@ -35,6 +35,7 @@ from django.db.models import Count, Q
 
 from access.services import Actor, mark_reviewed, set_history_user
 from sources.matching import (
+    NOT_FIRST_NAMES,
     TITLES,
     NameMatch,
     acronym,
@@ -81,6 +82,7 @@ def _candidates(name: str, kind: str) -> list[Source]:
         # "O'Malley" and "O’Malley" are one surname.
         for form in {last, last.replace("'", "’")}:
             query |= Q(name__iendswith=f" {form}") | Q(name__iexact=form)
+            query |= Q(name__icontains=f" {form} ")  # "Joseph R. Biden Jr."
             query |= Q(aliases__normalized__endswith=f" {form}") | Q(aliases__normalized=form)
     else:
         key = name_key(name)
@@ -256,7 +258,11 @@ def context_in_article(source: Source, surname: str, article_text: str) -> list[
     first = person_parts(source.name)[0]
     found = []
     written_first = next((w for w in source.name.split() if w.casefold().rstrip(".") == first), "")
-    if written_first and _seen_capitalised(written_first, article_text):
+    if (
+        written_first
+        and first not in NOT_FIRST_NAMES
+        and _seen_capitalised(written_first, article_text)
+    ):
         found.append(f"first name “{written_first}”")
     for label, value in (("role", source.role), ("description", source.description)):
         key = _phrase_key(value)
@@ -343,6 +349,29 @@ def surname_in_archive(name: str, article_text: str) -> SurnameInArchive | None:
     ]
     context = {person.pk: context_in_article(person, last, article_text) for person in people}
     return SurnameInArchive(last, people, context)
+
+
+_NAME_RUN = r"((?:[A-Z]\.\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+
+
+def first_name_in_article(name: str, article_text: str) -> list[str]:
+    """For a person's name that is one capitalised word which may be a first name ("Bob"),
+    the people the article names in full with it ("Bob Varnok", "Bob K. Varnok"), one form
+    each, sorted; [] otherwise. The caller asks only when no one, in the article or the
+    archive, has the word for a surname."""
+    word = name.strip()
+    if not re.fullmatch(r"[A-Z][a-z’'-]+", word) or word.casefold() in NOT_FIRST_NAMES:
+        return []
+    forms: dict[str, str] = {}
+    for match in re.finditer(rf"\b{re.escape(word)}\s+{_NAME_RUN}", article_text):
+        form = re.sub(r"['’]s$", "", f"{word} {match.group(1)}")
+        rest = name_key(match.group(1)).split()
+        if not rest or rest[-1] in NOT_FIRST_NAMES or rest[0] in NOT_FIRST_NAMES:
+            continue
+        key = name_key(form, person=True)
+        if len(key.split()) >= 2 and len(form) > len(forms.get(key, "")):
+            forms[key] = form
+    return sorted(forms.values())
 
 
 def fuller_of(a: Source, b: Source) -> tuple[Source, Source]:

@@ -29,6 +29,7 @@ from sources.resolution import (
     FULLER_FORMS,
     PROPOSE,
     Resolution,
+    first_name_in_article,
     fuller_of,
     office_title,
     propose_merge,
@@ -41,6 +42,10 @@ from sources.services import source_add_alias, source_create
 from suggestions.models import Suggestion
 
 _POSSESSIVE_END = re.compile(r"(?<=\w)['’]s$")
+# Words that join a sentence's parts and never stand inside a person's name.
+_LINKING_WORD = re.compile(
+    r"\s(?:at|from|to|with|for|on|in|by|about|against|into|over|after)\s", re.IGNORECASE
+)
 
 
 def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -62,6 +67,9 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     if not label:
         return data, "The proposed speaker has no name or description. Choose the speaker."
     problem = name_problem(label)
+    if problem is None and kind == Source.Kind.PERSON and _LINKING_WORD.search(label):
+        # "Look At Hillary", "Pressure From Clinton": a headline's words, not a name.
+        problem = "it is a fragment of a sentence"
     if problem is not None:
         return data, f"“{label}” cannot stand for a speaker: {problem}. Choose the speaker."
     return data, None
@@ -123,6 +131,28 @@ def keep_evidence(row: Suggestion | None, evidence: dict[str, Any]) -> None:
         row.note = f"{row.note}\n{line}".strip()
 
 
+def _first_name_named(name: str, article: Article, row: Suggestion | None) -> str:
+    """The full name of the one person the article names with ``name`` as first name
+    ("Bob" → "Bob Varnok"), or "" when it names none; several are left for review."""
+    people = first_name_in_article(name, article.body)
+    if len(people) > 1:
+        raise SpeakerLeftForReview(
+            {
+                "source": f"“{name}” may be {' or '.join(people)} (the article names each "
+                "in full). Choose the speaker."
+            }
+        )
+    if people:
+        evidence = {
+            "mention": name,
+            "named_in_full": people,
+            "resolved_to": people[0],
+            "why": "the article names one person of this first name in full",
+        }
+        keep_evidence(row, evidence)
+    return people[0] if people else ""
+
+
 def _platform_for(row: Suggestion) -> str:
     cue = row.cue.casefold()
     if "tweet" in cue or "posted on x" in cue:
@@ -178,6 +208,11 @@ def create_proposed_source(
         if archive is not None and archive.source is not None:
             keep_evidence(row, archive.evidence(name))
             return archive.source
+        if archive is not None and not archive.people:
+            in_full = _first_name_named(name, article, row)
+            if in_full:
+                name, archive = in_full, None
+                data = {**data, "name": name}
     if kind in Source.NAMED_KINDS:
         found = sources_named(name, kind=kind).first()
         if found is not None and (

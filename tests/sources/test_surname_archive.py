@@ -5,9 +5,15 @@ the candidates, never made a source of its own beside them. Groups the extractor
 people become unnamed groups. (Invented names and text.)"""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from sources.models import Source
-from sources.resolution import context_in_article, office_title, surname_in_archive
+from sources.resolution import (
+    context_in_article,
+    first_name_in_article,
+    office_title,
+    surname_in_archive,
+)
 from suggestions.bulk import accept_in_bulk, full_names_first
 from suggestions.models import Suggestion
 from suggestions.proposed import SpeakerLeftForReview
@@ -157,3 +163,33 @@ def test_a_title_the_article_resolved_is_context_for_the_next_article(editor):
     # A courtesy title says nothing of who it is.
     with pytest.raises(SpeakerLeftForReview):
         suggestion_accept(suggestion=_suggestion(alone.replace("President", "Mr."), "Mr. Varnok"))
+
+
+def test_a_first_name_alone_is_the_one_person_the_article_names_with_it(editor):
+    assert first_name_in_article("Bob", "Bob K. Varnok spoke. Bob Varnok's dog.") == [
+        "Bob K. Varnok"
+    ]
+    body = f"Bob Varnok toured the docks. {TEXT}, Bob said."
+    attribution = suggestion_accept(suggestion=_suggestion(body, "Bob"), user=editor)
+    assert attribution.source.name == "Bob Varnok"
+    evidence = Suggestion.objects.get(attribution=attribution).proposed_source["resolution"]
+    assert evidence["why"] == "the article names one person of this first name in full"
+    both = f"Bob Varnok and Bob Kell toured the docks. {TEXT}, Bob said."
+    with pytest.raises(SpeakerLeftForReview, match="Bob Kell or Bob Varnok"):
+        suggestion_accept(suggestion=_suggestion(both, "Bob"), user=editor)
+    # Nobody named with it: the word is all there is to go by.
+    alone = f"The ferry was late. {TEXT}, Bob said."
+    assert suggestion_accept(suggestion=_suggestion(alone, "Bob")).source.name == "Bob"
+
+
+def test_a_headlines_words_are_no_persons_name(editor):
+    body = f"The ferry was late. {TEXT}, Look At Varnok said."
+    with pytest.raises(ValidationError, match="fragment of a sentence"):
+        suggestion_accept(suggestion=_suggestion(body, "Look At Varnok"), user=editor)
+
+
+def test_a_son_named_with_his_suffix_is_a_candidate_and_titles_are_no_first_name(editor):
+    SourceFactory(name="Tomas K. Varnok Jr.", role="")
+    assert [p.name for p in surname_in_archive("Varnok", "").people] == ["Tomas K. Varnok Jr."]
+    titled = SourceFactory(name="House Speaker Ana Kell", role="")
+    assert context_in_article(titled, "kell", "The House met. Kell said.") == []
