@@ -133,8 +133,18 @@ def keep_evidence(row: Suggestion | None, evidence: dict[str, Any]) -> None:
 
 def _first_name_named(name: str, article: Article, row: Suggestion | None) -> str:
     """The full name of the one person the article names with ``name`` as first name
-    ("Bob" → "Bob Varnok"), or "" when it names none; several are left for review."""
-    people = first_name_in_article(name, article.body)
+    ("Bob" → "Bob Varnok"), or "" when it names none or the archive knows no one of that
+    first name ("Exxon Mobil", "Fox News" are no people); several are left for review."""
+    known_first = Source.objects.filter(
+        kind=Source.Kind.PERSON, article__isnull=True, name__istartswith=f"{name} "
+    )
+    if not known_first.exists():
+        return ""  # no one in the archive has it for a first name: maybe no first name
+    people = [
+        form
+        for form in first_name_in_article(name, article.body)
+        if not looks_like_organisation(form)
+    ]
     if len(people) > 1:
         raise SpeakerLeftForReview(
             {

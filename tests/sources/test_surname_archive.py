@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sources.models import Source
+from sources.names import name_problem
 from sources.resolution import (
     context_in_article,
     first_name_in_article,
@@ -169,6 +170,10 @@ def test_a_first_name_alone_is_the_one_person_the_article_names_with_it(editor):
     assert first_name_in_article("Bob", "Bob K. Varnok spoke. Bob Varnok's dog.") == [
         "Bob K. Varnok"
     ]
+    # A word no one in the archive has for a first name is left as it is.
+    brand = f"Bob Varnok toured the Dock Wire. {TEXT}, Dock said."
+    assert suggestion_accept(suggestion=_suggestion(brand, "Dock")).source.name == "Dock"
+    SourceFactory(name="Bob Rell")
     body = f"Bob Varnok toured the docks. {TEXT}, Bob said."
     attribution = suggestion_accept(suggestion=_suggestion(body, "Bob"), user=editor)
     assert attribution.source.name == "Bob Varnok"
@@ -193,3 +198,8 @@ def test_a_son_named_with_his_suffix_is_a_candidate_and_titles_are_no_first_name
     assert [p.name for p in surname_in_archive("Varnok", "").people] == ["Tomas K. Varnok Jr."]
     titled = SourceFactory(name="House Speaker Ana Kell", role="")
     assert context_in_article(titled, "kell", "The House met. Kell said.") == []
+
+
+@pytest.mark.parametrize("word", ["Reached", "Nonetheless"])
+def test_a_word_opening_a_sentence_is_no_speaker(word):
+    assert name_problem(word) is not None
