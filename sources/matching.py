@@ -182,7 +182,10 @@ did does do is was were will would could should can may might has have had asked
 tells told then now here there yes no why how what despite meanwhile
 """
 _OPENERS = frozenset(_OPENERS_TEXT.split())
-_FUNCTION_IN_RUN = frozenset({"and", "or", "of", "the", "for", "to", "with", "vs", "vs."})
+_FUNCTION_IN_RUN_TEXT = """
+and or of the for to with vs vs. from at on in by about against into over after
+"""
+_FUNCTION_IN_RUN = frozenset(_FUNCTION_IN_RUN_TEXT.split())
 _TEXT_WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
 _SUFFIX_AFTER = re.compile(r",?\s+(Jr|Sr|II|III|IV)\b\.?")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\n])\s*$")

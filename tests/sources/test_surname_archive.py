@@ -7,6 +7,7 @@ people become unnamed groups. (Invented names and text.)"""
 import pytest
 from django.core.exceptions import ValidationError
 
+from sources.matching import full_names_in_text
 from sources.models import Source
 from sources.names import name_problem
 from sources.resolution import (
@@ -188,6 +189,8 @@ def test_a_first_name_alone_is_the_one_person_the_article_names_with_it(editor):
 
 
 def test_a_headlines_words_are_no_persons_name(editor):
+    assert full_names_in_text("Pressure From Ana Varnok Grows", "Varnok") == {"ana": "Ana Varnok"}
+    assert full_names_in_text("Pressure From Varnok Grows", "Varnok") == {}
     body = f"The ferry was late. {TEXT}, Look At Varnok said."
     with pytest.raises(ValidationError, match="fragment of a sentence"):
         suggestion_accept(suggestion=_suggestion(body, "Look At Varnok"), user=editor)
