@@ -206,6 +206,10 @@ def surname_in_article(name: str, article_text: str) -> SurnameInArticle | None:
 
 _LEAD_WORDS = frozenset({"a", "an", "the", "former", "then", "acting", "longtime"})
 _ARCHIVE_ONE = "the archive's one person of this surname, with their context in the article"
+_ARCHIVE_TITLED = (
+    "of the archive's people of this surname, the one with this office title in the article"
+)
+OFFICE = "office title"
 
 
 def _seen_capitalised(word: str, text: str) -> bool:
@@ -242,6 +246,14 @@ def _just_before(key: str, surname: str, text: str) -> bool:
     return bool(re.search(pattern, fold_accents(text).replace("’", "'"), re.IGNORECASE))
 
 
+def _a_surname(word: str) -> bool:
+    """Whether a stored person named in full has ``word`` for a surname ("Clinton" in a
+    stored "Clinton Cash Debunks Hillary" is no first name)."""
+    return Source.objects.filter(
+        kind=Source.Kind.PERSON, article__isnull=True, name__iendswith=f" {word}"
+    ).exists()
+
+
 def _phrase_key(phrase: str) -> str:
     words = text_key(phrase).split()
     while words and words[0] in _LEAD_WORDS:
@@ -262,6 +274,7 @@ def context_in_article(source: Source, surname: str, article_text: str) -> list[
         written_first
         and first not in NOT_FIRST_NAMES
         and _seen_capitalised(written_first, article_text)
+        and not _a_surname(written_first)
     ):
         found.append(f"first name “{written_first}”")
     for label, value in (("role", source.role), ("description", source.description)):
@@ -282,7 +295,7 @@ def context_in_article(source: Source, surname: str, article_text: str) -> list[
         key = name_key(alias.name, person=True)
         title = office_title(alias.name)
         if key == surname and title and _just_before(title, surname, article_text):
-            found.append(f"alias “{alias.name}”")  # "President Varnok" written again
+            found.append(f"{OFFICE} “{alias.name}”")  # "President Varnok" written again
         if key in ("", own, surname):
             continue
         seen = (
@@ -305,21 +318,36 @@ class SurnameInArchive:
     context: dict[int, list[str]]
 
     @property
+    def titled(self) -> list[Source]:
+        """The people whose office title, stored with the surname ("President Varnok"), the
+        article writes before the surname."""
+        return [
+            person
+            for person in self.people
+            if any(item.startswith(OFFICE) for item in self.context.get(person.pk, []))
+        ]
+
+    @property
     def source(self) -> Source | None:
         """The one person of the surname the archive holds, when the article carries their
-        context (``context_in_article``); None otherwise: never by the surname alone."""
-        if len(self.people) != 1:
-            return None
-        only = self.people[0]
-        return only if self.context.get(only.pk) else None
+        context (``context_in_article``), or, of several, the one whose office title the
+        article writes with the surname when it carries no other's context; None otherwise:
+        never by the surname alone."""
+        if len(self.people) == 1:
+            only = self.people[0]
+            return only if self.context.get(only.pk) else None
+        titled = self.titled
+        others = [p for p in self.people if p not in titled and self.context.get(p.pk)]
+        return titled[0] if len(titled) == 1 and not others else None
 
     def evidence(self, mention: str) -> dict:
-        only = self.source
+        chosen = self.source
         return {
             "mention": mention,
-            "resolved_to": only.name if only else "",
-            "why": _ARCHIVE_ONE,
-            "context": self.context.get(only.pk, []) if only else [],
+            "resolved_to": chosen.name if chosen else "",
+            "why": _ARCHIVE_ONE if len(self.people) == 1 else _ARCHIVE_TITLED,
+            "candidates": sorted(person.name for person in self.people),
+            "context": self.context.get(chosen.pk, []) if chosen else [],
             "confidence": ATTACH,
         }
 
@@ -349,29 +377,6 @@ def surname_in_archive(name: str, article_text: str) -> SurnameInArchive | None:
     ]
     context = {person.pk: context_in_article(person, last, article_text) for person in people}
     return SurnameInArchive(last, people, context)
-
-
-_NAME_RUN = r"((?:[A-Z]\.\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
-
-
-def first_name_in_article(name: str, article_text: str) -> list[str]:
-    """For a person's name that is one capitalised word which may be a first name ("Bob"),
-    the people the article names in full with it ("Bob Varnok", "Bob K. Varnok"), one form
-    each, sorted; [] otherwise. The caller asks only when no one, in the article or the
-    archive, has the word for a surname."""
-    word = name.strip()
-    if not re.fullmatch(r"[A-Z][a-z’'-]+", word) or word.casefold() in NOT_FIRST_NAMES:
-        return []
-    forms: dict[str, str] = {}
-    for match in re.finditer(rf"\b{re.escape(word)}\s+{_NAME_RUN}", article_text):
-        form = re.sub(r"['’]s$", "", f"{word} {match.group(1)}")
-        rest = name_key(match.group(1)).split()
-        if not rest or rest[-1] in NOT_FIRST_NAMES or rest[0] in NOT_FIRST_NAMES:
-            continue
-        key = name_key(form, person=True)
-        if len(key.split()) >= 2 and len(form) > len(forms.get(key, "")):
-            forms[key] = form
-    return sorted(forms.values())
 
 
 def fuller_of(a: Source, b: Source) -> tuple[Source, Source]:

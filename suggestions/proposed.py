@@ -29,7 +29,6 @@ from sources.resolution import (
     FULLER_FORMS,
     PROPOSE,
     Resolution,
-    first_name_in_article,
     fuller_of,
     office_title,
     propose_merge,
@@ -131,38 +130,6 @@ def keep_evidence(row: Suggestion | None, evidence: dict[str, Any]) -> None:
         row.note = f"{row.note}\n{line}".strip()
 
 
-def _first_name_named(name: str, article: Article, row: Suggestion | None) -> str:
-    """The full name of the one person the article names with ``name`` as first name
-    ("Bob" → "Bob Varnok"), or "" when it names none or the archive knows no one of that
-    first name ("Exxon Mobil", "Fox News" are no people); several are left for review."""
-    known_first = Source.objects.filter(
-        kind=Source.Kind.PERSON, article__isnull=True, name__istartswith=f"{name} "
-    )
-    if not known_first.exists():
-        return ""  # no one in the archive has it for a first name: maybe no first name
-    people = [
-        form
-        for form in first_name_in_article(name, article.body)
-        if not looks_like_organisation(form)
-    ]
-    if len(people) > 1:
-        raise SpeakerLeftForReview(
-            {
-                "source": f"“{name}” may be {' or '.join(people)} (the article names each "
-                "in full). Choose the speaker."
-            }
-        )
-    if people:
-        evidence = {
-            "mention": name,
-            "named_in_full": people,
-            "resolved_to": people[0],
-            "why": "the article names one person of this first name in full",
-        }
-        keep_evidence(row, evidence)
-    return people[0] if people else ""
-
-
 def _platform_for(row: Suggestion) -> str:
     cue = row.cue.casefold()
     if "tweet" in cue or "posted on x" in cue:
@@ -218,11 +185,6 @@ def create_proposed_source(
         if archive is not None and archive.source is not None:
             keep_evidence(row, archive.evidence(name))
             return archive.source
-        if archive is not None and not archive.people:
-            in_full = _first_name_named(name, article, row)
-            if in_full:
-                name, archive = in_full, None
-                data = {**data, "name": name}
     if kind in Source.NAMED_KINDS:
         found = sources_named(name, kind=kind).first()
         if found is not None and (
