@@ -173,7 +173,7 @@ _NOT_FIRST_TEXT = """
     this these those his her their our its my your what who whom whose which why how
     republican republicans democrat democrats democratic gop independent libertarian
     conservative liberal progressive presidential state states house white senate congress
-    federal american americans us team campaign billionaire businessman mogul
+    federal american americans us team campaign billionaire businessman mogul new
 """
 NOT_FIRST_NAMES = frozenset(_NOT_FIRST_TEXT.split()) | TITLES
 # Words that open a sentence before a surname without being a first name.

@@ -189,6 +189,8 @@ def test_a_son_named_with_his_suffix_is_a_candidate_and_titles_are_no_first_name
     assert [p.name for p in surname_in_archive("Varnok", "").people] == ["Tomas K. Varnok Jr."]
     titled = SourceFactory(name="House Speaker Ana Kell", role="")
     assert context_in_article(titled, "kell", "The House met. Kell said.") == []
+    place = SourceFactory(name="New Harbour Kell", role="")
+    assert context_in_article(place, "kell", "New rules came. Kell said.") == []
     # A word that is a stored person's surname is no first name ("Varnok Cash Kell").
     SourceFactory(name="Ilse Varnok")
     headline = SourceFactory(name="Varnok Cash Kell", role="")
