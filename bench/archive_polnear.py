@@ -157,8 +157,20 @@ def split_people(source_model) -> list[dict]:
     for key, names in sorted(full.items()):
         extra = bare.get(key.split()[1], [])
         if len(names) + len(extra) > 1:
-            split.append({"person": key, "sources": sorted(names + extra)})
+            cause = "a surname stored alone" if extra else "the same first and last name"
+            split.append({"person": key, "sources": sorted(names + extra), "cause": cause})
     return split
+
+
+def _review_reason(line: str) -> str:
+    """Why a suggestion was left for review, in a few kinds (its note's words otherwise)."""
+    if " may be " not in line:
+        return line[:70]
+    if "the article names each in full" in line:
+        return "several people of one surname named in full in the article"
+    if "people of the archive" in line:
+        return "a surname several people of the archive have, none named in the article"
+    return "the archive's one person of the surname, without context in the article"
 
 
 def _pairs_of(source_model, names: list[str]) -> list[tuple[int, int]]:
@@ -265,7 +277,7 @@ def measure() -> None:
         "note", flat=True
     ):
         line = next((x for x in note.splitlines() if x.startswith("Speaker left")), "")
-        review_reasons["several people of one surname" if " may be " in line else line[:70]] += 1
+        review_reasons[_review_reason(line)] += 1
     merged_pending = {
         frozenset((m.keep_id, m.duplicate_id))
         for m in MergeSuggestion.objects.filter(state="pending")

@@ -244,3 +244,26 @@ def looks_like_organisation(name: str) -> bool:
     if len(words) == 1 and words[0].isupper() and 2 <= len(words[0]) <= 6:
         return True
     return any(w.casefold() in _ORG_WORDS for w in words)
+
+
+# Plural words that name people by what they are (a party's members, voters, a faith): a
+# name ending with one ("Democrats", "Iowa Democrats", "House Republicans") is a group.
+_GROUP_TEXT = """
+democrats republicans conservatives liberals progressives independents libertarians
+moderates evangelicals voters supporters opponents critics protesters protestors activists
+delegates lawmakers legislators senators congressmen americans latinos hispanics muslims
+christians catholics jews millennials others proponents allies investors partisans friends
+donors experts analysts economists pollsters observers advocates residents veterans workers
+citizens immigrants
+"""
+_GROUP_WORDS = frozenset(_GROUP_TEXT.split())
+
+
+def group_of_people(name: str) -> bool:
+    """Whether ``name`` names a group of people by what they are ("Democrats", "Iowa
+    Democrats", "Never Trump Republicans"): capitalised words ending with a plural of
+    :data:`_GROUP_WORDS`. A person's name never ends so."""
+    words = name.replace("’", "'").split()
+    if not words or words[-1].casefold() not in _GROUP_WORDS:
+        return False
+    return all(w[:1].isupper() or w.casefold() == "the" for w in words)

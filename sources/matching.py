@@ -111,7 +111,8 @@ def is_acronym(name: str) -> bool:
     return len(words) == 1 and words[0].isupper() and 2 <= len(words[0]) <= 8
 
 
-def _in_text(phrase: str, text_key: str) -> bool:
+def in_text(phrase: str, text_key: str) -> bool:
+    """Whether ``phrase`` (in key form) is a run of whole words of ``text_key``."""
     return bool(phrase) and f" {phrase} " in f" {text_key} "
 
 
@@ -149,13 +150,13 @@ def compare_names(
                 return None
             return NameMatch(0.95, "same first and last name")
         full = f"{first_a or first_b} {last_a}"
-        if _in_text(full, article_text_key):
+        if in_text(full, article_text_key):
             return NameMatch(0.9, "surname, named in full in the article")
         return NameMatch(0.7, "surname only")
     if kind in ("organization", "official_account"):
         short, long = (proposed, existing) if is_acronym(proposed) else (existing, proposed)
         if is_acronym(short) and acronym(long) == short.casefold():
-            both = _in_text(name_key(long), article_text_key) and _in_text(
+            both = in_text(name_key(long), article_text_key) and in_text(
                 name_key(short), article_text_key
             )
             return (
@@ -175,16 +176,19 @@ _NOT_FIRST_TEXT = """
     this these those his her their our its my your what who whom whose which why how
     republican republicans democrat democrats democratic gop independent libertarian
     conservative liberal progressive presidential state states house white senate congress
-    federal american americans us team campaign billionaire businessman mogul
+    federal american americans us team campaign billionaire businessman mogul new
 """
-_NOT_FIRST_NAMES = frozenset(_NOT_FIRST_TEXT.split()) | TITLES
+NOT_FIRST_NAMES = frozenset(_NOT_FIRST_TEXT.split()) | TITLES
 # Words that open a sentence before a surname without being a first name.
 _OPENERS_TEXT = """
 did does do is was were will would could should can may might has have had asked says said
 tells told then now here there yes no why how what despite meanwhile
 """
 _OPENERS = frozenset(_OPENERS_TEXT.split())
-_FUNCTION_IN_RUN = frozenset({"and", "or", "of", "the", "for", "to", "with", "vs", "vs."})
+_FUNCTION_IN_RUN_TEXT = """
+and or of the for to with vs vs. from at on in by about against into over after
+"""
+_FUNCTION_IN_RUN = frozenset(_FUNCTION_IN_RUN_TEXT.split())
 _TEXT_WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
 _SUFFIX_AFTER = re.compile(r",?\s+(Jr|Sr|II|III|IV)\b\.?")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\n])\s*$")
@@ -242,7 +246,7 @@ def full_names_in_text(text: str, surname: str) -> dict[str, str]:
             plain = word.group().rstrip(".")
             if len(plain) == 1 or (plain.isupper() and len(plain) <= 3):
                 continue  # an initial ("J.") or an acronym ("GOP")
-            if _bare(plain) in _NOT_FIRST_NAMES or re.search(r"-[a-z]", plain):
+            if _bare(plain) in NOT_FIRST_NAMES or re.search(r"-[a-z]", plain):
                 continue  # a title, a party, "Co-moderator"
             named_after = any(
                 len(w.group().rstrip(".")) > 1 and w.group()[0].isupper() for w in run[k + 1 :]

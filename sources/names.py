@@ -39,7 +39,13 @@ _ADVERBS = _word_set(
     """additionally also meanwhile however moreover furthermore nevertheless still then later
     earlier previously recently separately similarly likewise instead otherwise indeed
     finally first second third last now today yesterday tomorrow here there again already
-    yet thus therefore hence accordingly besides overall notably"""
+    yet thus therefore hence accordingly besides overall notably nonetheless so along back
+    wow"""
+)
+# Participles that open a sentence before its speaker ("Reached by phone, Kell said").
+_PARTICIPLES = _word_set(
+    """reached reaching appearing pressed asked asking speaking writing emerging frustrated
+    responding interviewed contacted"""
 )
 _FUNCTION_WORDS = _word_set(
     """a an the and or but nor of to in on at by for with from as than that which who whom
@@ -121,6 +127,8 @@ def name_problem(value: str) -> str | None:
         return "it is a pronoun"  # "I've", "she's", "they'd"
     if len(words) == 1 and words[0] in _ADVERBS:
         return "it is an adverb"
+    if len(words) == 1 and words[0] in _PARTICIPLES:
+        return "it is a participle opening a sentence"
     if words[0] in _FUNCTION_WORDS - {"the", "a", "an"} or words[-1] in _FUNCTION_WORDS:
         return "it is a fragment of a sentence"
     if speech_possessor(name) is not None:

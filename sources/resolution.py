@@ -12,12 +12,19 @@ that could be it (the same key, the same surname, an acronym of it or it of thei
 - two candidates equally likely (a bare "Clinton" with Hillary and Bill Clinton stored, and
   neither named in full in the article): ``ambiguous``, never guessed.
 
+:func:`surname_in_article` decides a surname alone by the article's full-name mentions;
+when they say nothing, :func:`surname_in_archive` names the archive's people of that surname
+and the context of each that the article carries (first name, role, description,
+affiliation, another stored name): the archive's one person with context is who it is;
+anything else is left for review, never guessed.
+
 :func:`find_duplicates` runs the same comparison over the stored people and organisations
 and proposes merges for the pairs it finds.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,10 +35,13 @@ from django.db.models import Count, Q
 
 from access.services import Actor, mark_reviewed, set_history_user
 from sources.matching import (
+    NOT_FIRST_NAMES,
+    TITLES,
     NameMatch,
     acronym,
     compare_names,
     full_names_in_text,
+    in_text,
     is_acronym,
     is_bare_surname,
     name_key,
@@ -39,6 +49,7 @@ from sources.matching import (
     text_key,
 )
 from sources.models import MergeSuggestion, Source
+from sources.names import fold_accents
 from sources.services import MergeReport, source_merge
 
 ATTACH = 0.9
@@ -71,6 +82,7 @@ def _candidates(name: str, kind: str) -> list[Source]:
         # "O'Malley" and "O’Malley" are one surname.
         for form in {last, last.replace("'", "’")}:
             query |= Q(name__iendswith=f" {form}") | Q(name__iexact=form)
+            query |= Q(name__icontains=f" {form} ")  # "Joseph R. Biden Jr."
             query |= Q(aliases__normalized__endswith=f" {form}") | Q(aliases__normalized=form)
     else:
         key = name_key(name)
@@ -87,6 +99,7 @@ def _candidates(name: str, kind: str) -> list[Source]:
     return list(
         Source.objects.filter(kind=kind, article__isnull=True)
         .filter(query)
+        .select_related("affiliation")
         .prefetch_related("aliases")
         .distinct()
         .order_by("pk")[:200]
@@ -189,6 +202,181 @@ def surname_in_article(name: str, article_text: str) -> SurnameInArticle | None:
         name.split()[-1] if name.split() else "",
     )
     return SurnameInArticle(surname, full_names_in_text(article_text, surname or last))
+
+
+_LEAD_WORDS = frozenset({"a", "an", "the", "former", "then", "acting", "longtime"})
+_ARCHIVE_ONE = "the archive's one person of this surname, with their context in the article"
+_ARCHIVE_TITLED = (
+    "of the archive's people of this surname, the one with this office title in the article"
+)
+OFFICE = "office title"
+
+
+def _seen_capitalised(word: str, text: str) -> bool:
+    """Whether ``text`` writes ``word`` with a capital and never in lower case ("Bill" in a
+    text about a bill proves nothing)."""
+    if len(word) < 2 or not re.search(rf"\b{re.escape(word)}\b", text):
+        return False
+    return not re.search(rf"\b{re.escape(word.casefold())}\b", text)
+
+
+# Titles that say who someone is ("President", "Sen."), unlike a courtesy title ("Mr.").
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady"})
+
+
+def office_title(name: str) -> str:
+    """The office a surname alone is written with ("President Varnok" → "president", "Sen.
+    Varnok" → "sen"), in key form; "" for a full name, a surname without a title, or a
+    courtesy title ("Mr. Varnok")."""
+    if not is_bare_surname(name):
+        return ""
+    words = text_key(name).split()[:-1]
+    if not words or not all(w in TITLES and w not in _COURTESY | {"former"} for w in words):
+        return ""
+    return " ".join(words)
+
+
+def _just_before(key: str, surname: str, text: str) -> bool:
+    """Whether ``text`` writes the phrase ``key`` right before the surname, in one sentence
+    ("Spokesman Varnok", "Sen. Varnok"; not "a spokesman. Varnok")."""
+    words = key.split()
+    dot = r"\.?" if words[-1] in TITLES else ""
+    phrase = r"\s+".join(re.escape(word) for word in words)
+    pattern = rf"\b{phrase}{dot}\s+{re.escape(surname)}\b"
+    return bool(re.search(pattern, fold_accents(text).replace("’", "'"), re.IGNORECASE))
+
+
+def _a_surname(word: str) -> bool:
+    """Whether a stored person named in full has ``word`` for a surname ("Clinton" in a
+    stored "Clinton Cash Debunks Hillary" is no first name)."""
+    return Source.objects.filter(
+        kind=Source.Kind.PERSON, article__isnull=True, name__iendswith=f" {word}"
+    ).exists()
+
+
+def _phrase_key(phrase: str) -> str:
+    words = text_key(phrase).split()
+    while words and words[0] in _LEAD_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def context_in_article(source: Source, surname: str, article_text: str) -> list[str]:
+    """What ``article_text`` says of ``source`` (a person named in full) besides the
+    surname: their first name, their stored role or description (two words or more
+    anywhere, one word just before the surname: "Sen. Varnok"), their affiliation's name,
+    or another of their stored names. Empty when it says none of these."""
+    article_key = text_key(article_text)
+    first = person_parts(source.name)[0]
+    found = []
+    written_first = next((w for w in source.name.split() if w.casefold().rstrip(".") == first), "")
+    if (
+        written_first
+        and first not in NOT_FIRST_NAMES
+        and _seen_capitalised(written_first, article_text)
+        and not _a_surname(written_first)
+    ):
+        found.append(f"first name “{written_first}”")
+    for label, value in (("role", source.role), ("description", source.description)):
+        key = _phrase_key(value)
+        if not key or surname in key.split():
+            continue
+        if (len(key.split()) >= 2 and in_text(key, article_key)) or _just_before(
+            key, surname, article_text
+        ):
+            found.append(f"{label} “{value}”")
+    affiliation = source.affiliation
+    if affiliation is not None:
+        key = _phrase_key(affiliation.name)
+        if key and surname not in key.split() and in_text(key, article_key):
+            found.append(f"affiliation “{affiliation.name}”")
+    own = name_key(source.name, person=True)
+    for alias in source.aliases.all():
+        key = name_key(alias.name, person=True)
+        title = office_title(alias.name)
+        if key == surname and title and _just_before(title, surname, article_text):
+            found.append(f"{OFFICE} “{alias.name}”")  # "President Varnok" written again
+        if key in ("", own, surname):
+            continue
+        seen = (
+            _seen_capitalised(alias.name.strip(), article_text)
+            if len(key.split()) == 1
+            else in_text(text_key(alias.name), article_key)
+        )
+        if seen:
+            found.append(f"alias “{alias.name}”")
+    return found
+
+
+@dataclass(frozen=True)
+class SurnameInArchive:
+    """The people of a surname the archive holds named in full, for a surname alone that
+    its article does not decide, and the context of each that the article carries."""
+
+    surname: str
+    people: list[Source]
+    context: dict[int, list[str]]
+
+    @property
+    def titled(self) -> list[Source]:
+        """The people whose office title, stored with the surname ("President Varnok"), the
+        article writes before the surname."""
+        return [
+            person
+            for person in self.people
+            if any(item.startswith(OFFICE) for item in self.context.get(person.pk, []))
+        ]
+
+    @property
+    def source(self) -> Source | None:
+        """The one person of the surname the archive holds, when the article carries their
+        context (``context_in_article``), or, of several, the one whose office title the
+        article writes with the surname when it carries no other's context; None otherwise:
+        never by the surname alone."""
+        if len(self.people) == 1:
+            only = self.people[0]
+            return only if self.context.get(only.pk) else None
+        titled = self.titled
+        others = [p for p in self.people if p not in titled and self.context.get(p.pk)]
+        return titled[0] if len(titled) == 1 and not others else None
+
+    def evidence(self, mention: str) -> dict:
+        chosen = self.source
+        return {
+            "mention": mention,
+            "resolved_to": chosen.name if chosen else "",
+            "why": _ARCHIVE_ONE if len(self.people) == 1 else _ARCHIVE_TITLED,
+            "candidates": sorted(person.name for person in self.people),
+            "context": self.context.get(chosen.pk, []) if chosen else [],
+            "confidence": ATTACH,
+        }
+
+    def review_reason(self, mention: str) -> str:
+        names = " or ".join(sorted(person.name for person in self.people))
+        if len(self.people) > 1:
+            why = "people of the archive; the article names none of them in full"
+        else:
+            why = (
+                "the archive's one person of this surname; the article names no one of it "
+                "in full and gives none of their context"
+            )
+        return f"“{mention}” may be {names} ({why}). Choose the speaker."
+
+
+def surname_in_archive(name: str, article_text: str) -> SurnameInArchive | None:
+    """For a person's name that is a surname alone, the stored people named in full whose
+    surname it is, with their context in ``article_text``; None for a full name. The
+    caller asks only when the article does not decide (``surname_in_article``)."""
+    if not is_bare_surname(name):
+        return None
+    _first, last = person_parts(name)
+    people = [
+        source
+        for source in _candidates(name, Source.Kind.PERSON)
+        if not is_bare_surname(source.name) and person_parts(source.name)[1] == last
+    ]
+    context = {person.pk: context_in_article(person, last, article_text) for person in people}
+    return SurnameInArchive(last, people, context)
 
 
 def fuller_of(a: Source, b: Source) -> tuple[Source, Source]:

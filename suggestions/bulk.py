@@ -1,5 +1,7 @@
 """Accepting suggestions in bulk: every pending suggestion of a selection becomes an
-attribution, each in its own transaction, and then gets a claim suggestion.
+attribution, each in its own transaction, and then gets a claim suggestion. Speakers
+proposed by a surname alone are accepted last (``full_names_first``), so that a surname
+no article decides meets the people the run names in full.
 
 A suggestion that cannot be accepted (an invalid span, a proposed speaker that does not
 validate) is reported with its reason and left pending; the others go on. With
@@ -20,6 +22,7 @@ from django.db.models import QuerySet
 from access.services import Actor, acting_user
 from access.tasks import after_commit
 from claims.models import Attribution
+from sources.matching import is_bare_surname
 from sources.models import Source
 from suggestions.claim_links import ClaimIndex, claim_link_suggest
 from suggestions.models import AcceptJob, Suggestion
@@ -100,6 +103,25 @@ def selected_suggestions(
     return rows.order_by("article_id", "start", "id")
 
 
+def _bare_surname_proposed(proposal: dict | None) -> bool:
+    return (
+        isinstance(proposal, dict)
+        and proposal.get("kind") == Source.Kind.PERSON
+        and isinstance(proposal.get("name"), str)
+        and is_bare_surname(proposal["name"])
+    )
+
+
+def full_names_first(suggestions: QuerySet[Suggestion]) -> list[int]:
+    """The suggestions' ids in their order, except that those proposing a person by a
+    surname alone ("Trump") come after all the others: the archive then knows the people
+    the run names in full ("Donald Trump") before it meets a surname no article decides."""
+    rows = list(suggestions.values_list("pk", "proposed_source"))
+    full = [pk for pk, proposal in rows if not _bare_surname_proposed(proposal)]
+    bare = [pk for pk, proposal in rows if _bare_surname_proposed(proposal)]
+    return full + bare
+
+
 class _RollBack(Exception):
     pass
 
@@ -116,7 +138,7 @@ def accept_in_bulk(
     """Accept every suggestion in ``suggestions`` (pending ones only), then suggest a claim
     for each attribution made (``link_claims``), and for the attributions ``also_link``
     (those an interrupted run accepted without linking). See the module's text."""
-    ids = list(suggestions.filter(state=Suggestion.State.PENDING).values_list("pk", flat=True))
+    ids = full_names_first(suggestions.filter(state=Suggestion.State.PENDING))
     report = BulkAcceptReport(selected=len(ids), dry_run=dry_run)
     if dry_run:
         try:

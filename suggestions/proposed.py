@@ -15,7 +15,13 @@ from django.core.exceptions import ValidationError
 
 from articles.models import Article
 from articles.selectors import outlets_named
-from sources.bodies import body_of, campaign_of, looks_like_organisation, named_person
+from sources.bodies import (
+    body_of,
+    campaign_of,
+    group_of_people,
+    looks_like_organisation,
+    named_person,
+)
 from sources.matching import NameMatch, is_bare_surname
 from sources.models import Source, normalize_name
 from sources.names import clean_name, fold_accents, name_problem, speech_possessor
@@ -24,8 +30,10 @@ from sources.resolution import (
     PROPOSE,
     Resolution,
     fuller_of,
+    office_title,
     propose_merge,
     resolve_source,
+    surname_in_archive,
     surname_in_article,
 )
 from sources.selectors import sources_named
@@ -33,6 +41,10 @@ from sources.services import source_add_alias, source_create
 from suggestions.models import Suggestion
 
 _POSSESSIVE_END = re.compile(r"(?<=\w)['’]s$")
+# Words that join a sentence's parts and never stand inside a person's name.
+_LINKING_WORD = re.compile(
+    r"\s(?:at|from|to|with|for|on|in|by|about|against|into|over|after)\s", re.IGNORECASE
+)
 
 
 def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -54,6 +66,9 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     if not label:
         return data, "The proposed speaker has no name or description. Choose the speaker."
     problem = name_problem(label)
+    if problem is None and kind == Source.Kind.PERSON and _LINKING_WORD.search(label):
+        # "Look At Hillary", "Pressure From Clinton": a headline's words, not a name.
+        problem = "it is a fragment of a sentence"
     if problem is not None:
         return data, f"“{label}” cannot stand for a speaker: {problem}. Choose the speaker."
     return data, None
@@ -62,6 +77,7 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
 _NAMED_IN_DESCRIPTION = "the description ends with the person's full name"
 _CAMPAIGN = "the description is a person's campaign"
 _OUTLET = "an outlet of the archive by that name: an organisation, not a person"
+_GROUP = "a group of people named by what they are: an unnamed group, not a person"
 
 
 def _person_in(name: str, article: Article) -> str:
@@ -135,8 +151,14 @@ def create_proposed_source(
         keep_evidence(row, {"mention": name, "resolved_to": name, "why": _OUTLET})
         kind = Source.Kind.ORGANIZATION
         data = {**data, "kind": kind}
+    if kind == Source.Kind.PERSON and group_of_people(name):
+        # "Iowa Democrats": a group of people the extractor took for a person.
+        keep_evidence(row, {"mention": name, "resolved_to": name, "why": _GROUP})
+        kind, name, description = Source.Kind.GROUP, "", name
+        data = {**data, "kind": kind, "name": "", "description": description}
     resolution = Resolution()
     person = kind == Source.Kind.PERSON
+    archive = None
     if person:
         decided = surname_in_article(name, article.body)
         if decided is not None and (decided.full_name or decided.ambiguous):
@@ -149,14 +171,31 @@ def create_proposed_source(
                         + " (the article names each in full). Choose the speaker."
                     }
                 )
+            if office_title(name):
+                # "President Varnok" resolved here is kept as a name of the person, for
+                # articles that write it without the full name (``context_in_article``).
+                full = {**data, "name": decided.full_name}
+                source = create_proposed_source(full, article=article, row=row, user=user)
+                if source.kind == Source.Kind.PERSON:
+                    source_add_alias(source=source, name=name[:300], user=user)
+                return source
             name = decided.full_name
             data = {**data, "name": name}
+        archive = surname_in_archive(name, article.body)
+        if archive is not None and archive.source is not None:
+            keep_evidence(row, archive.evidence(name))
+            return archive.source
     if kind in Source.NAMED_KINDS:
         found = sources_named(name, kind=kind).first()
         if found is not None and (
             not person or is_bare_surname(found.name) == is_bare_surname(name)
         ):
             return found
+    if archive is not None and archive.people:
+        # A surname alone that neither the article nor the archive decides: no source of
+        # the surname alone is made beside the people who have it.
+        raise SpeakerLeftForReview({"source": archive.review_reason(name)})
+    if kind in Source.NAMED_KINDS:
         resolution = resolve_source(name, kind, article_text=article.body)
         if resolution.source is not None:
             if resolution.match is not None and resolution.match.reason in FULLER_FORMS:

@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from claims.models import Attribution
-from sources.matching import compare_names, name_key, text_key
+from sources.matching import NameMatch, compare_names, name_key, text_key
 from sources.models import MergeSuggestion, Source
 from sources.resolution import (
+    PROPOSE,
     find_duplicates,
     merge_suggestion_accept,
     merge_suggestion_reject,
+    propose_merge,
     resolve_source,
 )
 from suggestions.models import Suggestion
@@ -105,29 +107,33 @@ def test_accepting_attaches_a_fuller_form_and_records_it_as_an_alias(editor):
     assert "Ilse M. Varnok" in ilse.aliases.values_list("name", flat=True)
 
 
-def test_accepting_a_bare_surname_proposes_a_merge_then_merging_keeps_history(editor):
-    ilse = SourceFactory(name="Ilse Varnok")
-    attribution = _accept("Varnok", editor)
-    assert attribution.source != ilse
+def test_a_surname_stored_alone_before_its_person_is_merged_with_history(editor):
+    bare = SourceFactory(name="Varnok")
+    earlier = AttributionFactory(source=bare)
+    attribution = _accept("Ilse Varnok", editor, body=f"Ilse Varnok arrived. {BODY}")
+    ilse = attribution.source
+    assert ilse != bare
     merge = MergeSuggestion.objects.get()
-    assert (merge.keep, merge.duplicate) == (ilse, attribution.source)
+    assert (merge.keep, merge.duplicate) == (ilse, bare)
     assert merge.reason == "surname only"
     merge_suggestion_accept(suggestion=merge, user=editor)
     merge.refresh_from_db()
     assert merge.state == MergeSuggestion.State.ACCEPTED
     assert merge.duplicate is None
     assert merge.duplicate_name == "Varnok"
-    assert Attribution.objects.get(pk=attribution.pk).source == ilse
+    assert Attribution.objects.get(pk=earlier.pk).source == ilse
     assert "Varnok" in ilse.aliases.values_list("name", flat=True)
     with pytest.raises(ValidationError):
         merge_suggestion_accept(suggestion=merge, user=editor)
 
 
-def test_a_shared_surname_proposes_both_and_one_merge_supersedes_the_other(editor):
+def test_one_merge_of_a_shared_surname_supersedes_the_other(editor):
     ilse, tomas = SourceFactory(name="Ilse Varnok"), SourceFactory(name="Tomas Varnok")
-    attribution = _accept("Varnok", editor)
-    merges = MergeSuggestion.objects.filter(duplicate=attribution.source)
-    assert {m.keep for m in merges} == {ilse, tomas}
+    bare = SourceFactory(name="Varnok")
+    match = NameMatch(PROPOSE, "surname shared by several people")
+    for person in (ilse, tomas):
+        propose_merge(person, bare, match, user=editor)
+    merges = MergeSuggestion.objects.filter(duplicate=bare)
     merge_suggestion_accept(suggestion=merges.get(keep=tomas), user=editor)
     assert merges.model.objects.get(keep=ilse).state == MergeSuggestion.State.SUPERSEDED
 
