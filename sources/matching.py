@@ -111,6 +111,12 @@ def is_acronym(name: str) -> bool:
     return len(words) == 1 and words[0].isupper() and 2 <= len(words[0]) <= 8
 
 
+def has_linking_word(name: str) -> bool:
+    """Whether a person's name holds a :data:`LINKING_WORDS` word ("Look At Hillary": a
+    headline's words, not a name)."""
+    return any(w.casefold() in LINKING_WORDS for w in name.split()[1:-1])
+
+
 def in_text(phrase: str, text_key: str) -> bool:
     """Whether ``phrase`` (in key form) is a run of whole words of ``text_key``."""
     return bool(phrase) and f" {phrase} " in f" {text_key} "
@@ -185,10 +191,13 @@ did does do is was were will would could should can may might has have had asked
 tells told then now here there yes no why how what despite meanwhile
 """
 _OPENERS = frozenset(_OPENERS_TEXT.split())
-_FUNCTION_IN_RUN_TEXT = """
-and or of the for to with vs vs. from at on in by about against into over after
+# Words that join a sentence's parts ("Pressure From Clinton") and never stand inside a
+# person's name, though an organisation's may hold them ("Center for ...").
+_LINKING_TEXT = """
+for to with from at on in by about against into over after
 """
-_FUNCTION_IN_RUN = frozenset(_FUNCTION_IN_RUN_TEXT.split())
+LINKING_WORDS = frozenset(_LINKING_TEXT.split())
+_FUNCTION_IN_RUN = LINKING_WORDS | {"and", "or", "of", "the", "vs", "vs."}
 _TEXT_WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
 _SUFFIX_AFTER = re.compile(r",?\s+(Jr|Sr|II|III|IV)\b\.?")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\n])\s*$")

@@ -22,7 +22,7 @@ from sources.bodies import (
     looks_like_organisation,
     named_person,
 )
-from sources.matching import NameMatch, is_bare_surname
+from sources.matching import NameMatch, has_linking_word, is_bare_surname
 from sources.models import Source, normalize_name
 from sources.names import clean_name, fold_accents, name_problem, speech_possessor
 from sources.resolution import (
@@ -41,10 +41,6 @@ from sources.services import source_add_alias, source_create
 from suggestions.models import Suggestion
 
 _POSSESSIVE_END = re.compile(r"(?<=\w)['’]s$")
-# Words that join a sentence's parts and never stand inside a person's name.
-_LINKING_WORD = re.compile(
-    r"\s(?:at|from|to|with|for|on|in|by|about|against|into|over|after)\s", re.IGNORECASE
-)
 
 
 def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -66,7 +62,7 @@ def checked_proposal(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     if not label:
         return data, "The proposed speaker has no name or description. Choose the speaker."
     problem = name_problem(label)
-    if problem is None and kind == Source.Kind.PERSON and _LINKING_WORD.search(label):
+    if problem is None and kind == Source.Kind.PERSON and has_linking_word(label):
         # "Look At Hillary", "Pressure From Clinton": a headline's words, not a name.
         problem = "it is a fragment of a sentence"
     if problem is not None:
