@@ -261,12 +261,16 @@ def _phrase_key(phrase: str) -> str:
     return " ".join(words)
 
 
-def context_in_article(source: Source, surname: str, article_text: str) -> list[str]:
+def context_in_article(
+    source: Source, surname: str, article_text: str, *, article_key: str | None = None
+) -> list[str]:
     """What ``article_text`` says of ``source`` (a person named in full) besides the
     surname: their first name, their stored role or description (two words or more
     anywhere, one word just before the surname: "Sen. Varnok"), their affiliation's name,
-    or another of their stored names. Empty when it says none of these."""
-    article_key = text_key(article_text)
+    or another of their stored names. Empty when it says none of these. ``article_key``:
+    ``text_key(article_text)``, when the caller has it already."""
+    if article_key is None:
+        article_key = text_key(article_text)
     first = person_parts(source.name)[0]
     found = []
     written_first = next((w for w in source.name.split() if w.casefold().rstrip(".") == first), "")
@@ -375,7 +379,11 @@ def surname_in_archive(name: str, article_text: str) -> SurnameInArchive | None:
         for source in _candidates(name, Source.Kind.PERSON)
         if not is_bare_surname(source.name) and person_parts(source.name)[1] == last
     ]
-    context = {person.pk: context_in_article(person, last, article_text) for person in people}
+    key = text_key(article_text) if people else ""
+    context = {
+        person.pk: context_in_article(person, last, article_text, article_key=key)
+        for person in people
+    }
     return SurnameInArchive(last, people, context)
 
 
